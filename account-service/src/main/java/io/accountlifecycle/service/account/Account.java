@@ -1,0 +1,140 @@
+package io.accountlifecycle.service.account;
+
+import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountOpenedEvent;
+import io.accountlifecycle.api.AccountPlanChangedEvent;
+import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.ChangeAccountPlanCommand;
+import io.accountlifecycle.api.OpenAccountCommand;
+import io.accountlifecycle.api.PersonalText;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.RecordAccountActivityCommand;
+import io.accountlifecycle.api.SealedValue;
+import io.accountlifecycle.api.UpdateAccountProfileCommand;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * The account, event-sourced: command handlers validate and apply, event sourcing handlers only assign. Personal
+ * fields arrive sealed by the intake and stay sealed here; the plaintext is used for validation only.
+ */
+@Aggregate
+public class Account {
+
+    @AggregateIdentifier
+    private UUID accountId;
+    private AccountStatus status;
+    private SealedValue email;
+    private SealedValue displayName;
+    private Plan plan;
+    private boolean protectedAccount;
+    private Instant lastActivityAt;
+
+    protected Account() {
+        // for Axon
+    }
+
+    /**
+     * Opening loads the stream first (create-if-missing) so that a second open of the same id is a rule of the
+     * aggregate, not only a unique-key violation in the store; the store's constraint still settles races.
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    public void handle(OpenAccountCommand command) {
+        if (accountId != null) {
+            throw new AccountAlreadyExistsException(command.accountId());
+        }
+        AccountRules.check()
+                    .require(command.accountId() != null, "accountId", "must not be null")
+                    .email("email", plaintext(command.email()))
+                    .displayName("displayName", plaintext(command.displayName()))
+                    .plan("plan", command.plan())
+                    .enforce();
+        apply(new AccountOpenedEvent(command.accountId(),
+                                     command.email().sealed(),
+                                     command.displayName().sealed(),
+                                     command.plan(),
+                                     command.protectedAccount()));
+    }
+
+    @CommandHandler
+    public void handle(UpdateAccountProfileCommand command) {
+        AccountRules rules = AccountRules.check()
+                                         .require(command.email() != null || command.displayName() != null,
+                                                  "email", "give email and/or displayName");
+        if (command.email() != null) {
+            rules.email("email", plaintext(command.email()));
+        }
+        if (command.displayName() != null) {
+            rules.displayName("displayName", plaintext(command.displayName()));
+        }
+        rules.enforce();
+        apply(new AccountProfileUpdatedEvent(accountId,
+                                             command.email() == null ? null : command.email().sealed(),
+                                             command.displayName() == null ? null : command.displayName().sealed()));
+    }
+
+    @CommandHandler
+    public void handle(ChangeAccountPlanCommand command) {
+        AccountRules.check().plan("plan", command.plan()).enforce();
+        if (command.plan() == plan) {
+            return; // already on it: nothing happened, nothing to record
+        }
+        apply(new AccountPlanChangedEvent(accountId, plan, command.plan()));
+    }
+
+    @CommandHandler
+    public void handle(RecordAccountActivityCommand command) {
+        AccountRules.check()
+                    .require(command.lastActivityAt() != null, "lastActivityAt", "must not be null")
+                    .enforce();
+        if (lastActivityAt != null && !command.lastActivityAt().isAfter(lastActivityAt)) {
+            return; // late or repeated report: the last-seen instant only moves forward
+        }
+        apply(new AccountActivityRecordedEvent(accountId, command.lastActivityAt()));
+    }
+
+    @EventSourcingHandler
+    void on(AccountOpenedEvent event) {
+        accountId = event.accountId();
+        status = AccountStatus.ACTIVE;
+        email = event.email();
+        displayName = event.displayName();
+        plan = event.plan();
+        protectedAccount = event.protectedAccount();
+    }
+
+    @EventSourcingHandler
+    void on(AccountProfileUpdatedEvent event) {
+        if (event.email() != null) {
+            email = event.email();
+        }
+        if (event.displayName() != null) {
+            displayName = event.displayName();
+        }
+    }
+
+    @EventSourcingHandler
+    void on(AccountPlanChangedEvent event) {
+        plan = event.plan();
+    }
+
+    @EventSourcingHandler
+    void on(AccountActivityRecordedEvent event) {
+        lastActivityAt = event.lastActivityAt();
+    }
+
+    private static String plaintext(PersonalText text) {
+        return text == null ? null : text.value();
+    }
+}

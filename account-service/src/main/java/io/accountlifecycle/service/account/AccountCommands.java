@@ -1,0 +1,75 @@
+package io.accountlifecycle.service.account;
+
+import io.accountlifecycle.api.ChangeAccountPlanCommand;
+import io.accountlifecycle.api.OpenAccountCommand;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.RecordAccountActivityCommand;
+import io.accountlifecycle.api.UpdateAccountProfileCommand;
+import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.personal.PersonalDataSealer;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The intake's single way into the aggregate: seals personal fields under the account's key and dispatches the
+ * command with who and why as metadata. One transaction covers a new data key and the events, so a rejected command
+ * leaves neither behind.
+ */
+@Service
+public class AccountCommands {
+
+    private final CommandGateway commandGateway;
+    private final PersonalDataSealer sealer;
+
+    public AccountCommands(CommandGateway commandGateway, PersonalDataSealer sealer) {
+        this.commandGateway = commandGateway;
+        this.sealer = sealer;
+    }
+
+    /** Who issued a command and under which correlation id; correlation may be null (a fresh one is used). */
+    public record Origin(String actor, String correlationId) {
+
+        MetaData metaData() {
+            Map<String, Object> values = new HashMap<>();
+            values.put(EventStoreConfiguration.ACTOR, actor);
+            if (correlationId != null) {
+                values.put(EventStoreConfiguration.CORRELATION_ID, correlationId);
+            }
+            return MetaData.from(values);
+        }
+    }
+
+    @Transactional
+    public void open(UUID accountId, String email, String displayName, Plan plan, boolean protectedAccount,
+                     Origin origin) {
+        send(new OpenAccountCommand(accountId, sealer.seal(accountId, email), sealer.seal(accountId, displayName),
+                                    plan, protectedAccount), origin);
+    }
+
+    @Transactional
+    public void updateProfile(UUID accountId, String email, String displayName, Origin origin) {
+        send(new UpdateAccountProfileCommand(accountId, sealer.seal(accountId, email),
+                                             sealer.seal(accountId, displayName)), origin);
+    }
+
+    @Transactional
+    public void changePlan(UUID accountId, Plan plan, Origin origin) {
+        send(new ChangeAccountPlanCommand(accountId, plan), origin);
+    }
+
+    @Transactional
+    public void recordActivity(UUID accountId, Instant lastActivityAt, Origin origin) {
+        send(new RecordAccountActivityCommand(accountId, lastActivityAt), origin);
+    }
+
+    private void send(Object command, Origin origin) {
+        commandGateway.sendAndWait(command, origin.metaData());
+    }
+}

@@ -1,0 +1,149 @@
+package io.accountlifecycle.service.account.http;
+
+import io.accountlifecycle.api.PageView;
+import io.accountlifecycle.api.SealedValueOpener;
+import io.accountlifecycle.service.account.AccountCommands;
+import io.accountlifecycle.service.account.AccountCommands.Origin;
+import io.accountlifecycle.service.account.query.AccountHistory;
+import io.accountlifecycle.service.account.query.AccountState;
+import io.accountlifecycle.service.actor.ActorResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+@RestController
+@RequestMapping("/accounts")
+@Validated
+@Tag(name = "Accounts", description = "Open, change and read accounts; every change is an event")
+class AccountController {
+
+    static final String CORRELATION_HEADER = "X-Correlation-Id";
+
+    private final AccountCommands commands;
+    private final AccountHistory history;
+    private final SealedValueOpener opener;
+    private final PersonalFieldsJson personalFieldsJson;
+    private final ActorResolver actors;
+    private final Clock clock;
+
+    AccountController(AccountCommands commands, AccountHistory history, SealedValueOpener opener,
+                      PersonalFieldsJson personalFieldsJson, ActorResolver actors, Clock clock) {
+        this.commands = commands;
+        this.history = history;
+        this.opener = opener;
+        this.personalFieldsJson = personalFieldsJson;
+        this.actors = actors;
+        this.clock = clock;
+    }
+
+    @PostMapping
+    @Operation(summary = "Open an account under the id the caller chose")
+    ResponseEntity<Map<String, UUID>> open(@Valid @RequestBody OpenAccountRequest request,
+                                           @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+        commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
+                      Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
+        var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
+                                                  .buildAndExpand(request.accountId()).toUri();
+        return ResponseEntity.created(location).body(Map.of("accountId", request.accountId()));
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The account's state rebuilt from its events, now or as of an instant")
+    ResponseEntity<AccountResponse> get(@PathVariable UUID id,
+                                        @Parameter(description = "ISO-8601 instant, e.g. 2026-11-23T10:15:30Z")
+                                        @RequestParam(required = false)
+                                        @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant asOf) {
+        AccountState state = history.stateAsOf(id, asOf).orElseThrow(() -> notFound(id, asOf));
+        return ResponseEntity.ok().eTag(Long.toString(state.version())).body(toResponse(state));
+    }
+
+    @GetMapping("/{id}/events")
+    @Operation(summary = "The account's full event history, oldest first")
+    PageView<AccountEventResponse> events(@PathVariable UUID id,
+                                          @RequestParam(defaultValue = "0") @Min(0) int page,
+                                          @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        List<DomainEventMessage<?>> events = history.events(id);
+        if (events.isEmpty()) {
+            throw notFound(id, null);
+        }
+        PageView<DomainEventMessage<?>> slice = PageView.of(events, page, size);
+        return new PageView<>(slice.items().stream().map(this::toResponse).toList(), slice.page(), slice.size(),
+                              slice.totalItems(), slice.hasNext());
+    }
+
+    @PatchMapping("/{id}/profile")
+    @Operation(summary = "Change the email and/or display name")
+    ResponseEntity<Void> updateProfile(@PathVariable UUID id, @RequestBody UpdateProfileRequest request,
+                                       @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+        commands.updateProfile(id, request.email(), request.displayName(), origin(correlationId));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PutMapping("/{id}/plan")
+    @Operation(summary = "Move the account to another plan")
+    ResponseEntity<Void> changePlan(@PathVariable UUID id, @Valid @RequestBody ChangePlanRequest request,
+                                    @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+        commands.changePlan(id, request.plan(), origin(correlationId));
+        return ResponseEntity.noContent().build();
+    }
+
+    @PostMapping("/{id}/activity")
+    @Operation(summary = "Record that the account was seen in use (now, or at lastActivityAt)")
+    ResponseEntity<Void> recordActivity(@PathVariable UUID id,
+                                        @RequestBody(required = false) RecordActivityRequest request,
+                                        @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+        Instant at = request == null || request.lastActivityAt() == null ? clock.instant() : request.lastActivityAt();
+        commands.recordActivity(id, at, origin(correlationId));
+        return ResponseEntity.noContent().build();
+    }
+
+    private Origin origin(String correlationId) {
+        return new Origin(actors.currentActor(), correlationId);
+    }
+
+    private AccountResponse toResponse(AccountState state) {
+        return new AccountResponse(state.accountId(), state.status(),
+                                   opener.open(state.email()).orElse(null),
+                                   opener.open(state.displayName()).orElse(null),
+                                   state.plan(), state.protectedAccount(), state.openedAt(), state.lastActivityAt(),
+                                   state.version(), state.updatedAt());
+    }
+
+    private AccountEventResponse toResponse(DomainEventMessage<?> event) {
+        String simpleName = event.getPayloadType().getSimpleName();
+        String type = simpleName.endsWith("Event") ? simpleName.substring(0, simpleName.length() - 5) : simpleName;
+        return new AccountEventResponse(event.getIdentifier(), event.getSequenceNumber(), type,
+                                        event.getPayloadType().getName(), event.getTimestamp(),
+                                        personalFieldsJson.render(event.getPayload()), event.getMetaData());
+    }
+
+    private static AggregateNotFoundException notFound(UUID id, Instant asOf) {
+        String message = asOf == null ? "No account " + id : "No account " + id + " existed at " + asOf;
+        return new AggregateNotFoundException(id.toString(), message);
+    }
+}

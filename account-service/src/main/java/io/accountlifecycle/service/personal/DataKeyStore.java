@@ -1,0 +1,111 @@
+package io.accountlifecycle.service.personal;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One AES-GCM data key per account, stored wrapped by the master key in {@code account_data_key}. Unwrapped keys are
+ * cached for a bounded time; a key created inside a transaction enters the cache only after that transaction
+ * commits, so a rolled-back open can never leave a key in memory that the database does not have.
+ */
+public class DataKeyStore {
+
+    private final JdbcTemplate jdbc;
+    private final Aead masterKey;
+    private final Cache<String, Aead> cache;
+
+    public DataKeyStore(JdbcTemplate jdbc, Aead masterKey, Duration cacheTtl) {
+        this.jdbc = jdbc;
+        this.masterKey = masterKey;
+        this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
+    }
+
+    /** The key for {@code keyId}, created (in the caller's transaction) if the account has none yet. */
+    public Aead getOrCreate(String keyId) {
+        Aead cached = cache.getIfPresent(keyId);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] candidate = wrap(keyId, newKeyset());
+        jdbc.update("insert into account_data_key (key_id, wrapped_key) values (?, ?) on conflict (key_id) do nothing",
+                    keyId, candidate);
+        byte[] stored = jdbc.queryForObject("select wrapped_key from account_data_key where key_id = ?",
+                                            byte[].class, keyId);
+        Aead aead = unwrap(keyId, stored);
+        cacheAfterCommit(keyId, aead);
+        return aead;
+    }
+
+    /** The key for {@code keyId}, or empty once it was destroyed (or never existed). */
+    public Optional<Aead> find(String keyId) {
+        Aead cached = cache.getIfPresent(keyId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        List<byte[]> rows = jdbc.queryForList("select wrapped_key from account_data_key where key_id = ?",
+                                              byte[].class, keyId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Aead aead = unwrap(keyId, rows.get(0));
+        cacheAfterCommit(keyId, aead);
+        return Optional.of(aead);
+    }
+
+    private void cacheAfterCommit(String keyId, Aead aead) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    cache.put(keyId, aead);
+                }
+            });
+        } else {
+            cache.put(keyId, aead);
+        }
+    }
+
+    private static KeysetHandle newKeyset() {
+        try {
+            return KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate a data key", e);
+        }
+    }
+
+    private byte[] wrap(String keyId, KeysetHandle keyset) {
+        try {
+            return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, masterKey, associatedData(keyId));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot wrap the data key of " + keyId, e);
+        }
+    }
+
+    private Aead unwrap(String keyId, byte[] wrapped) {
+        try {
+            return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, masterKey, associatedData(keyId))
+                                        .getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot unwrap the data key of " + keyId
+                    + ": was it wrapped by another master key?", e);
+        }
+    }
+
+    private static byte[] associatedData(String keyId) {
+        return ("account-data-key:" + keyId).getBytes(StandardCharsets.UTF_8);
+    }
+}

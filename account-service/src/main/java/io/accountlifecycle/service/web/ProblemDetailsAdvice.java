@@ -1,0 +1,157 @@
+package io.accountlifecycle.service.web;
+
+import io.accountlifecycle.service.account.AccountAlreadyExistsException;
+import io.accountlifecycle.service.account.AccountRuleViolationException;
+import jakarta.validation.ConstraintViolationException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.InvalidFormatException;
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Every error a caller can cause, as RFC 7807 problem details with a reason a person can act on; field errors are
+ * listed under {@code errors}, field name to message.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(AccountRuleViolationException.class)
+    ProblemDetail ruleViolation(AccountRuleViolationException e) {
+        return invalid("The account's fields break its rules", e.violations());
+    }
+
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ProblemDetail notFound(AggregateNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "Account not found",
+                       e.getMessage() != null && e.getMessage().startsWith("No account")
+                       ? e.getMessage() : "No account " + e.getAggregateIdentifier());
+    }
+
+    @ExceptionHandler(AccountAlreadyExistsException.class)
+    ProblemDetail alreadyExists(AccountAlreadyExistsException e) {
+        return problem(HttpStatus.CONFLICT, "Account already exists",
+                       e.getMessage() + "; account ids are never reused: choose a new one.");
+    }
+
+    @ExceptionHandler(ConcurrencyException.class)
+    ProblemDetail concurrentChange(ConcurrencyException e) {
+        return problem(HttpStatus.CONFLICT, "Concurrent change",
+                       "Another change to this account was stored at the same moment; read it again and retry.");
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ProblemDetail constraintViolation(ConstraintViolationException e) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        e.getConstraintViolations().forEach(v -> {
+            String path = v.getPropertyPath().toString();
+            errors.put(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
+        });
+        return invalid("Invalid request parameters", errors);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+            errors.putIfAbsent(error.getField(), error.getDefaultMessage());
+        }
+        return ResponseEntity.badRequest().body(invalid("Invalid request body", errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+                                                                            HttpHeaders headers,
+                                                                            HttpStatusCode status,
+                                                                            WebRequest request) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        ex.getParameterValidationResults().forEach(result -> result.getResolvableErrors().forEach(
+                error -> errors.putIfAbsent(result.getMethodParameter().getParameterName(),
+                                            error.getDefaultMessage())));
+        return ResponseEntity.badRequest().body(invalid("Invalid request parameters", errors));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
+        String expected = ex.getRequiredType() == null ? "a valid value" : describe(ex.getRequiredType());
+        return ResponseEntity.badRequest().body(
+                invalid("Invalid request parameters", Map.of(String.valueOf(name), "must be " + expected)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        Throwable cause = ex.getMostSpecificCause();
+        if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
+            String field = databind.getPath().stream()
+                                   .map(ref -> ref.getPropertyName() != null
+                                               ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                                   .collect(Collectors.joining("."));
+            String message;
+            if (databind instanceof UnrecognizedPropertyException) {
+                message = "is not a known field";
+            } else if (databind instanceof InvalidFormatException invalid) {
+                message = "must be " + describe(invalid.getTargetType());
+            } else {
+                message = "has the wrong type or shape";
+            }
+            return ResponseEntity.badRequest().body(invalid("Malformed request body", Map.of(field, message)));
+        }
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "Malformed request body",
+                                        "The body is missing or is not valid JSON for this request.");
+        return ResponseEntity.badRequest().body(problem);
+    }
+
+    private static String describe(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                                     .collect(Collectors.joining(", "));
+        }
+        return switch (type.getSimpleName()) {
+            case "UUID" -> "a UUID like 3f1c2a9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b";
+            case "Instant" -> "an ISO-8601 instant like 2026-11-23T10:15:30Z";
+            case "int", "Integer", "long", "Long" -> "a whole number";
+            case "boolean", "Boolean" -> "true or false";
+            default -> "a valid " + type.getSimpleName();
+        };
+    }
+
+    private static ProblemDetail invalid(String title, Map<String, String> errors) {
+        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, title,
+                                        errors.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                                              .collect(Collectors.joining("; ")));
+        problem.setProperty("errors", errors);
+        return problem;
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+}
