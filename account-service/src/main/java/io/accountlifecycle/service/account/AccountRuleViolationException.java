@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.account;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A command broke one or more field rules; nothing was stored. Maps each field to what is wrong with it. */
@@ -9,7 +11,7 @@ public class AccountRuleViolationException extends RuntimeException {
 
     public AccountRuleViolationException(Map<String, String> violations) {
         super("Invalid account fields: " + String.join(", ", violations.keySet()));
-        this.violations = Map.copyOf(violations);
+        this.violations = Collections.unmodifiableMap(new LinkedHashMap<>(violations));
     }
 
     public Map<String, String> violations() {

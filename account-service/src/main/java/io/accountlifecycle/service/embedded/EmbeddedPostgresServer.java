@@ -118,7 +118,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         Optional<ProcessHandle> process = ProcessHandle.of(pid.get()).filter(ProcessHandle::isAlive);
-        if (process.isEmpty() || !isPostgres(process.get())) {
+        if (process.isEmpty() || isZombie(pid.get()) || !isPostgres(process.get())) {
+            // PostgreSQL itself would treat a zombie (killed, never reaped) as alive and refuse to start.
             log.info("Removing stale {} (process {} is not a running postgres)", pidFile, pid.get());
             Files.deleteIfExists(pidFile);
             return;
@@ -126,15 +127,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         log.warn("A postmaster (pid {}) from an earlier run still holds {}: stopping it", pid.get(), dataDirectory);
         try {
             new ProcessBuilder(List.of("kill", "-INT", Long.toString(pid.get()))).inheritIO().start().waitFor();
+            // The postmaster removes its lock file last; an unreaped orphan may linger as a zombie after that.
             Instant deadline = Instant.now().plusSeconds(60);
-            while (process.get().isAlive() && Files.exists(pidFile) && Instant.now().isBefore(deadline)) {
+            while (Files.exists(pidFile) && process.get().isAlive() && !isZombie(pid.get())
+                   && Instant.now().isBefore(deadline)) {
                 Thread.sleep(50);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while stopping the orphaned postmaster", e);
         }
-        if (process.get().isAlive()) {
+        if (Files.exists(pidFile) && process.get().isAlive() && !isZombie(pid.get())) {
             throw new IllegalStateException("The postmaster " + pid.get() + " of " + dataDirectory
                                             + " did not stop within 60 s; stop it by hand and start again.");
         }
@@ -152,6 +155,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return Optional.of(Long.parseLong(lines.get(0).trim()));
         } catch (NumberFormatException e) {
             return Optional.empty();
+        }
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            int afterName = stat.lastIndexOf(')');
+            return afterName > 0 && stat.length() > afterName + 2 && stat.charAt(afterName + 2) == 'Z';
+        } catch (IOException e) {
+            return false;
         }
     }
 
