@@ -1,0 +1,80 @@
+package io.accountlifecycle.service;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** A plain HTTP client for tests that call the service as its users do: JSON in, status and JSON out. */
+public final class HttpJson {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private final String base;
+
+    public HttpJson(int port) {
+        this.base = "http://localhost:" + port;
+    }
+
+    public record Response(int status, HttpHeaders headers, String raw) {
+
+        public JsonNode json() {
+            return raw == null || raw.isEmpty() ? JSON.missingNode() : JSON.readTree(raw);
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+    }
+
+    public Response get(String path) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    public Response post(String path, String json) {
+        return send("POST", path, "application/json", json);
+    }
+
+    public Response put(String path, String json) {
+        return send("PUT", path, "application/json", json);
+    }
+
+    public Response patch(String path, String json) {
+        return send("PATCH", path, "application/json", json);
+    }
+
+    public Response send(String method, String path, String contentType, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                                                 .method(method, body == null
+                                                                 ? HttpRequest.BodyPublishers.noBody()
+                                                                 : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
+    private Response send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers(), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String openAccountJson(Object accountId, String email, String displayName, String plan) {
+        return """
+               {"accountId":"%s","email":"%s","displayName":"%s","plan":"%s"}""".formatted(accountId, email,
+                                                                                          displayName, plan);
+    }
+}

@@ -1,0 +1,183 @@
+package io.accountlifecycle.service.account;
+
+import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountOpenedEvent;
+import io.accountlifecycle.api.AccountPlanChangedEvent;
+import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.ChangeAccountPlanCommand;
+import io.accountlifecycle.api.OpenAccountCommand;
+import io.accountlifecycle.api.PersonalText;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.RecordAccountActivityCommand;
+import io.accountlifecycle.api.SealedValue;
+import io.accountlifecycle.api.UpdateAccountProfileCommand;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AccountTest {
+
+    private static final UUID ID = UUID.fromString("3f1c2a9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b");
+    private static final PersonalText EMAIL = text("ada@example.com", "c-email");
+    private static final PersonalText NAME = text("Ada Lovelace", "c-name");
+    private static final Instant T1 = Instant.parse("2026-11-01T10:00:00Z");
+
+    private AggregateTestFixture<Account> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Account.class);
+    }
+
+    private static PersonalText text(String plaintext, String ciphertext) {
+        return new PersonalText(plaintext, new SealedValue(ID.toString(), ciphertext));
+    }
+
+    private static AccountOpenedEvent opened() {
+        return new AccountOpenedEvent(ID, EMAIL.sealed(), NAME.sealed(), Plan.PREMIUM, false);
+    }
+
+    @Test
+    void openingStoresOnlyTheSealedPersonalFields() {
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, EMAIL, NAME, Plan.PREMIUM, true))
+               .expectSuccessfulHandlerExecution()
+               .expectEvents(new AccountOpenedEvent(ID, EMAIL.sealed(), NAME.sealed(), Plan.PREMIUM, true));
+    }
+
+    @Test
+    void cannotOpenTheSameAccountTwice() {
+        fixture.given(opened())
+               .when(new OpenAccountCommand(ID, EMAIL, NAME, Plan.FREE, false))
+               .expectException(AccountAlreadyExistsException.class)
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotOpenWithAnInvalidEmail() {
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, text("not-an-email", "x"), NAME, Plan.FREE, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: email")
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotOpenWithAnOverlongEmail() {
+        String local = "a".repeat(AccountRules.MAX_EMAIL_LENGTH);
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, text(local + "@example.com", "x"), NAME, Plan.FREE, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: email")
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotOpenWithABlankDisplayName() {
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, EMAIL, text("   ", "x"), Plan.FREE, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: displayName")
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotOpenWithAnOverlongDisplayName() {
+        String name = "n".repeat(AccountRules.MAX_DISPLAY_NAME_LENGTH + 1);
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, EMAIL, text(name, "x"), Plan.FREE, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: displayName")
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotOpenWithoutAKnownPlan() {
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, EMAIL, NAME, null, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: plan")
+               .expectNoEvents();
+    }
+
+    @Test
+    void everyBrokenFieldIsNamedAtOnce() {
+        fixture.givenNoPriorActivity()
+               .when(new OpenAccountCommand(ID, text("x", "x"), text("", "y"), null, false))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: email, displayName, plan");
+    }
+
+    @Test
+    void updatingTheProfileStoresTheNewSealedFields() {
+        PersonalText newName = text("Ada King", "c-name-2");
+        fixture.given(opened())
+               .when(new UpdateAccountProfileCommand(ID, null, newName))
+               .expectEvents(new AccountProfileUpdatedEvent(ID, null, newName.sealed()));
+    }
+
+    @Test
+    void aProfileUpdateMustChangeSomething() {
+        fixture.given(opened())
+               .when(new UpdateAccountProfileCommand(ID, null, null))
+               .expectException(AccountRuleViolationException.class)
+               .expectNoEvents();
+    }
+
+    @Test
+    void aProfileUpdateFollowsTheEmailRule() {
+        fixture.given(opened())
+               .when(new UpdateAccountProfileCommand(ID, text("@nope", "x"), null))
+               .expectException(AccountRuleViolationException.class)
+               .expectExceptionMessage("Invalid account fields: email")
+               .expectNoEvents();
+    }
+
+    @Test
+    void changingThePlanRecordsTheOldAndNewPlan() {
+        fixture.given(opened())
+               .when(new ChangeAccountPlanCommand(ID, Plan.ENTERPRISE))
+               .expectEvents(new AccountPlanChangedEvent(ID, Plan.PREMIUM, Plan.ENTERPRISE));
+    }
+
+    @Test
+    void changingToTheCurrentPlanRecordsNothing() {
+        fixture.given(opened())
+               .when(new ChangeAccountPlanCommand(ID, Plan.PREMIUM))
+               .expectSuccessfulHandlerExecution()
+               .expectNoEvents();
+    }
+
+    @Test
+    void recordingActivityStoresTheInstant() {
+        fixture.given(opened())
+               .when(new RecordAccountActivityCommand(ID, T1))
+               .expectEvents(new AccountActivityRecordedEvent(ID, T1));
+    }
+
+    @Test
+    void lastActivityNeverMovesBackwards() {
+        fixture.given(opened(), new AccountActivityRecordedEvent(ID, T1))
+               .when(new RecordAccountActivityCommand(ID, T1.minusSeconds(60)))
+               .expectSuccessfulHandlerExecution()
+               .expectNoEvents();
+    }
+
+    @Test
+    void commandsForAnUnknownAccountAreRejected() {
+        fixture.givenNoPriorActivity()
+               .when(new ChangeAccountPlanCommand(ID, Plan.FREE))
+               .expectException(AggregateNotFoundException.class);
+    }
+
+    @Test
+    void personalTextNeverPrintsItsPlaintext() {
+        assertThat(EMAIL.toString()).doesNotContain("ada@example.com");
+    }
+}

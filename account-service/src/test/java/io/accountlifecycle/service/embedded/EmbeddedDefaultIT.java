@@ -1,0 +1,93 @@
+package io.accountlifecycle.service.embedded;
+
+import io.accountlifecycle.service.AccountServiceApplication;
+import io.accountlifecycle.service.HttpJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.UUID;
+
+import static io.accountlifecycle.service.HttpJson.openAccountJson;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The embedded default: no datasource configured, so the service runs its own PostgreSQL in its data folder. */
+class EmbeddedDefaultIT {
+
+    @TempDir
+    Path dataDir;
+
+    private ConfigurableApplicationContext start() {
+        return new SpringApplicationBuilder(AccountServiceApplication.class)
+                .run("--server.port=0",
+                     "--account.data-dir=" + dataDir,
+                     "--account.crypto.master-key-file=" + dataDir.resolve("keys/master-key.json"),
+                     "--account.crypto.generate-master-key=false",
+                     "--account.embedded.postgres.port=0");
+    }
+
+    @Test
+    void accountsSurviveAStopAndStartOfTheEmbeddedDefault() {
+        UUID id = UUID.randomUUID();
+        try (var first = start()) {
+            assertThat(first.getBean(EmbeddedPostgresServer.class)).isNotNull();
+            HttpJson http = new HttpJson(port(first));
+            assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
+                    .isEqualTo(201);
+        }
+        assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+        assertThat(dataDir.resolve("keys/master-key.json")).as("generated once, because the database is embedded")
+                                                            .exists();
+
+        try (var second = start()) {
+            HttpJson http = new HttpJson(port(second));
+            var state = http.get("/accounts/" + id).json();
+            assertThat(state.get("email").asString()).isEqualTo("ada@example.com");
+            assertThat(http.get("/accounts/" + id + "/events").json().get("totalItems").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPostmasterOrphanedByAKilledJvmIsStoppedAndTheNextStartAppliesItsOwnSettings() throws Exception {
+        Path pgData = dataDir.resolve("pg");
+        Process crashing = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                              "-cp", System.getProperty("java.class.path"),
+                                              CrashingPostgresMain.class.getName(), pgData.toString())
+                .redirectErrorStream(true).start();
+        try (var output = new BufferedReader(new InputStreamReader(crashing.getInputStream()))) {
+            String line;
+            while ((line = output.readLine()) != null && !line.equals("READY")) {
+                // zonky's start-up log
+            }
+            assertThat(line).as("the crashing JVM started its PostgreSQL").isEqualTo("READY");
+            long orphanPid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
+            crashing.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, the postmaster lives on
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
+
+            var properties = new EmbeddedPostgresProperties(pgData, 0, "accounts", "account_owner");
+            try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(properties)) {
+                long newPid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
+                assertThat(newPid).isNotEqualTo(orphanPid);
+                try (Connection connection = DriverManager.getConnection(restarted.jdbcUrl());
+                     ResultSet fsync = connection.createStatement().executeQuery("show fsync")) {
+                    fsync.next();
+                    assertThat(fsync.getString(1)).isEqualTo("on");
+                }
+            }
+        } finally {
+            crashing.destroyForcibly();
+        }
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+}

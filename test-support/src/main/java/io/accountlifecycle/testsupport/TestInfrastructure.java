@@ -1,0 +1,48 @@
+package io.accountlifecycle.testsupport;
+
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * The one way tests get real infrastructure: started once per JVM, in a container where a Docker engine answers,
+ * embedded otherwise, so no test cares which it got. Stopped by {@link RealPostgresExtension} at the end of the run.
+ */
+public final class TestInfrastructure {
+
+    private static PostgresServer postgres;
+    private static Boolean dockerAvailable;
+
+    private TestInfrastructure() {
+    }
+
+    public static synchronized PostgresServer postgres() {
+        if (postgres == null) {
+            postgres = dockerAvailable() ? ContainerPostgresServer.start() : ZonkyPostgresServer.start();
+            System.err.println("[test-support] PostgreSQL (" + postgres.kind() + ") on " + postgres.host() + ":"
+                               + postgres.port());
+        }
+        return postgres;
+    }
+
+    static synchronized boolean postgresStarted() {
+        return postgres != null;
+    }
+
+    static synchronized void stopAll() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        if (dockerAvailable == null) {
+            boolean forced = Boolean.parseBoolean(System.getProperty("testsupport.embedded", "false"));
+            try {
+                dockerAvailable = !forced && DockerClientFactory.instance().isDockerAvailable();
+            } catch (Throwable e) {
+                dockerAvailable = false;
+            }
+        }
+        return dockerAvailable;
+    }
+}
