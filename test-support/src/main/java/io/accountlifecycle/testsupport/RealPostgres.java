@@ -18,7 +18,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(RealPostgresExtension.class)
+@ExtendWith(RealInfrastructureExtension.class)
 public @interface RealPostgres {
 
     /** The database the Spring context connects to; created (owned by {@link #owner()}) if missing. */

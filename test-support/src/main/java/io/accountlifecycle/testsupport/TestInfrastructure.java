@@ -3,12 +3,14 @@ package io.accountlifecycle.testsupport;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * The one way tests get real infrastructure: started once per JVM, in a container where a Docker engine answers,
- * embedded otherwise, so no test cares which it got. Stopped by {@link RealPostgresExtension} at the end of the run.
+ * The one way tests get real infrastructure: each server started once per JVM, in a container where a Docker
+ * engine answers, embedded otherwise, so no test cares which it got. Stopped by {@link RealInfrastructureExtension}
+ * through JUnit's root store at the end of the run.
  */
 public final class TestInfrastructure {
 
     private static PostgresServer postgres;
+    private static KafkaServer kafka;
     private static Boolean dockerAvailable;
 
     private TestInfrastructure() {
@@ -23,11 +25,19 @@ public final class TestInfrastructure {
         return postgres;
     }
 
-    static synchronized boolean postgresStarted() {
-        return postgres != null;
+    public static synchronized KafkaServer kafka() {
+        if (kafka == null) {
+            kafka = dockerAvailable() ? ContainerKafkaServer.start() : EmbeddedKraftKafkaServer.start();
+            System.err.println("[test-support] Kafka (" + kafka.kind() + ") at " + kafka.bootstrapServers());
+        }
+        return kafka;
     }
 
     static synchronized void stopAll() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
         if (postgres != null) {
             postgres.close();
             postgres = null;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.axonframework.common.jdbc.ConnectionProvider;
-import org.axonframework.common.jdbc.UnitOfWorkAwareConnectionProviderWrapper;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
@@ -78,9 +77,14 @@ public class EventStoreConfiguration {
         return new SpringTransactionManager(transactionManager);
     }
 
+    /**
+     * Connections bound to Spring's transaction, nothing more. Axon's default wraps this in a provider that commits or
+     * rolls back the physical connection itself when a unit of work ends, behind Spring's back: it would commit an
+     * enclosing transaction half-way (a new data key, a batch of Kafka commands) or roll it back past its savepoints.
+     */
     @Bean
     ConnectionProvider axonConnectionProvider(DataSource dataSource) {
-        return new UnitOfWorkAwareConnectionProviderWrapper(new SpringDataSourceConnectionProvider(dataSource));
+        return new SpringDataSourceConnectionProvider(dataSource);
     }
 
     /**
@@ -154,6 +158,9 @@ public class EventStoreConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema schema,
+                                          DataSource dataSource,
+                                          @Value("${account.eventstore.max-gap-offset:10000}") int maxGapOffset,
+                                          @Value("${account.eventstore.gap-timeout:60000}") int gapTimeout,
                                           org.axonframework.config.Configuration configuration) {
         return PostgresEventStorageEngine.from(JdbcEventStorageEngine.builder()
                                          .snapshotSerializer(serializer)
@@ -164,12 +171,19 @@ public class EventStoreConfiguration {
                                          .connectionProvider(connectionProvider)
                                          .transactionManager(transactionManager)
                                          .schema(schema)
-                                         .dataType(byte[].class));
+                                         .dataType(byte[].class)
+                                         .gapTimeout(gapTimeout),
+                                               dataSource, maxGapOffset);
     }
 
+    /**
+     * Axon's "correlation" key is the parent message's id and its "trace" key the conversation's root, which is what
+     * the event envelope calls {@code causationId} and {@code correlationId}. A correlation id the caller sent (the
+     * Kafka command id, an {@code X-Correlation-Id} header) is kept as the root.
+     */
     @Bean
     CorrelationDataProvider messageOriginProvider() {
-        return new MessageOriginProvider(CORRELATION_ID, CAUSATION_ID);
+        return new MessageOriginProvider(CAUSATION_ID, CORRELATION_ID);
     }
 
     @Bean

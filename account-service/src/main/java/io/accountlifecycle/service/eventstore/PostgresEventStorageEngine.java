@@ -1,27 +1,78 @@
 package io.accountlifecycle.service.eventstore;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.TrackedDomainEventData;
+import org.axonframework.eventhandling.TrackedEventData;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.LongStream;
 
 /**
- * Axon's JDBC engine on our own PostgreSQL schema. Timestamps are {@code timestamptz} rather than Axon's default
- * ISO strings, so that "as of" reads, token-at-time and analysts' SQL compare instants, not text of varying width.
+ * Axon's JDBC engine on our own PostgreSQL schema, with two changes.
+ * <p>
+ * Timestamps are {@code timestamptz} rather than Axon's default ISO strings, so "as of" reads, tokens at an instant
+ * and analysts' SQL compare instants, not text of varying width.
+ * <p>
+ * No event is ever skipped. Stock Axon decides whether to remember a hole in the global index from the visible
+ * neighbour's timestamp, and forgets holes after {@code gapTimeout}: an event whose transaction commits late is then
+ * never delivered to any processor (AxonFramework issue 4829). Here every hole below a visible event is remembered
+ * (up to {@code maxGapOffset} behind), and dropped only once it is provably permanent: when first seen, a fresh
+ * transaction id R is noted; once the oldest running transaction is at least R, every transaction that could have
+ * drawn that index has ended (the index default takes a transaction id before it draws), so a hole still empty then
+ * is a rollback. See docs/adr/0003-no-event-is-ever-skipped.md.
  */
 public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
 
-    protected PostgresEventStorageEngine(Builder builder) {
+    private final DataSource dataSource;
+    private final int maxGapOffset;
+    private final long lowestGlobalSequence;
+    private final String eventTable;
+    private final String globalIndexColumn;
+    /** Global index of a hole → the transaction id that was fresh when this instance first saw it. */
+    private final Cache<Long, Long> holeFirstSeen = Caffeine.newBuilder()
+                                                            .expireAfterAccess(Duration.ofMinutes(30))
+                                                            .maximumSize(1_000_000)
+                                                            .build();
+
+    protected PostgresEventStorageEngine(Builder builder, DataSource dataSource, int maxGapOffset,
+                                         long lowestGlobalSequence) {
         super(builder);
+        this.dataSource = dataSource;
+        this.maxGapOffset = maxGapOffset;
+        this.lowestGlobalSequence = lowestGlobalSequence;
+        this.eventTable = schema().domainEventTable();
+        this.globalIndexColumn = schema().globalIndexColumn();
     }
 
-    /** Builds this engine from a configured {@link JdbcEventStorageEngine#builder()} (its constructor is private). */
-    public static PostgresEventStorageEngine from(Builder builder) {
-        return new PostgresEventStorageEngine(builder);
+    /**
+     * Builds this engine from a configured {@link JdbcEventStorageEngine#builder()} (its constructor is private);
+     * Axon's own time-based gap cleaning is switched off, since holes are cleaned here by proof.
+     */
+    public static PostgresEventStorageEngine from(Builder builder, DataSource dataSource, int maxGapOffset) {
+        builder.maxGapOffset(maxGapOffset).gapCleaningThreshold(Integer.MAX_VALUE).lowestGlobalSequence(1);
+        return new PostgresEventStorageEngine(builder, dataSource, maxGapOffset, 1);
     }
 
     @Override
@@ -33,5 +84,90 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     @Override
     protected void writeTimestamp(PreparedStatement statement, int position, Instant timestamp) throws SQLException {
         statement.setObject(position, OffsetDateTime.ofInstant(timestamp, ZoneOffset.UTC));
+    }
+
+    @Override
+    protected List<? extends TrackedEventData<?>> fetchTrackedEvents(TrackingToken lastToken, int batchSize) {
+        TrackingToken token = lastToken;
+        if (lastToken instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
+            token = withoutPermanentHoles(gapAware);
+        }
+        return super.fetchTrackedEvents(token, batchSize);
+    }
+
+    /** Like Axon's, except that holes below a visible event are always remembered, whatever its timestamp. */
+    @Override
+    protected TrackedEventData<?> getTrackedEventData(ResultSet resultSet, GapAwareTrackingToken previousToken)
+            throws SQLException {
+        TrackedEventData<?> stock = super.getTrackedEventData(resultSet, previousToken);
+        long index = resultSet.getLong(globalIndexColumn);
+        GapAwareTrackingToken token;
+        if (previousToken == null) {
+            long firstHole = Math.max(lowestGlobalSequence, index - maxGapOffset);
+            token = GapAwareTrackingToken.newInstance(
+                    index, LongStream.range(firstHole, index).boxed().collect(TreeSet::new, TreeSet::add,
+                                                                               TreeSet::addAll));
+        } else {
+            token = previousToken.advanceTo(index, maxGapOffset);
+        }
+        return new TrackedDomainEventData<>(token, (DomainEventData<?>) stock);
+    }
+
+    private GapAwareTrackingToken withoutPermanentHoles(GapAwareTrackingToken token) {
+        SortedSet<Long> holes = token.getGaps();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            List<Long> unseen = holes.stream().filter(hole -> holeFirstSeen.getIfPresent(hole) == null).toList();
+            if (!unseen.isEmpty()) {
+                long fresh = queryLong(connection, "select pg_current_xact_id()::text::bigint");
+                unseen.forEach(hole -> holeFirstSeen.put(hole, fresh));
+            }
+            long oldestRunning = queryLong(connection,
+                                           "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
+            List<Long> settled = new ArrayList<>();
+            for (Long hole : holes) {
+                Long firstSeen = holeFirstSeen.getIfPresent(hole);
+                if (firstSeen != null && oldestRunning >= firstSeen) {
+                    settled.add(hole);
+                }
+            }
+            if (settled.isEmpty()) {
+                return token;
+            }
+            Set<Long> filled = present(connection, settled);
+            SortedSet<Long> remaining = new TreeSet<>(holes);
+            for (Long hole : settled) {
+                if (!filled.contains(hole)) {
+                    remaining.remove(hole); // its transaction ended without the row: a rollback, gone for good
+                    holeFirstSeen.invalidate(hole);
+                }
+            }
+            return remaining.size() == holes.size() ? token
+                                                    : GapAwareTrackingToken.newInstance(token.getIndex(), remaining);
+        } catch (SQLException e) {
+            throw new EventStoreException("Cannot check holes in the global index", e);
+        }
+    }
+
+    private Set<Long> present(Connection connection, List<Long> indexes) throws SQLException {
+        Set<Long> found = new HashSet<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "select " + globalIndexColumn + " from " + eventTable + " where " + globalIndexColumn + " = any(?)")) {
+            Array array = connection.createArrayOf("bigint", indexes.toArray());
+            query.setArray(1, array);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getLong(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static long queryLong(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
     }
 }

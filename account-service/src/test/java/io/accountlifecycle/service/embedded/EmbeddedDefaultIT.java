@@ -31,7 +31,9 @@ class EmbeddedDefaultIT {
                      "--account.data-dir=" + dataDir,
                      "--account.crypto.master-key-file=" + dataDir.resolve("keys/master-key.json"),
                      "--account.crypto.generate-master-key=false",
-                     "--account.embedded.postgres.port=0");
+                     "--account.embedded.postgres.port=0",
+                     "--account.embedded.kafka.port=0",
+                     "--account.embedded.kafka.controller-port=0");
     }
 
     @Test
@@ -39,11 +41,13 @@ class EmbeddedDefaultIT {
         UUID id = UUID.randomUUID();
         try (var first = start()) {
             assertThat(first.getBean(EmbeddedPostgresServer.class)).isNotNull();
+            assertThat(first.getBean(EmbeddedKafkaServer.class)).isNotNull();
             HttpJson http = new HttpJson(port(first));
             assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
                     .isEqualTo(201);
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
+        assertThat(dataDir.resolve("kafka/meta.properties")).exists();
         assertThat(dataDir.resolve("keys/master-key.json")).as("generated once, because the database is embedded")
                                                             .exists();
 

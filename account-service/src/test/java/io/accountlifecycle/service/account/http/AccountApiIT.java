@@ -2,6 +2,7 @@ package io.accountlifecycle.service.account.http;
 
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.HttpJson.Response;
+import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import static io.accountlifecycle.service.HttpJson.openAccountJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @RealPostgres
+@RealKafka
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccountApiIT {
 

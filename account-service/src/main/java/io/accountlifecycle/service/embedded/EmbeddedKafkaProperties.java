@@ -1,0 +1,28 @@
+package io.accountlifecycle.service.embedded;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+
+/**
+ * The embedded default's Kafka broker, used when no {@code spring.kafka.bootstrap-servers} is configured.
+ *
+ * @param logDirectory   the broker's log (default {@code ./data/kafka}); kept across restarts
+ * @param port           the client port any Kafka client on the machine uses (default 9092)
+ * @param controllerPort the KRaft controller's port (default 9093)
+ */
+@ConfigurationProperties("account.embedded.kafka")
+public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort) {
+
+    public EmbeddedKafkaProperties {
+        if (logDirectory == null) {
+            logDirectory = Path.of("data", "kafka");
+        }
+        if (port == null) {
+            port = 9092;
+        }
+        if (controllerPort == null) {
+            controllerPort = 9093;
+        }
+    }
+}

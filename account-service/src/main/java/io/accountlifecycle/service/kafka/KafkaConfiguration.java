@@ -1,0 +1,38 @@
+package io.accountlifecycle.service.kafka;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.util.Map;
+
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(KafkaTopicsProperties.class)
+public class KafkaConfiguration {
+
+    /**
+     * The event topic is the log a lost database is rebuilt from: kept forever, never compacted. The inbound side
+     * (commands, their dead letters, results) carries what product services sent, personal fields in plaintext
+     * included, so it is kept only briefly.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "account.kafka.topics.create", matchIfMissing = true, havingValue = "true")
+    KafkaAdmin.NewTopics accountTopics(KafkaTopicsProperties topics) {
+        String inbound = Long.toString(topics.inboundRetention().toMillis());
+        return new KafkaAdmin.NewTopics(
+                topic(KafkaTopics.EVENTS, topics, Map.of("retention.ms", "-1", "retention.bytes", "-1",
+                                                         "cleanup.policy", "delete")),
+                topic(KafkaTopics.COMMANDS, topics, Map.of("retention.ms", inbound)),
+                topic(KafkaTopics.COMMANDS_DLT, topics, Map.of("retention.ms", inbound)),
+                topic(KafkaTopics.COMMAND_RESULTS, topics, Map.of("retention.ms", inbound)));
+    }
+
+    private static NewTopic topic(String name, KafkaTopicsProperties topics, Map<String, String> configs) {
+        return TopicBuilder.name(name).partitions(topics.partitions()).replicas(topics.replicationFactor())
+                           .configs(configs).build();
+    }
+}

@@ -1,0 +1,40 @@
+package io.accountlifecycle.service.kafka.intake;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+import java.util.Map;
+
+@Configuration(proxyBeanMethods = false)
+class KafkaIntakeConfiguration {
+
+    /**
+     * Raw bytes in (a record that is not JSON is the intake's to dead-letter, not the deserializer's to choke on),
+     * manual offset commits after each batch, and a batch that fails for infrastructure reasons retried for as long as
+     * it takes: nothing is skipped while the database is away.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandIntakeContainerFactory(KafkaProperties kafka) {
+        Map<String, Object> consumer = kafka.buildConsumerProperties();
+        consumer.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+        consumer.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        consumer.put("enable.auto.commit", false);
+        consumer.putIfAbsent("group.id", "account-service");
+        consumer.putIfAbsent("auto.offset.reset", "earliest");
+        consumer.putIfAbsent("max.poll.records", 200);
+        var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
+        factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer));
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
+        backOff.setMaxInterval(10_000);
+        factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
+        return factory;
+    }
+}

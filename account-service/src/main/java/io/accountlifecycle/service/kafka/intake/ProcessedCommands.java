@@ -1,0 +1,53 @@
+package io.accountlifecycle.service.kafka.intake;
+
+import io.accountlifecycle.api.CommandResult;
+import io.accountlifecycle.api.CommandStatus;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Repository;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The outcome of every Kafka command by id, written in the same transaction as the command's events. */
+@Repository
+class ProcessedCommands {
+
+    private final JdbcTemplate jdbc;
+
+    ProcessedCommands(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Optional<CommandResult> find(UUID commandId) {
+        List<CommandResult> rows = jdbc.query(
+                "select command_id, account_id, status, reason, processed_at from processed_command where command_id = ?",
+                (rs, i) -> new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                             CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
+                                             rs.getTimestamp(5).toInstant()),
+                commandId);
+        return rows.stream().findFirst();
+    }
+
+    /**
+     * Records the outcome unless another delivery of the same command recorded one first (then that one stands, and
+     * this transaction waits for it to commit before it learns so).
+     */
+    boolean record(CommandResult result, String type) {
+        return jdbc.update("""
+                           insert into processed_command (command_id, account_id, command_type, status, reason, processed_at)
+                           values (?, ?, ?, ?, ?, ?) on conflict (command_id) do nothing""",
+                           result.commandId(), result.accountId(), type, result.status().name(), result.reason(),
+                           Timestamp.from(result.processedAt())) == 1;
+    }
+
+    static CommandResult accepted(UUID commandId, UUID accountId, Instant at) {
+        return new CommandResult(commandId, accountId, CommandStatus.ACCEPTED, null, at);
+    }
+
+    static CommandResult rejected(UUID commandId, UUID accountId, String reason, Instant at) {
+        return new CommandResult(commandId, accountId, CommandStatus.REJECTED, reason, at);
+    }
+}

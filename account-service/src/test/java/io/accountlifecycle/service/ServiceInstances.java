@@ -1,0 +1,36 @@
+package io.accountlifecycle.service;
+
+import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Whole service instances, started and stopped by a test, on the shared test PostgreSQL and broker. */
+public final class ServiceInstances {
+
+    private ServiceInstances() {
+    }
+
+    /**
+     * The service in a context of its own on {@code database}, in consumer group {@code group} so it never takes
+     * partitions from another test's contexts.
+     */
+    public static ConfigurableApplicationContext start(String database, String group, String... extra) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.putAll(RealInfrastructureContextCustomizerFactory.datasourceProperties(database, "account_owner"));
+        properties.putAll(RealInfrastructureContextCustomizerFactory.kafkaProperties());
+        properties.put("spring.kafka.consumer.group-id", group);
+        properties.put("server.port", "0");
+        List<String> args = new ArrayList<>(List.of(RealInfrastructureContextCustomizerFactory.asArguments(properties)));
+        args.addAll(List.of(extra));
+        return new SpringApplicationBuilder(AccountServiceApplication.class).run(args.toArray(String[]::new));
+    }
+
+    public static HttpJson http(ConfigurableApplicationContext context) {
+        return new HttpJson(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+    }
+}

@@ -1,0 +1,189 @@
+package io.accountlifecycle.service.kafka;
+
+import io.accountlifecycle.testsupport.RealKafka;
+import io.accountlifecycle.testsupport.RealPostgres;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@RealPostgres
+@RealKafka
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class KafkaCommandIntakeIT {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    TopicReader results;
+    TopicReader events;
+    TopicReader deadLetters;
+
+    @BeforeEach
+    void setUp() {
+        results = new TopicReader(KafkaTopics.COMMAND_RESULTS);
+        events = new TopicReader(KafkaTopics.EVENTS);
+        deadLetters = new TopicReader(KafkaTopics.COMMANDS_DLT);
+    }
+
+    @AfterEach
+    void tearDown() {
+        results.close();
+        events.close();
+        deadLetters.close();
+    }
+
+    static String openAccount(UUID commandId, UUID accountId, String email) {
+        return """
+               {"commandId":"%s","type":"OpenAccount","accountId":"%s","issuedBy":"billing-service",
+                "payload":{"email":"%s","displayName":"Grace Hopper","plan":"STANDARD"}}"""
+                .formatted(commandId, accountId, email);
+    }
+
+    static void send(UUID accountId, String json) {
+        TopicReader.send(KafkaTopics.COMMANDS, accountId == null ? null : accountId.toString(),
+                         json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<JsonNode> resultsFor(UUID commandId) {
+        return results.values(r -> r.get("commandId").asString().equals(commandId.toString()));
+    }
+
+    private int storedEvents(UUID accountId) {
+        return jdbc.queryForObject("select count(*) from domain_event_entry where aggregate_identifier = ?",
+                                   Integer.class, accountId.toString());
+    }
+
+    @Test
+    void aCommandFromTheTopicBecomesAStoredEventAndAnEventOnTheTopic() {
+        UUID commandId = UUID.randomUUID();
+        UUID accountId = UUID.randomUUID();
+        send(accountId, openAccount(commandId, accountId, "grace@example.com"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(commandId)).hasSize(1));
+        JsonNode result = resultsFor(commandId).get(0);
+        assertThat(result.get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(result.get("accountId").asString()).isEqualTo(accountId.toString());
+        assertThat(result.get("processedAt").asString()).isNotBlank();
+        assertThat(storedEvents(accountId)).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(events.values(e -> e.get("aggregateId").asString().equals(accountId.toString())))
+                        .hasSize(1));
+        JsonNode event = events.values(e -> e.get("aggregateId").asString().equals(accountId.toString())).get(0);
+        assertThat(event.get("type").asString()).isEqualTo("AccountOpened");
+        assertThat(event.get("accountId").asString()).isEqualTo(accountId.toString());
+        assertThat(event.get("aggregateType").asString()).isEqualTo("Account");
+        assertThat(event.get("sequenceNumber").asLong()).isZero();
+        assertThat(event.get("globalIndex").asLong()).isPositive();
+        assertThat(event.get("payloadType").asString()).isEqualTo("io.accountlifecycle.api.AccountOpenedEvent");
+        assertThat(event.get("occurredAt").asString()).isNotBlank();
+        assertThat(event.get("metadata").get("actor").asString()).isEqualTo("billing-service");
+        assertThat(event.get("metadata").get("correlationId").asString()).isEqualTo(commandId.toString());
+        assertThat(event.get("payload").get("plan").asString()).isEqualTo("STANDARD");
+        assertThat(event.get("payload").get("email").get("ciphertext").asString()).isNotBlank();
+        assertThat(event.toString()).doesNotContain("grace@example.com");
+    }
+
+    @Test
+    void theSameCommandSentThreeTimesHasOneEffectAndThreeIdenticalResults() {
+        UUID commandId = UUID.randomUUID();
+        UUID accountId = UUID.randomUUID();
+        for (int i = 0; i < 3; i++) {
+            send(accountId, openAccount(commandId, accountId, "ada@example.com"));
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(commandId)).hasSize(3));
+        List<JsonNode> all = resultsFor(commandId);
+        assertThat(all).allSatisfy(r -> assertThat(r).isEqualTo(all.get(0)));
+        assertThat(all.get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(storedEvents(accountId)).isEqualTo(1);
+    }
+
+    @Test
+    void aPoisonRecordIsDeadLetteredWithItsReasonAndTheNextRecordIsProcessed() {
+        UUID accountId = UUID.randomUUID();
+        String poison = "{\"this is\": not json";
+        send(accountId, poison);
+        UUID commandId = UUID.randomUUID();
+        send(accountId, openAccount(commandId, accountId, "next@example.com"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(commandId)).hasSize(1));
+        assertThat(resultsFor(commandId).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(
+                () -> assertThat(deadLetters.poll()).anySatisfy(dead -> {
+                    assertThat(dead.value()).isEqualTo(poison);
+                    assertThat(reason(dead)).startsWith("Not valid JSON");
+                }));
+    }
+
+    @Test
+    void envelopesThatBreakTheSchemaAreDeadLetteredAndAnsweredWhenTheyHaveACommandId() {
+        UUID noId = UUID.randomUUID();
+        send(noId, "{\"type\":\"OpenAccount\",\"accountId\":\"" + noId + "\",\"payload\":{}}");
+        UUID unknownType = UUID.randomUUID();
+        send(null, "{\"commandId\":\"" + unknownType + "\",\"type\":\"DropDatabase\",\"accountId\":\""
+                   + UUID.randomUUID() + "\",\"payload\":{}}");
+        UUID badPlan = UUID.randomUUID();
+        UUID badPlanAccount = UUID.randomUUID();
+        send(badPlanAccount, """
+                {"commandId":"%s","type":"OpenAccount","accountId":"%s",
+                 "payload":{"email":"a@example.com","displayName":"A","plan":"GOLD"}}""".formatted(badPlan,
+                                                                                                 badPlanAccount));
+        UUID badEmail = UUID.randomUUID();
+        UUID badEmailAccount = UUID.randomUUID();
+        send(badEmailAccount, openAccount(badEmail, badEmailAccount, "not-an-email"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(resultsFor(unknownType)).singleElement()
+                    .satisfies(r -> assertThat(r.get("reason").asString()).contains("Unknown command type 'DropDatabase'"));
+            assertThat(resultsFor(badPlan)).singleElement()
+                    .satisfies(r -> assertThat(r.get("reason").asString()).contains("plan must be one of"));
+            assertThat(resultsFor(badEmail)).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.get("status").asString()).isEqualTo("REJECTED");
+                        assertThat(r.get("reason").asString()).contains("email must be an email address");
+                    });
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<String> reasons = deadLetters.poll().stream().map(KafkaCommandIntakeIT::reason).toList();
+            assertThat(reasons).anyMatch(r -> r.startsWith("Missing commandId"))
+                               .anyMatch(r -> r.contains("DropDatabase"))
+                               .anyMatch(r -> r.contains("GOLD") || r.contains("plan must be one of"))
+                               .anyMatch(r -> r.contains("email must be an email address"));
+        });
+        assertThat(storedEvents(badEmailAccount)).isZero();
+        assertThat(storedEvents(badPlanAccount)).isZero();
+    }
+
+    @Test
+    void aBusinessRejectionIsAResultNotADeadLetter() {
+        UUID accountId = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        send(accountId, openAccount(first, accountId, "ada@example.com"));
+        send(accountId, openAccount(second, accountId, "ada@example.com"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(second)).hasSize(1));
+        JsonNode rejected = resultsFor(second).get(0);
+        assertThat(rejected.get("status").asString()).isEqualTo("REJECTED");
+        assertThat(rejected.get("reason").asString()).contains("already exists");
+        assertThat(deadLetters.poll()).noneMatch(d -> d.value() != null && d.value().contains(second.toString()));
+        assertThat(storedEvents(accountId)).isEqualTo(1);
+    }
+
+    static String reason(ConsumerRecord<String, String> record) {
+        var header = record.headers().lastHeader("x-dlt-reason");
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

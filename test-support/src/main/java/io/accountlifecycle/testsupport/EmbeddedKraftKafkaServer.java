@@ -1,0 +1,37 @@
+package io.accountlifecycle.testsupport;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/** spring-kafka-test's in-JVM KRaft broker, for machines without a Docker engine. */
+final class EmbeddedKraftKafkaServer extends KafkaServer {
+
+    private final EmbeddedKafkaKraftBroker broker;
+
+    private EmbeddedKraftKafkaServer(EmbeddedKafkaKraftBroker broker) {
+        this.broker = broker;
+    }
+
+    static EmbeddedKraftKafkaServer start() {
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        // Like production: topics exist because the service declares them, never because someone wrote to them.
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        broker.afterPropertiesSet();
+        return new EmbeddedKraftKafkaServer(broker);
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    @Override
+    public String kind() {
+        return "embedded";
+    }
+
+    @Override
+    public void close() {
+        broker.destroy();
+    }
+}
