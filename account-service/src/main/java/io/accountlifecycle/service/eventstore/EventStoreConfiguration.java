@@ -18,7 +18,10 @@ import java.time.Duration;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
@@ -181,6 +184,23 @@ public class EventStoreConfiguration {
      * the event envelope calls {@code causationId} and {@code correlationId}. A correlation id the caller sent (the
      * Kafka command id, an {@code X-Correlation-Id} header) is kept as the root.
      */
+    /**
+     * Processors in this JVM are woken when a unit of work commits, but the intake commits its database transaction
+     * after that (a whole Kafka batch, or a new data key with the events), so the wake-up can come before the rows are
+     * visible; events from other instances are never announced at all. Polling every {@code fetch-delay} bounds that
+     * wait (Axon's default is a second).
+     */
+    @Bean
+    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+                                  @Value("${account.eventstore.fetch-delay:100ms}") Duration fetchDelay) {
+        return EmbeddedEventStore.builder()
+                                 .storageEngine(storageEngine)
+                                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                                 .fetchDelay(fetchDelay.toMillis())
+                                 .build();
+    }
+
     @Bean
     CorrelationDataProvider messageOriginProvider() {
         return new MessageOriginProvider(CAUSATION_ID, CORRELATION_ID);

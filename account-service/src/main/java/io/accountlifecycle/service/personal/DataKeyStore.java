@@ -40,12 +40,19 @@ public class DataKeyStore {
         if (cached != null) {
             return cached;
         }
-        byte[] candidate = wrap(keyId, newKeyset());
-        jdbc.update("insert into account_data_key (key_id, wrapped_key) values (?, ?) on conflict (key_id) do nothing",
-                    keyId, candidate);
-        byte[] stored = jdbc.queryForObject("select wrapped_key from account_data_key where key_id = ?",
-                                            byte[].class, keyId);
-        Aead aead = unwrap(keyId, stored);
+        KeysetHandle candidate = newKeyset();
+        List<String> inserted = jdbc.queryForList(
+                "insert into account_data_key (key_id, wrapped_key) values (?, ?) on conflict (key_id) do nothing "
+                + "returning key_id", String.class, keyId, wrap(keyId, candidate));
+        Aead aead;
+        if (!inserted.isEmpty()) {
+            aead = primitive(keyId, candidate);
+        } else {
+            // Another delivery or request created it first (or it exists from before): use the stored one.
+            byte[] stored = jdbc.queryForObject("select wrapped_key from account_data_key where key_id = ?",
+                                                byte[].class, keyId);
+            aead = unwrap(keyId, stored);
+        }
         cacheAfterCommit(keyId, aead);
         return aead;
     }
@@ -92,6 +99,14 @@ public class DataKeyStore {
             return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, masterKey, associatedData(keyId));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Cannot wrap the data key of " + keyId, e);
+        }
+    }
+
+    private static Aead primitive(String keyId, KeysetHandle keyset) {
+        try {
+            return keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot use the data key of " + keyId, e);
         }
     }
 

@@ -1,0 +1,160 @@
+package io.accountlifecycle.benchmarks;
+
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Two Kafka figures against a running service.
+ * <ul>
+ * <li>{@code --mode latency}: OpenAccount commands on account.commands at a steady {@code --rate} per second for
+ * {@code --seconds}; latency is from the send to the AccountOpened event (matched by correlationId = commandId)
+ * arriving on account.events. Prints p50/p90/p99/max.</li>
+ * <li>{@code --mode burst}: {@code --count} commands sent at once; prints commands/s from the first send until the
+ * last result on account.command-results.</li>
+ * </ul>
+ */
+public final class KafkaLatencyBenchmark {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        String bootstrap = args.get("bootstrap", "127.0.0.1:9092");
+        String mode = args.get("mode", "latency");
+        if (mode.equals("burst")) {
+            burst(bootstrap, args.getInt("count", 20000));
+        } else {
+            latency(bootstrap, args.getInt("rate", 200), args.getInt("seconds", 30));
+        }
+    }
+
+    private static KafkaConsumer<String, String> tail(String bootstrap, String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false, "fetch.max.wait.ms", 50),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                                                  .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 1),
+                                   new StringSerializer(), new StringSerializer());
+    }
+
+    private static String openAccount(UUID commandId, UUID accountId) {
+        return """
+               {"commandId":"%s","type":"OpenAccount","accountId":"%s","issuedBy":"benchmark",
+                "payload":{"email":"bench@example.com","displayName":"Bench","plan":"FREE"}}"""
+                .formatted(commandId, accountId);
+    }
+
+    static void latency(String bootstrap, int rate, int seconds) throws Exception {
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        Map<String, Long> sentWall = new ConcurrentHashMap<>();
+        Histogram histogram = new Histogram(3);
+        Histogram intake = new Histogram(3);
+        Histogram publication = new Histogram(3);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong received = new AtomicLong();
+        try (var events = tail(bootstrap, "account.events"); var producer = producer(bootstrap)) {
+            Thread reader = new Thread(() -> {
+                while (!stop.get()) {
+                    events.poll(Duration.ofMillis(100)).forEach(record -> {
+                        long now = System.nanoTime();
+                        JsonNode event = JSON.readTree(record.value());
+                        JsonNode correlation = event.path("metadata").path("correlationId");
+                        Long sent = correlation.isMissingNode() ? null : sentAt.remove(correlation.asString());
+                        if (sent != null) {
+                            long wallSent = sentWall.remove(correlation.asString());
+                            long stored = java.time.Instant.parse(event.get("occurredAt").asString()).toEpochMilli();
+                            long arrived = System.currentTimeMillis();
+                            synchronized (histogram) {
+                                histogram.recordValue((now - sent) / 1000);
+                                intake.recordValue(Math.max(0, stored - wallSent));
+                                publication.recordValue(Math.max(0, arrived - stored));
+                            }
+                            received.incrementAndGet();
+                        }
+                    });
+                }
+            });
+            reader.start();
+            ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+            long periodMicros = 1_000_000L / rate;
+            long total = (long) rate * seconds;
+            AtomicLong sent = new AtomicLong();
+            sender.scheduleAtFixedRate(() -> {
+                if (sent.incrementAndGet() > total) {
+                    return;
+                }
+                UUID commandId = UUID.randomUUID();
+                UUID accountId = UUID.randomUUID();
+                sentAt.put(commandId.toString(), System.nanoTime());
+                sentWall.put(commandId.toString(), System.currentTimeMillis());
+                producer.send(new ProducerRecord<>("account.commands", accountId.toString(),
+                                                   openAccount(commandId, accountId)));
+            }, 0, periodMicros, TimeUnit.MICROSECONDS);
+            Thread.sleep(seconds * 1000L);
+            sender.shutdown();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (received.get() < total && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            stop.set(true);
+            reader.join();
+            System.out.printf("rate %d commands/s for %d s: %d of %d events seen; command on topic -> event on topic "
+                              + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, seconds, received.get(),
+                              total, histogram.getValueAtPercentile(50) / 1000.0,
+                              histogram.getValueAtPercentile(90) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+                              histogram.getMaxValue() / 1000.0);
+            System.out.printf("  of which send -> event stored (intake): p50 %d ms, p99 %d ms; stored -> on topic "
+                              + "(publication): p50 %d ms, p99 %d ms%n", intake.getValueAtPercentile(50),
+                              intake.getValueAtPercentile(99), publication.getValueAtPercentile(50),
+                              publication.getValueAtPercentile(99));
+        }
+    }
+
+    static void burst(String bootstrap, int count) throws Exception {
+        try (var results = tail(bootstrap, "account.command-results"); var producer = producer(bootstrap)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                UUID accountId = UUID.randomUUID();
+                producer.send(new ProducerRecord<>("account.commands", accountId.toString(),
+                                                   openAccount(UUID.randomUUID(), accountId)));
+            }
+            producer.flush();
+            long sentNanos = System.nanoTime() - start;
+            long seen = 0;
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (seen < count && System.currentTimeMillis() < deadline) {
+                seen += results.poll(Duration.ofMillis(200)).count();
+            }
+            double secondsTaken = (System.nanoTime() - start) / 1e9;
+            System.out.printf("burst of %d OpenAccount commands: sent in %.1f s, %d results in %.1f s -> %.0f "
+                              + "commands/s through the Kafka intake%n", count, sentNanos / 1e9, seen, secondsTaken,
+                              seen / secondsTaken);
+        }
+    }
+}

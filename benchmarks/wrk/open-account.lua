@@ -1,0 +1,13 @@
+-- wrk script: POST /accounts with a fresh account id per request (wrk -t2 -c8 -d20s -s open-account.lua http://localhost:8080)
+math.randomseed(os.time() + os.clock()*1000000)
+local function uuid()
+  local t = 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'
+  return (string.gsub(t, '[xy]', function (c)
+    local v = (c == 'x') and math.random(0, 0xf) or math.random(8, 0xb)
+    return string.format('%x', v) end))
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  return wrk.format(nil, "/accounts", nil, '{"accountId":"' .. uuid() .. '","email":"load@example.com","displayName":"Load Test","plan":"FREE"}')
+end
