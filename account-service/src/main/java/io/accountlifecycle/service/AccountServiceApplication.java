@@ -1,5 +1,6 @@
 package io.accountlifecycle.service;
 
+import io.accountlifecycle.service.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -7,6 +8,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class AccountServiceApplication {
 
     public static void main(String[] args) {
+        // Subcommands dispatch before any of the application starts: no banner, no database, no broker.
+        if (args.length > 0 && args[0].equals("token")) {
+            System.exit(TokenCommand.run(args, System.out, System.err));
+        }
         // Axon would otherwise call home for update checks at start-up; a production service does not.
         if (System.getProperty("axoniq.update-checker.disabled") == null) {
             System.setProperty("axoniq.update-checker.disabled", "true");

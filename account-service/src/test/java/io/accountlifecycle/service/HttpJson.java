@@ -17,9 +17,20 @@ public final class HttpJson {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private final String base;
+    private final String token;
 
     public HttpJson(int port) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port, null);
+    }
+
+    private HttpJson(String base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    /** The same client sending {@code Authorization: Bearer token} (none when null). */
+    public HttpJson withToken(String bearerToken) {
+        return new HttpJson(base, bearerToken);
     }
 
     public record Response(int status, HttpHeaders headers, String raw) {
@@ -61,6 +72,9 @@ public final class HttpJson {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers(), response.body());

@@ -30,7 +30,9 @@ public final class ServiceInstances {
         return new SpringApplicationBuilder(AccountServiceApplication.class).run(args.toArray(String[]::new));
     }
 
+    /** A client of the instance with a token for every scope, subject {@code test-user}. */
     public static HttpJson http(ConfigurableApplicationContext context) {
-        return new HttpJson(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
+        return new HttpJson(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")))
+                .withToken(TestTokens.mint(context, "test-user", TestTokens.ALL_SCOPES));
     }
 }

@@ -47,13 +47,23 @@ public class RealInfrastructureContextCustomizerFactory implements ContextCustom
         }
     }
 
-    /** {@code spring.datasource.*} for {@code database} as {@code owner}, creating both if missing. */
+    /** The least-privilege role the service's migrations create and the service runs as; password = name. */
+    public static final String APPLICATION_ROLE = "account_app";
+
+    /**
+     * {@code spring.datasource.*} for {@code database} as the application role, and {@code spring.flyway.*} as
+     * {@code owner}, creating the database and owner if missing: tests run with the production roles, not as a
+     * superuser.
+     */
     public static Map<String, Object> datasourceProperties(String database, String owner) {
         PostgresServer server = TestInfrastructure.postgres();
         server.ensureDatabase(database, owner);
         return Map.of("spring.datasource.url", server.jdbcUrl(database),
-                      "spring.datasource.username", owner,
-                      "spring.datasource.password", owner);
+                      "spring.datasource.username", APPLICATION_ROLE,
+                      "spring.datasource.password", APPLICATION_ROLE,
+                      "spring.flyway.user", owner,
+                      "spring.flyway.password", owner,
+                      "account.db.app-password", APPLICATION_ROLE);
     }
 
     /** {@code spring.kafka.bootstrap-servers} of the shared broker. */

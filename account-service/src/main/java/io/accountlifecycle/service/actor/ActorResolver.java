@@ -1,17 +1,21 @@
 package io.accountlifecycle.service.actor;
 
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
 /**
- * Who is acting on behalf of the current request. The one place an actor is decided, so that moving it to the
- * authenticated token's subject is a single change.
+ * Who is acting on behalf of the current request: the authenticated token's subject ({@code sub}), never anything
+ * the request body says. The one place an actor is decided.
  */
 @Component
 public class ActorResolver {
 
-    public static final String ANONYMOUS = "anonymous";
-
     public String currentActor() {
-        return ANONYMOUS;
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        if (caller == null || !caller.isAuthenticated()) {
+            throw new IllegalStateException("No authenticated caller: every command endpoint requires a token");
+        }
+        return caller.getName();
     }
 }

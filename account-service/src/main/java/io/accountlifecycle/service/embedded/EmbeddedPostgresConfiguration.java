@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.embedded;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
@@ -23,12 +24,34 @@ public class EmbeddedPostgresConfiguration {
         return EmbeddedPostgresServer.start(properties);
     }
 
+    /** The application connects as the least-privilege role the migrations create. */
     @Bean
     JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedPostgresServer server) {
         return new JdbcConnectionDetails() {
             @Override
             public String getUsername() {
-                return server.username();
+                return EmbeddedPostgresServer.APPLICATION_ROLE;
+            }
+
+            @Override
+            public String getPassword() {
+                return null;
+            }
+
+            @Override
+            public String getJdbcUrl() {
+                return server.jdbcUrl();
+            }
+        };
+    }
+
+    /** Migrations run as the owner role, created by the embedded server at first start. */
+    @Bean
+    FlywayConnectionDetails embeddedPostgresFlywayConnectionDetails(EmbeddedPostgresServer server) {
+        return new FlywayConnectionDetails() {
+            @Override
+            public String getUsername() {
+                return server.ownerRole();
             }
 
             @Override

@@ -27,6 +27,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
+    /** The role the application runs as; created by the migrations (V4), never by hand. */
+    public static final String APPLICATION_ROLE = "account_app";
+
     private final EmbeddedPostgres postgres;
     private final EmbeddedPostgresProperties properties;
 
@@ -61,11 +64,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /** The database's URL, without a user: each connection names its own role. */
     public String jdbcUrl() {
-        return postgres.getJdbcUrl(properties.ownerRole(), properties.database());
+        return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + properties.database();
     }
 
-    public String username() {
+    public String ownerRole() {
         return properties.ownerRole();
     }
 

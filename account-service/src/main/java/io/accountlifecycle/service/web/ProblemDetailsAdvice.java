@@ -106,6 +106,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        for (Throwable c = ex; c != null; c = c.getCause()) {
+            if (c instanceof RequestSizeLimitFilter.BodyTooLargeException tooLarge) {
+                return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                                     .body(problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
+                                                   tooLarge.getMessage()));
+            }
+        }
         Throwable cause = ex.getMostSpecificCause();
         if (cause instanceof DatabindException databind && !databind.getPath().isEmpty()) {
             String field = databind.getPath().stream()

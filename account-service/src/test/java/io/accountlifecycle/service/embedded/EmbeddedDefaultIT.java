@@ -2,6 +2,7 @@ package io.accountlifecycle.service.embedded;
 
 import io.accountlifecycle.service.AccountServiceApplication;
 import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.ServiceInstances;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -42,7 +43,7 @@ class EmbeddedDefaultIT {
         try (var first = start()) {
             assertThat(first.getBean(EmbeddedPostgresServer.class)).isNotNull();
             assertThat(first.getBean(EmbeddedKafkaServer.class)).isNotNull();
-            HttpJson http = new HttpJson(port(first));
+            HttpJson http = ServiceInstances.http(first);
             assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
                     .isEqualTo(201);
         }
@@ -52,7 +53,7 @@ class EmbeddedDefaultIT {
                                                             .exists();
 
         try (var second = start()) {
-            HttpJson http = new HttpJson(port(second));
+            HttpJson http = ServiceInstances.http(second);
             var state = http.get("/accounts/" + id).json();
             assertThat(state.get("email").asString()).isEqualTo("ada@example.com");
             assertThat(http.get("/accounts/" + id + "/events").json().get("totalItems").asLong()).isEqualTo(1);
@@ -80,7 +81,7 @@ class EmbeddedDefaultIT {
             try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(properties)) {
                 long newPid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
                 assertThat(newPid).isNotEqualTo(orphanPid);
-                try (Connection connection = DriverManager.getConnection(restarted.jdbcUrl());
+                try (Connection connection = DriverManager.getConnection(restarted.jdbcUrl(), "account_owner", "");
                      ResultSet fsync = connection.createStatement().executeQuery("show fsync")) {
                     fsync.next();
                     assertThat(fsync.getString(1)).isEqualTo("on");
@@ -91,7 +92,4 @@ class EmbeddedDefaultIT {
         }
     }
 
-    private static int port(ConfigurableApplicationContext context) {
-        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-    }
 }

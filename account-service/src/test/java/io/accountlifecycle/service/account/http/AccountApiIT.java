@@ -2,6 +2,7 @@ package io.accountlifecycle.service.account.http;
 
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.HttpJson.Response;
+import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -31,11 +33,14 @@ class AccountApiIT {
     @Autowired
     JdbcTemplate jdbc;
 
+    @Autowired
+    ApplicationContext context;
+
     HttpJson http;
 
     @BeforeEach
     void setUp() {
-        http = new HttpJson(port);
+        http = new HttpJson(port).withToken(TestTokens.mint(context, "test-user", TestTokens.ALL_SCOPES));
     }
 
     private UUID open(String plan) {
@@ -105,7 +110,7 @@ class AccountApiIT {
         JsonNode first = events.get("items").get(0);
         assertThat(first.get("sequenceNumber").asLong()).isZero();
         assertThat(first.get("payload").get("email").asString()).isEqualTo("ada@example.com");
-        assertThat(first.get("metadata").get("actor").asString()).isEqualTo("anonymous");
+        assertThat(first.get("metadata").get("actor").asString()).as("the token's subject").isEqualTo("test-user");
         assertThat(first.get("occurredAt").asString()).isNotBlank();
     }
 

@@ -1,0 +1,25 @@
+package io.accountlifecycle.service.security;
+
+/** The OAuth2 scopes the API is authorised by; a contract with the identity provider's client configuration. */
+public final class Scopes {
+
+    /** Read accounts, their history and state as of an instant; opens personal fields. */
+    public static final String READ = "accounts:read";
+    /** Open accounts and change them (product services). */
+    public static final String WRITE = "accounts:write";
+    /** Request deletion of an account. */
+    public static final String DELETE = "accounts:delete";
+    /** Cancel deletions, pause and resume purges, run batches and replays. */
+    public static final String ADMIN = "accounts:admin";
+    /** Approve what needs a second person. */
+    public static final String APPROVE = "accounts:approve";
+    /** Query the analytics read models. */
+    public static final String ANALYTICS = "analytics:read";
+
+    private Scopes() {
+    }
+
+    static String authority(String scope) {
+        return "SCOPE_" + scope;
+    }
+}

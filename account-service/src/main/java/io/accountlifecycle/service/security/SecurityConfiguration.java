@@ -1,0 +1,100 @@
+package io.accountlifecycle.service.security;
+
+import com.nimbusds.jose.JOSEException;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import io.accountlifecycle.service.web.ProblemResponses;
+
+
+import static io.accountlifecycle.service.security.Scopes.authority;
+
+/**
+ * Every endpoint needs a valid JWT and the scope of what it does; only health and the OpenAPI description are open.
+ * 401 for a missing, expired, tampered or wrongly signed token and 403 for a missing scope, both as problem details.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(TokenSettings.class)
+public class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
+        http.csrf(csrf -> csrf.disable())
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .authorizeHttpRequests(requests -> requests
+                    .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
+                                     "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+                                     "/error").permitAll()
+                    .requestMatchers(HttpMethod.GET, "/accounts/*", "/accounts/*/events")
+                    .hasAuthority(authority(Scopes.READ))
+                    .requestMatchers(HttpMethod.POST, "/accounts").hasAuthority(authority(Scopes.WRITE))
+                    .requestMatchers(HttpMethod.PATCH, "/accounts/*/profile").hasAuthority(authority(Scopes.WRITE))
+                    .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
+                    .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
+                    .anyRequest().denyAll())
+            .oauth2ResourceServer(server -> server.jwt(jwt -> {
+                    })
+                    .authenticationEntryPoint((request, response, e) -> {
+                        audit.unauthenticated(request, e.getMessage());
+                        response.setHeader("WWW-Authenticate", "Bearer");
+                        ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Authentication required",
+                                "Send a valid bearer token (missing, expired, tampered or wrongly signed tokens are "
+                                + "refused).");
+                    }))
+            .exceptionHandling(errors -> errors
+                    .authenticationEntryPoint((request, response, e) -> {
+                        audit.unauthenticated(request, e.getMessage());
+                        response.setHeader("WWW-Authenticate", "Bearer");
+                        ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Authentication required",
+                                "Send a bearer token: Authorization: Bearer <token>.");
+                    })
+                    .accessDeniedHandler((request, response, e) -> {
+                        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+                        String actor = caller == null ? "unknown" : caller.getName();
+                        String reason = "the token of " + actor + " lacks the scope this request needs ("
+                                        + request.getMethod() + " " + request.getRequestURI() + ")";
+                        audit.denied(actor, request, reason);
+                        ProblemResponses.write(response, HttpStatus.FORBIDDEN, "Missing scope", reason);
+                    }));
+        return http.build();
+    }
+
+    /**
+     * Without an external issuer ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
+     * {@code .jwk-set-uri}), tokens are verified against the local signing key: its signature, issuer and lifetime.
+     */
+    @Bean
+    @Conditional(NoExternalIssuer.class)
+    JwtDecoder localJwtDecoder(TokenSettings settings) throws JOSEException {
+        LocalTokens tokens = LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer());
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(tokens.publicKey().toRSAPublicKey()).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(settings.issuer())));
+        return decoder;
+    }
+
+    static class NoExternalIssuer implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            var env = context.getEnvironment();
+            return !env.containsProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri")
+                   && !env.containsProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
+                   && !env.containsProperty("spring.security.oauth2.resourceserver.jwt.public-key-location");
+        }
+    }
+}

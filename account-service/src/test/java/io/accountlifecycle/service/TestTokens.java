@@ -1,0 +1,28 @@
+package io.accountlifecycle.service;
+
+import io.accountlifecycle.service.security.LocalTokens;
+import io.accountlifecycle.service.security.Scopes;
+import io.accountlifecycle.service.security.TokenSettings;
+import org.springframework.context.ApplicationContext;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Tokens signed with a running service's local key, as its jar's {@code token} command mints them. */
+public final class TestTokens {
+
+    public static final List<String> ALL_SCOPES = List.of(Scopes.READ, Scopes.WRITE, Scopes.DELETE, Scopes.ADMIN,
+                                                          Scopes.APPROVE, Scopes.ANALYTICS);
+
+    private TestTokens() {
+    }
+
+    public static String mint(ApplicationContext context, String subject, List<String> scopes) {
+        return mint(context, subject, scopes, Duration.ofMinutes(30));
+    }
+
+    public static String mint(ApplicationContext context, String subject, List<String> scopes, Duration ttl) {
+        TokenSettings settings = context.getBean(TokenSettings.class);
+        return LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer()).mint(subject, scopes, ttl);
+    }
+}
