@@ -60,6 +60,12 @@ public final class HttpJson {
         return send("PATCH", path, "application/json", json);
     }
 
+    public Response sendWithHeader(String method, String path, String header, String value, String json) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                               .header("Content-Type", "application/json").header(header, value)
+                               .method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public Response send(String method, String path, String contentType, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                                                  .method(method, body == null

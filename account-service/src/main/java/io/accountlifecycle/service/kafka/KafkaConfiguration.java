@@ -1,13 +1,16 @@
 package io.accountlifecycle.service.kafka;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 
+import java.time.Duration;
 import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
@@ -29,6 +32,16 @@ public class KafkaConfiguration {
                 topic(KafkaTopics.COMMANDS, topics, Map.of("retention.ms", inbound)),
                 topic(KafkaTopics.COMMANDS_DLT, topics, Map.of("retention.ms", inbound)),
                 topic(KafkaTopics.COMMAND_RESULTS, topics, Map.of("retention.ms", inbound)));
+    }
+
+    /**
+     * How long stopping waits for records still in flight (default 30 s): long enough to flush on a normal shutdown,
+     * short enough that a broker that is already gone cannot hold the process.
+     */
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer producerCloseTimeout(
+            @Value("${account.kafka.producer-close-timeout:PT30S}") Duration timeout) {
+        return factory -> factory.setPhysicalCloseTimeout((int) Math.max(1, timeout.toSeconds()));
     }
 
     private static NewTopic topic(String name, KafkaTopicsProperties topics, Map<String, String> configs) {

@@ -2,11 +2,14 @@ package io.accountlifecycle.service.security;
 
 import com.nimbusds.jose.JOSEException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -32,7 +35,34 @@ import static io.accountlifecycle.service.security.Scopes.authority;
 @EnableConfigurationProperties(TokenSettings.class)
 public class SecurityConfiguration {
 
+    /**
+     * The management port ({@code management.server.port}, 8081 by default) serves health and Prometheus metrics
+     * without a token: it is not published outside the pod, and on Kubernetes the NetworkPolicy opens it to the
+     * monitoring namespace only. Every other management endpoint is refused there.
+     */
     @Bean
+    @Order(1)
+    @ConditionalOnProperty("management.server.port")
+    SecurityFilterChain management(HttpSecurity http, Environment environment) throws Exception {
+        http.securityMatcher(request -> isManagementPort(request.getLocalPort(), environment))
+            .csrf(csrf -> csrf.disable())
+            .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+            .authorizeHttpRequests(requests -> requests
+                    .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
+                                     "/actuator/info").permitAll()
+                    .anyRequest().denyAll());
+        return http.build();
+    }
+
+    private static boolean isManagementPort(int port, Environment environment) {
+        String management = environment.getProperty("local.management.port",
+                                                    environment.getProperty("management.server.port"));
+        String server = environment.getProperty("local.server.port");
+        return management != null && !management.equals(server) && management.equals(Integer.toString(port));
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
         http.csrf(csrf -> csrf.disable())
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

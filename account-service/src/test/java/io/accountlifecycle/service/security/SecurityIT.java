@@ -111,16 +111,28 @@ class SecurityIT {
                                     .isNotIn(401, 403);
     }
 
+    @Value("${local.management.port}")
+    int managementPort;
+
     @Test
-    void healthAndTheOpenApiDescriptionAreOpenAndNothingElseIs() {
+    void onThePublicPortOnlyHealthAndTheOpenApiDescriptionAreOpen() {
         HttpJson anonymous = new HttpJson(port);
-        assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
-        assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
-        assertThat(anonymous.get("/actuator/health/readiness").status()).isEqualTo(200);
+        assertThat(anonymous.get("/livez").status()).isEqualTo(200);
+        assertThat(anonymous.get("/readyz").status()).isEqualTo(200);
         assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
-        assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(401);
+        assertThat(anonymous.get("/actuator/prometheus").status()).isIn(401, 404);
         assertThat(anonymous.get("/anything-else").status()).isEqualTo(401);
         assertThat(http(token("alice", TestTokens.ALL_SCOPES)).get("/anything-else").status()).isEqualTo(403);
+    }
+
+    @Test
+    void theManagementPortServesHealthAndMetricsToTheScraperOnly() {
+        HttpJson management = new HttpJson(managementPort);
+        assertThat(managementPort).isNotEqualTo(port);
+        assertThat(management.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(management.get("/actuator/prometheus").raw()).contains("account_commands_consumed_total");
+        assertThat(management.get("/actuator/metrics").status()).isIn(401, 403);
     }
 
     @Test

@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.format.annotation.DateTimeFormat;
@@ -64,7 +65,7 @@ class AccountController {
     @PostMapping
     @Operation(summary = "Open an account under the id the caller chose")
     ResponseEntity<Map<String, UUID>> open(@Valid @RequestBody OpenAccountRequest request,
-                                           @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+                                           @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
                       Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
@@ -99,7 +100,7 @@ class AccountController {
     @PatchMapping("/{id}/profile")
     @Operation(summary = "Change the email and/or display name")
     ResponseEntity<Void> updateProfile(@PathVariable UUID id, @RequestBody UpdateProfileRequest request,
-                                       @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+                                       @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.updateProfile(id, request.email(), request.displayName(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
@@ -107,7 +108,7 @@ class AccountController {
     @PutMapping("/{id}/plan")
     @Operation(summary = "Move the account to another plan")
     ResponseEntity<Void> changePlan(@PathVariable UUID id, @Valid @RequestBody ChangePlanRequest request,
-                                    @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+                                    @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.changePlan(id, request.plan(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
@@ -116,7 +117,7 @@ class AccountController {
     @Operation(summary = "Record that the account was seen in use (now, or at lastActivityAt)")
     ResponseEntity<Void> recordActivity(@PathVariable UUID id,
                                         @RequestBody(required = false) RecordActivityRequest request,
-                                        @RequestHeader(name = CORRELATION_HEADER, required = false) String correlationId) {
+                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         Instant at = request == null || request.lastActivityAt() == null ? clock.instant() : request.lastActivityAt();
         commands.recordActivity(id, at, origin(correlationId));
         return ResponseEntity.noContent().build();

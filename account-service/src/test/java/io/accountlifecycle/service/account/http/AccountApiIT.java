@@ -242,6 +242,15 @@ class AccountApiIT {
     }
 
     @Test
+    void anOverlongCorrelationIdIsRefused() {
+        UUID id = UUID.randomUUID();
+        Response refused = http.sendWithHeader("POST", "/accounts", "X-Correlation-Id", "c".repeat(129),
+                                               openAccountJson(id, "ada@example.com", "Ada", "FREE"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(storedEvents(id)).isZero();
+    }
+
+    @Test
     void theOpenApiDescriptionIsServed() {
         Response docs = http.get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
