@@ -1,6 +1,14 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.PurgeAccountCommand;
+import io.accountlifecycle.api.QuarantineAccountCommand;
+import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
@@ -39,6 +47,8 @@ public class Account {
     private Plan plan;
     private boolean protectedAccount;
     private Instant lastActivityAt;
+    private boolean deletionRequested;
+    private Instant purgeDueAt;
 
     protected Account() {
         // for Axon
@@ -69,6 +79,7 @@ public class Account {
 
     @CommandHandler
     public void handle(UpdateAccountProfileCommand command) {
+        requireActive();
         AccountRules rules = AccountRules.check()
                                          .require(command.email() != null || command.displayName() != null,
                                                   "email", "give email and/or displayName");
@@ -86,6 +97,7 @@ public class Account {
 
     @CommandHandler
     public void handle(ChangeAccountPlanCommand command) {
+        requireActive();
         AccountRules.check().plan("plan", command.plan()).enforce();
         if (command.plan() == plan) {
             return; // already on it: nothing happened, nothing to record
@@ -95,6 +107,7 @@ public class Account {
 
     @CommandHandler
     public void handle(RecordAccountActivityCommand command) {
+        requireActive();
         AccountRules.check()
                     .require(command.lastActivityAt() != null, "lastActivityAt", "must not be null")
                     .enforce();
@@ -102,6 +115,85 @@ public class Account {
             return; // late or repeated report: the last-seen instant only moves forward
         }
         apply(new AccountActivityRecordedEvent(accountId, command.lastActivityAt()));
+    }
+
+    @CommandHandler
+    public void handle(RequestAccountDeletionCommand command) {
+        requireActive();
+        if (deletionRequested) {
+            throw new DeletionConflictException("Deletion of account " + accountId + " was already requested");
+        }
+        AccountRules.check().reason("reason", command.reason()).enforce();
+        apply(new AccountDeletionRequestedEvent(accountId, command.reason(), command.requestedBy()));
+    }
+
+    @CommandHandler
+    public void handle(QuarantineAccountCommand command) {
+        if (status == AccountStatus.QUARANTINED && command.purgeDueAt().equals(purgeDueAt)) {
+            return; // a redelivered quarantine: already done
+        }
+        if (status != AccountStatus.ACTIVE || !deletionRequested) {
+            throw new DeletionConflictException("Account " + accountId + " has no pending deletion to quarantine");
+        }
+        apply(new AccountQuarantinedEvent(accountId, command.purgeDueAt()));
+    }
+
+    @CommandHandler
+    public void handle(CancelAccountDeletionCommand command) {
+        if (status == AccountStatus.PURGED) {
+            throw new AccountPurgedException(accountId);
+        }
+        if (status != AccountStatus.QUARANTINED && !deletionRequested) {
+            throw new DeletionConflictException("Account " + accountId + " has no deletion to cancel");
+        }
+        AccountRules.check().reason("reason", command.reason()).enforce();
+        apply(new AccountDeletionCancelledEvent(accountId, command.reason(), command.cancelledBy()));
+    }
+
+    @CommandHandler
+    public void handle(PurgeAccountCommand command) {
+        if (status == AccountStatus.PURGED) {
+            return; // a redelivered purge has exactly one effect
+        }
+        if (status != AccountStatus.QUARANTINED) {
+            throw new DeletionConflictException("Account " + accountId + " is not quarantined; it cannot be purged");
+        }
+        apply(new AccountPurgedEvent(accountId));
+    }
+
+    private void requireActive() {
+        if (status == AccountStatus.QUARANTINED) {
+            throw new AccountQuarantinedException(accountId, purgeDueAt);
+        }
+        if (status == AccountStatus.PURGED) {
+            throw new AccountPurgedException(accountId);
+        }
+    }
+
+    @EventSourcingHandler
+    void on(AccountDeletionRequestedEvent event) {
+        deletionRequested = true;
+    }
+
+    @EventSourcingHandler
+    void on(AccountQuarantinedEvent event) {
+        status = AccountStatus.QUARANTINED;
+        purgeDueAt = event.purgeDueAt();
+    }
+
+    @EventSourcingHandler
+    void on(AccountDeletionCancelledEvent event) {
+        status = AccountStatus.ACTIVE;
+        deletionRequested = false;
+        purgeDueAt = null;
+    }
+
+    @EventSourcingHandler
+    void on(AccountPurgedEvent event) {
+        status = AccountStatus.PURGED;
+        deletionRequested = false;
+        email = null;
+        displayName = null;
     }
 
     @EventSourcingHandler

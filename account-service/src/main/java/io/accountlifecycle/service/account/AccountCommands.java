@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.CancelAccountDeletionCommand;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
+import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
@@ -67,6 +69,16 @@ public class AccountCommands {
     @Transactional
     public void recordActivity(UUID accountId, Instant lastActivityAt, Origin origin) {
         send(new RecordAccountActivityCommand(accountId, lastActivityAt), origin);
+    }
+
+    @Transactional
+    public void requestDeletion(UUID accountId, String reason, Origin origin) {
+        send(new RequestAccountDeletionCommand(accountId, reason, origin.actor()), origin);
+    }
+
+    @Transactional
+    public void cancelDeletion(UUID accountId, String reason, Origin origin) {
+        send(new CancelAccountDeletionCommand(accountId, reason, origin.actor()), origin);
     }
 
     private void send(Object command, Origin origin) {

@@ -43,6 +43,17 @@ public final class AccountRules {
         return this;
     }
 
+    public static final int MAX_REASON_LENGTH = 500;
+
+    public AccountRules reason(String field, String reason) {
+        if (reason == null || reason.isBlank()) {
+            violations.put(field, "must say why (not blank)");
+        } else if (reason.length() > MAX_REASON_LENGTH) {
+            violations.put(field, "must be at most " + MAX_REASON_LENGTH + " characters");
+        }
+        return this;
+    }
+
     public AccountRules plan(String field, Plan plan) {
         if (plan == null) {
             violations.put(field, "must be one of FREE, STANDARD, PREMIUM, ENTERPRISE");

@@ -73,6 +73,20 @@ public class DataKeyStore {
         return Optional.of(aead);
     }
 
+    /** Deletes the key for good; this instance forgets it now and again after the transaction ends. */
+    public void destroy(String keyId) {
+        jdbc.update("delete from account_data_key where key_id = ?", keyId);
+        cache.invalidate(keyId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    cache.invalidate(keyId);
+                }
+            });
+        }
+    }
+
     private void cacheAfterCommit(String keyId, Aead aead) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

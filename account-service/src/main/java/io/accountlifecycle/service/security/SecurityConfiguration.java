@@ -76,6 +76,9 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.PATCH, "/accounts/*/profile").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
+                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
+                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
+                    .hasAuthority(authority(Scopes.ADMIN))
                     .anyRequest().denyAll())
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })

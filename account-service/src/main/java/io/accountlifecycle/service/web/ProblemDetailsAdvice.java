@@ -1,6 +1,9 @@
 package io.accountlifecycle.service.web;
 
 import io.accountlifecycle.service.account.AccountAlreadyExistsException;
+import io.accountlifecycle.service.account.AccountPurgedException;
+import io.accountlifecycle.service.account.AccountQuarantinedException;
+import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -52,6 +55,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail alreadyExists(AccountAlreadyExistsException e) {
         return problem(HttpStatus.CONFLICT, "Account already exists",
                        e.getMessage() + "; account ids are never reused: choose a new one.");
+    }
+
+    @ExceptionHandler(AccountQuarantinedException.class)
+    ProblemDetail quarantined(AccountQuarantinedException e) {
+        ProblemDetail problem = problem(HttpStatus.CONFLICT, "Account quarantined", e.getMessage());
+        problem.setProperty("purgeDueAt", e.purgeDueAt());
+        return problem;
+    }
+
+    @ExceptionHandler(AccountPurgedException.class)
+    ProblemDetail purged(AccountPurgedException e) {
+        return problem(HttpStatus.GONE, "Account purged", e.getMessage());
+    }
+
+    @ExceptionHandler(DeletionConflictException.class)
+    ProblemDetail deletionConflict(DeletionConflictException e) {
+        return problem(HttpStatus.CONFLICT, "Deletion conflict", e.getMessage());
     }
 
     @ExceptionHandler(ConcurrencyException.class)

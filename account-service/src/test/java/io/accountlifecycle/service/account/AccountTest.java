@@ -1,6 +1,15 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.PurgeAccountCommand;
+import io.accountlifecycle.api.QuarantineAccountCommand;
+import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
@@ -174,6 +183,108 @@ class AccountTest {
         fixture.givenNoPriorActivity()
                .when(new ChangeAccountPlanCommand(ID, Plan.FREE))
                .expectException(AggregateNotFoundException.class);
+    }
+
+    private static final Instant DUE = Instant.parse("2026-12-23T10:00:00Z");
+
+    private static Object[] quarantined() {
+        return new Object[]{opened(), new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                            new AccountQuarantinedEvent(ID, DUE)};
+    }
+
+    @Test
+    void requestingDeletionRecordsWhoAndWhy() {
+        fixture.given(opened())
+               .when(new RequestAccountDeletionCommand(ID, "customer closed the account", "alice"))
+               .expectEvents(new AccountDeletionRequestedEvent(ID, "customer closed the account", "alice"));
+    }
+
+    @Test
+    void aDeletionNeedsAReason() {
+        fixture.given(opened())
+               .when(new RequestAccountDeletionCommand(ID, " ", "alice"))
+               .expectException(AccountRuleViolationException.class)
+               .expectNoEvents();
+    }
+
+    @Test
+    void aRequestedDeletionIsQuarantinedUntilTheHoldEnds() {
+        fixture.given(opened(), new AccountDeletionRequestedEvent(ID, "closing", "alice"))
+               .when(new QuarantineAccountCommand(ID, DUE))
+               .expectEvents(new AccountQuarantinedEvent(ID, DUE));
+    }
+
+    @Test
+    void aQuarantinedAccountRejectsEveryCommandButCancel() {
+        fixture.given(quarantined())
+               .when(new UpdateAccountProfileCommand(ID, text("new@example.com", "x"), null))
+               .expectException(AccountQuarantinedException.class)
+               .expectNoEvents();
+        fixture.given(quarantined())
+               .when(new ChangeAccountPlanCommand(ID, Plan.FREE))
+               .expectException(AccountQuarantinedException.class);
+        fixture.given(quarantined())
+               .when(new RecordAccountActivityCommand(ID, T1))
+               .expectException(AccountQuarantinedException.class);
+    }
+
+    @Test
+    void deletingAQuarantinedAccountAgainIsAConflict() {
+        fixture.given(quarantined())
+               .when(new RequestAccountDeletionCommand(ID, "again", "bob"))
+               .expectException(AccountQuarantinedException.class)
+               .expectNoEvents();
+    }
+
+    @Test
+    void cancellingWithinTheHoldMakesTheAccountActiveAgain() {
+        fixture.given(quarantined())
+               .when(new CancelAccountDeletionCommand(ID, "requested in error", "admin"))
+               .expectEvents(new AccountDeletionCancelledEvent(ID, "requested in error", "admin"))
+               .expectState(account -> assertThat(account).extracting("status").isEqualTo(AccountStatus.ACTIVE));
+    }
+
+    @Test
+    void cannotCancelWhenNothingIsPending() {
+        fixture.given(opened())
+               .when(new CancelAccountDeletionCommand(ID, "why not", "admin"))
+               .expectException(DeletionConflictException.class);
+    }
+
+    @Test
+    void theHoldEndingPurgesTheAccount() {
+        fixture.given(quarantined())
+               .when(new PurgeAccountCommand(ID))
+               .expectEvents(new AccountPurgedEvent(ID));
+    }
+
+    @Test
+    void aRedeliveredPurgeHasExactlyOneEffect() {
+        fixture.given(quarantined()).andGiven(new AccountPurgedEvent(ID))
+               .when(new PurgeAccountCommand(ID))
+               .expectSuccessfulHandlerExecution()
+               .expectNoEvents();
+    }
+
+    @Test
+    void cannotPurgeAccountThatIsNotQuarantined() {
+        fixture.given(opened(), new AccountDeletionRequestedEvent(ID, "closing", "alice"))
+               .when(new PurgeAccountCommand(ID))
+               .expectException(DeletionConflictException.class);
+    }
+
+    @Test
+    void cancellingAfterThePurgeIsGone() {
+        fixture.given(quarantined()).andGiven(new AccountPurgedEvent(ID))
+               .when(new CancelAccountDeletionCommand(ID, "too late", "admin"))
+               .expectException(AccountPurgedException.class);
+    }
+
+    @Test
+    void aPurgedAccountCannotBeChanged() {
+        fixture.given(quarantined()).andGiven(new AccountPurgedEvent(ID))
+               .when(new ChangeAccountPlanCommand(ID, Plan.FREE))
+               .expectException(AccountPurgedException.class);
     }
 
     @Test

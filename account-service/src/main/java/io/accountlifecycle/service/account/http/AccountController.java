@@ -123,6 +123,26 @@ class AccountController {
         return ResponseEntity.noContent().build();
     }
 
+    @PostMapping("/{id}/deletion")
+    @Operation(summary = "Request deletion: the account is quarantined for the hold, then purged")
+    ResponseEntity<Map<String, Object>> requestDeletion(@PathVariable UUID id,
+                                                        @Valid @RequestBody DeletionRequest request,
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+        commands.requestDeletion(id, request.reason(), origin(correlationId));
+        var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
+                                                  .toUri();
+        return ResponseEntity.accepted().location(location).body(Map.of("accountId", id, "deletionRequested", true));
+    }
+
+    @PostMapping("/{id}/deletion/cancel")
+    @Operation(summary = "Cancel a deletion within the hold: the account is Active again with all its data")
+    ResponseEntity<AccountResponse> cancelDeletion(@PathVariable UUID id,
+                                                   @Valid @RequestBody DeletionRequest request,
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+        commands.cancelDeletion(id, request.reason(), origin(correlationId));
+        return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
+    }
+
     private Origin origin(String correlationId) {
         return new Origin(actors.currentActor(), correlationId);
     }
@@ -132,7 +152,7 @@ class AccountController {
                                    opener.open(state.email()).orElse(null),
                                    opener.open(state.displayName()).orElse(null),
                                    state.plan(), state.protectedAccount(), state.openedAt(), state.lastActivityAt(),
-                                   state.version(), state.updatedAt());
+                                   state.version(), state.updatedAt(), state.purgeDueAt());
     }
 
     private AccountEventResponse toResponse(DomainEventMessage<?> event) {

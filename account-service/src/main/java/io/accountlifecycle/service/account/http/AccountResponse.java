@@ -7,7 +7,11 @@ import io.accountlifecycle.api.Plan;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An account as the API shows it: personal fields opened for the caller, absent once the key is gone. */
+/**
+ * An account as the API shows it: personal fields opened for the caller, absent once the key is gone.
+ *
+ * @param purgeDueAt when a quarantined account will be purged; null otherwise
+ */
 public record AccountResponse(UUID accountId,
                               AccountStatus status,
                               String email,
@@ -17,5 +21,6 @@ public record AccountResponse(UUID accountId,
                               Instant openedAt,
                               Instant lastActivityAt,
                               long version,
-                              Instant updatedAt) {
+                              Instant updatedAt,
+                              Instant purgeDueAt) {
 }

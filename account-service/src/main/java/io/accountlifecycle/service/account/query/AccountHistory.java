@@ -1,6 +1,10 @@
 package io.accountlifecycle.service.account.query;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
@@ -70,6 +74,12 @@ public class AccountHistory {
                 state = state.withPlan(e.plan());
             } else if (payload instanceof AccountActivityRecordedEvent e) {
                 state = state.withLastActivityAt(e.lastActivityAt());
+            } else if (payload instanceof AccountQuarantinedEvent e) {
+                state = state.withStatus(AccountStatus.QUARANTINED, e.purgeDueAt());
+            } else if (payload instanceof AccountDeletionCancelledEvent) {
+                state = state.withStatus(AccountStatus.ACTIVE, null);
+            } else if (payload instanceof AccountPurgedEvent) {
+                state = state.withStatus(AccountStatus.PURGED, null);
             }
             state = state.at(message.getSequenceNumber(), message.getTimestamp());
         }

@@ -22,32 +22,38 @@ public record AccountState(UUID accountId,
                            Instant openedAt,
                            Instant lastActivityAt,
                            long version,
-                           Instant updatedAt) {
+                           Instant updatedAt,
+                           Instant purgeDueAt) {
 
     static AccountState opened(UUID accountId, SealedValue email, SealedValue displayName, Plan plan,
                                boolean protectedAccount, long version, Instant at) {
         return new AccountState(accountId, AccountStatus.ACTIVE, email, displayName, plan, protectedAccount, at, null,
-                                version, at);
+                                version, at, null);
+    }
+
+    AccountState withStatus(AccountStatus newStatus, Instant newPurgeDueAt) {
+        return new AccountState(accountId, newStatus, email, displayName, plan, protectedAccount, openedAt,
+                                lastActivityAt, version, updatedAt, newPurgeDueAt);
     }
 
     AccountState withProfile(SealedValue newEmail, SealedValue newDisplayName) {
         return new AccountState(accountId, status, newEmail != null ? newEmail : email,
                                 newDisplayName != null ? newDisplayName : displayName, plan, protectedAccount,
-                                openedAt, lastActivityAt, version, updatedAt);
+                                openedAt, lastActivityAt, version, updatedAt, purgeDueAt);
     }
 
     AccountState withPlan(Plan newPlan) {
         return new AccountState(accountId, status, email, displayName, newPlan, protectedAccount, openedAt,
-                                lastActivityAt, version, updatedAt);
+                                lastActivityAt, version, updatedAt, purgeDueAt);
     }
 
     AccountState withLastActivityAt(Instant newLastActivityAt) {
         return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                newLastActivityAt, version, updatedAt);
+                                newLastActivityAt, version, updatedAt, purgeDueAt);
     }
 
     AccountState at(long newVersion, Instant at) {
         return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                lastActivityAt, newVersion, at);
+                                lastActivityAt, newVersion, at, purgeDueAt);
     }
 }

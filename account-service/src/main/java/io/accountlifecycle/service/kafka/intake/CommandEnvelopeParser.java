@@ -31,7 +31,9 @@ class CommandEnvelopeParser {
             "OpenAccount", Set.of("email", "displayName", "plan", "protected"),
             "UpdateAccountProfile", Set.of("email", "displayName"),
             "ChangeAccountPlan", Set.of("plan"),
-            "RecordAccountActivity", Set.of("lastActivityAt"));
+            "RecordAccountActivity", Set.of("lastActivityAt"),
+            "RequestAccountDeletion", Set.of("reason"),
+            "CancelAccountDeletion", Set.of("reason"));
 
     private final JsonMapper json = JsonMapper.builder()
                                               .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -127,6 +129,14 @@ class CommandEnvelopeParser {
                                                       + "2026-11-23T10:15:30Z", commandId, accountId);
                 }
                 yield (commands, origin) -> commands.recordActivity(accountId, lastActivityAt, origin);
+            }
+            case "RequestAccountDeletion" -> {
+                String reason = text(payload, "reason", commandId, accountId);
+                yield (commands, origin) -> commands.requestDeletion(accountId, reason, origin);
+            }
+            case "CancelAccountDeletion" -> {
+                String reason = text(payload, "reason", commandId, accountId);
+                yield (commands, origin) -> commands.cancelDeletion(accountId, reason, origin);
             }
             default -> throw new IllegalStateException(type);
         };

@@ -4,7 +4,10 @@ import io.accountlifecycle.api.CommandResult;
 import io.accountlifecycle.api.CommandStatus;
 import io.accountlifecycle.service.account.AccountAlreadyExistsException;
 import io.accountlifecycle.service.account.AccountCommands;
+import io.accountlifecycle.service.account.AccountPurgedException;
+import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
+import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -135,6 +138,8 @@ class KafkaCommandIntake {
                 return rejectedOutgoing(command, "Invalid account fields: " + describe(e.violations()), record);
             } catch (AccountAlreadyExistsException e) {
                 return rejectedOutgoing(command, e.getMessage() + "; account ids are never reused", null);
+            } catch (AccountQuarantinedException | AccountPurgedException | DeletionConflictException e) {
+                return rejectedOutgoing(command, e.getMessage(), null);
             } catch (AggregateNotFoundException e) {
                 return rejectedOutgoing(command, "No account " + command.accountId(), null);
             } catch (RuntimeException e) {

@@ -1,0 +1,10 @@
+package io.accountlifecycle.api;
+
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.UUID;
+
+/** Ask for an account to be deleted: it is quarantined for the hold, then purged; sent by product services or admins. */
+public record RequestAccountDeletionCommand(@TargetAggregateIdentifier UUID accountId, String reason,
+                                            String requestedBy) {
+}

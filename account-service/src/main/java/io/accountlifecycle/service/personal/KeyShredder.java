@@ -1,0 +1,29 @@
+package io.accountlifecycle.service.personal;
+
+import io.accountlifecycle.api.AccountPurgedEvent;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Crypto-shredding: destroys a purged account's data key in the same transaction that stores {@link
+ * AccountPurgedEvent} (a subscribing processor runs in the purge's own unit of work), so the event and the key's end
+ * are one fact. Copies in other instances' memory expire within {@code account.crypto.data-key-cache-ttl}.
+ */
+@Component
+@ProcessingGroup(KeyShredder.PROCESSING_GROUP)
+class KeyShredder {
+
+    static final String PROCESSING_GROUP = "key-shredder";
+
+    private final DataKeyStore keys;
+
+    KeyShredder(DataKeyStore keys) {
+        this.keys = keys;
+    }
+
+    @EventHandler
+    void on(AccountPurgedEvent event) {
+        keys.destroy(PersonalDataSealer.keyIdOf(event.accountId()));
+    }
+}
