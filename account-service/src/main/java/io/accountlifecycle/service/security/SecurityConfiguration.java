@@ -50,6 +50,7 @@ public class SecurityConfiguration {
             .authorizeHttpRequests(requests -> requests
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus",
                                      "/actuator/info").permitAll()
+                    .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
                     .anyRequest().denyAll());
         return http.build();
     }
@@ -79,6 +80,7 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
                     .hasAuthority(authority(Scopes.ADMIN))
+                    .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
                     .anyRequest().denyAll())
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })

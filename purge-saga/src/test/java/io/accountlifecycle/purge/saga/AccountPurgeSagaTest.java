@@ -1,0 +1,114 @@
+package io.accountlifecycle.purge.saga;
+
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.PurgeAccountCommand;
+import io.accountlifecycle.api.PurgesPausedEvent;
+import io.accountlifecycle.api.PurgesResumedEvent;
+import io.accountlifecycle.api.QuarantineAccountCommand;
+import io.accountlifecycle.purge.PurgeSettings;
+import io.accountlifecycle.purge.pause.PurgePause;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.test.saga.SagaTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+class AccountPurgeSagaTest {
+
+    private static final UUID ID = UUID.fromString("3f1c2a9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b");
+    private static final Duration HOLD = Duration.ofDays(30);
+
+    private SagaTestFixture<AccountPurgeSaga> fixture;
+    private final AtomicBoolean paused = new AtomicBoolean();
+
+    @BeforeEach
+    void setUp() {
+        fixture = new SagaTestFixture<>(AccountPurgeSaga.class);
+        fixture.registerCommandGateway(CommandGateway.class);
+        fixture.registerResource(new PurgeSettings(HOLD, Duration.ofMinutes(1)));
+        fixture.registerResource((PurgePause) paused::get);
+    }
+
+    private Instant due() {
+        return fixture.currentTime().plus(HOLD);
+    }
+
+    @Test
+    void aDeletionRequestQuarantinesForTheHold() {
+        fixture.givenNoPriorActivity()
+               .whenAggregate(ID.toString()).publishes(new AccountDeletionRequestedEvent(ID, "closing", "alice"))
+               .expectActiveSagas(1)
+               .expectDispatchedCommands(new QuarantineAccountCommand(ID, due()));
+    }
+
+    @Test
+    void theHoldElapsingPurgesTheAccount() {
+        Instant due = due();
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenTimeElapses(HOLD)
+               .expectDispatchedCommands(new PurgeAccountCommand(ID))
+               .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void nothingIsPurgedBeforeTheHoldEnds() {
+        Instant due = due();
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenTimeElapses(HOLD.minusSeconds(1))
+               .expectNoDispatchedCommands()
+               .expectScheduledDeadlineWithName(due, AccountPurgeSaga.PURGE_DEADLINE);
+    }
+
+    @Test
+    void cancellingWithinTheHoldEndsTheSagaWithoutAPurge() {
+        Instant due = due();
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenAggregate(ID.toString()).publishes(new AccountDeletionCancelledEvent(ID, "mistake", "admin"))
+               .expectActiveSagas(0)
+               .expectNoScheduledDeadlines()
+               .expectNoDispatchedCommands();
+    }
+
+    @Test
+    void aHoldThatEndsWhilePausedIsDeferredAndPurgedOnResume() throws Exception {
+        Instant due = due();
+        paused.set(true);
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .andThenTimeElapses(HOLD)
+               .whenPublishingA(new PurgesResumedEvent(PurgesPausedEvent.PURGE_CONTROL_ID, "all clear", "admin"))
+               .expectDispatchedCommands(new PurgeAccountCommand(ID))
+               .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void whilePausedTheHoldEndingPurgesNothing() {
+        Instant due = due();
+        paused.set(true);
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenTimeElapses(HOLD.plusMinutes(5))
+               .expectNoDispatchedCommands()
+               .expectActiveSagas(1);
+    }
+
+    @Test
+    void theSagaEndsWhenTheAccountIsPurged() {
+        Instant due = due();
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenAggregate(ID.toString()).publishes(new AccountPurgedEvent(ID))
+               .expectActiveSagas(0)
+               .expectNoScheduledDeadlines();
+    }
+}
