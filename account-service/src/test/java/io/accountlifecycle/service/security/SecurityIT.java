@@ -60,7 +60,12 @@ class SecurityIT {
                 new Endpoint("GET", "/accounts/{id}/events", null, Scopes.READ),
                 new Endpoint("PATCH", "/accounts/{id}/profile", "{\"displayName\":\"Renamed\"}", Scopes.WRITE),
                 new Endpoint("PUT", "/accounts/{id}/plan", "{\"plan\":\"PREMIUM\"}", Scopes.WRITE),
-                new Endpoint("POST", "/accounts/{id}/activity", "{}", Scopes.WRITE));
+                new Endpoint("POST", "/accounts/{id}/activity", "{}", Scopes.WRITE),
+                new Endpoint("POST", "/accounts/{id}/deletion", "{\"reason\":\"security test\"}", Scopes.DELETE),
+                new Endpoint("POST", "/accounts/{id}/deletion/cancel", "{\"reason\":\"security test\"}",
+                             Scopes.ADMIN),
+                new Endpoint("GET", "/admin/purges/pending", null, Scopes.ADMIN),
+                new Endpoint("POST", "/admin/purges/resume", "{\"reason\":\"security test\"}", Scopes.ADMIN));
     }
 
     @BeforeEach
