@@ -17,6 +17,10 @@ final class EmbeddedKraftKafkaServer extends KafkaServer {
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
         broker.afterPropertiesSet();
+        // The broker announces itself through system properties; tests get it explicitly instead, and a test of the
+        // service's embedded default must not find a broker configured behind its back.
+        System.clearProperty("spring.kafka.bootstrap-servers");
+        System.clearProperty("spring.embedded.kafka.brokers");
         return new EmbeddedKraftKafkaServer(broker);
     }
 

@@ -182,6 +182,34 @@ class KafkaCommandIntakeIT {
         assertThat(storedEvents(accountId)).isEqualTo(1);
     }
 
+    @Test
+    void deletionTypesAreAcceptedOverKafkaAndAQuarantinedAccountRejectsChanges() {
+        UUID accountId = UUID.randomUUID();
+        UUID open = UUID.randomUUID();
+        UUID delete = UUID.randomUUID();
+        send(accountId, openAccount(open, accountId, "del@example.com"));
+        send(accountId, "{\"commandId\":\"" + delete + "\",\"type\":\"RequestAccountDeletion\",\"accountId\":\""
+                        + accountId + "\",\"issuedBy\":\"crm\",\"payload\":{\"reason\":\"customer closed the account\"}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(resultsFor(open)).singleElement()
+                    .satisfies(r -> assertThat(r.get("status").asString()).isEqualTo("ACCEPTED"));
+            assertThat(resultsFor(delete)).singleElement()
+                    .satisfies(r -> assertThat(r.get("status").asString()).isEqualTo("ACCEPTED"));
+        });
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from domain_event_entry where aggregate_identifier = ? and payload_type = ?",
+                Integer.class, accountId.toString(), "io.accountlifecycle.api.AccountQuarantinedEvent") == 1);
+
+        UUID change = UUID.randomUUID();
+        send(accountId, "{\"commandId\":\"" + change + "\",\"type\":\"ChangeAccountPlan\",\"accountId\":\""
+                        + accountId + "\",\"payload\":{\"plan\":\"FREE\"}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(change)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.get("status").asString()).isEqualTo("REJECTED");
+                    assertThat(r.get("reason").asString()).contains("quarantined");
+                }));
+    }
+
     static String reason(ConsumerRecord<String, String> record) {
         var header = record.headers().lastHeader("x-dlt-reason");
         return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
