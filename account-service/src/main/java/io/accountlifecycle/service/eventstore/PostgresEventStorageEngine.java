@@ -50,7 +50,11 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     private final long lowestGlobalSequence;
     private final String eventTable;
     private final String globalIndexColumn;
-    /** Global index of a hole → the transaction id that was fresh when this instance first saw it. */
+    private static final long PERMANENT = Long.MIN_VALUE;
+    /**
+     * Global index of a hole → the transaction id that was fresh when this instance first saw it, or
+     * {@link #PERMANENT} once the hole is proven to be a rollback.
+     */
     private final Cache<Long, Long> holeFirstSeen = Caffeine.newBuilder()
                                                             .expireAfterAccess(Duration.ofMinutes(30))
                                                             .maximumSize(1_000_000)
@@ -115,9 +119,16 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
 
     private GapAwareTrackingToken withoutPermanentHoles(GapAwareTrackingToken token) {
         SortedSet<Long> holes = token.getGaps();
+        SortedSet<Long> remaining = new TreeSet<>(holes);
+        // Holes already proven permanent (e.g. while the stream is idle, the token keeps them until a newer event)
+        // cost nothing more: no new transaction id, no query.
+        remaining.removeIf(hole -> Long.valueOf(PERMANENT).equals(holeFirstSeen.getIfPresent(hole)));
+        if (remaining.isEmpty()) {
+            return GapAwareTrackingToken.newInstance(token.getIndex(), remaining);
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
-            List<Long> unseen = holes.stream().filter(hole -> holeFirstSeen.getIfPresent(hole) == null).toList();
+            List<Long> unseen = remaining.stream().filter(hole -> holeFirstSeen.getIfPresent(hole) == null).toList();
             if (!unseen.isEmpty()) {
                 long fresh = queryLong(connection, "select pg_current_xact_id()::text::bigint");
                 unseen.forEach(hole -> holeFirstSeen.put(hole, fresh));
@@ -125,21 +136,19 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
             long oldestRunning = queryLong(connection,
                                            "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
             List<Long> settled = new ArrayList<>();
-            for (Long hole : holes) {
+            for (Long hole : remaining) {
                 Long firstSeen = holeFirstSeen.getIfPresent(hole);
                 if (firstSeen != null && oldestRunning >= firstSeen) {
                     settled.add(hole);
                 }
             }
-            if (settled.isEmpty()) {
-                return token;
-            }
-            Set<Long> filled = present(connection, settled);
-            SortedSet<Long> remaining = new TreeSet<>(holes);
-            for (Long hole : settled) {
-                if (!filled.contains(hole)) {
-                    remaining.remove(hole); // its transaction ended without the row: a rollback, gone for good
-                    holeFirstSeen.invalidate(hole);
+            if (!settled.isEmpty()) {
+                Set<Long> filled = present(connection, settled);
+                for (Long hole : settled) {
+                    if (!filled.contains(hole)) {
+                        remaining.remove(hole); // its transaction ended without the row: a rollback, gone for good
+                        holeFirstSeen.put(hole, PERMANENT);
+                    }
                 }
             }
             return remaining.size() == holes.size() ? token

@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,19 +42,20 @@ public class DataKeyStore {
             return cached;
         }
         KeysetHandle candidate = newKeyset();
+        byte[] wrapped = wrap(keyId, candidate);
         List<String> inserted = jdbc.queryForList(
                 "insert into account_data_key (key_id, wrapped_key) values (?, ?) on conflict (key_id) do nothing "
-                + "returning key_id", String.class, keyId, wrap(keyId, candidate));
+                + "returning key_id", String.class, keyId, wrapped);
         Aead aead;
         if (!inserted.isEmpty()) {
             aead = primitive(keyId, candidate);
         } else {
             // Another delivery or request created it first (or it exists from before): use the stored one.
-            byte[] stored = jdbc.queryForObject("select wrapped_key from account_data_key where key_id = ?",
-                                                byte[].class, keyId);
-            aead = unwrap(keyId, stored);
+            wrapped = jdbc.queryForObject("select wrapped_key from account_data_key where key_id = ?",
+                                          byte[].class, keyId);
+            aead = unwrap(keyId, wrapped);
         }
-        cacheAfterCommit(keyId, aead);
+        cacheAfterCommit(keyId, wrapped, aead);
         return aead;
     }
 
@@ -69,7 +71,7 @@ public class DataKeyStore {
             return Optional.empty();
         }
         Aead aead = unwrap(keyId, rows.get(0));
-        cacheAfterCommit(keyId, aead);
+        cacheAfterCommit(keyId, rows.get(0), aead);
         return Optional.of(aead);
     }
 
@@ -87,12 +89,21 @@ public class DataKeyStore {
         }
     }
 
-    private void cacheAfterCommit(String keyId, Aead aead) {
+    /**
+     * A key seen inside a transaction is cached only once that transaction committed and the committed row is this
+     * very key: a savepoint that rolled back (a rejected command in a Kafka batch) may have taken the row with it,
+     * and sealing with a cached key the database does not have would lose the data for good.
+     */
+    private void cacheAfterCommit(String keyId, byte[] wrapped, Aead aead) {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    cache.put(keyId, aead);
+                    List<byte[]> committed = jdbc.queryForList(
+                            "select wrapped_key from account_data_key where key_id = ?", byte[].class, keyId);
+                    if (committed.size() == 1 && Arrays.equals(committed.get(0), wrapped)) {
+                        cache.put(keyId, aead);
+                    }
                 }
             });
         } else {

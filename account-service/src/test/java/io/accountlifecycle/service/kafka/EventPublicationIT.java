@@ -148,6 +148,14 @@ class EventPublicationIT {
                         () -> assertThat(publishedSequences(topic, Set.of(late.toString()))).containsKey(late.toString()));
                 JsonNode event = topic.values(e -> e.get("aggregateId").asString().equals(late.toString())).get(0);
                 assertThat(event.get("type").asString()).isEqualTo("AccountOpened");
+                // Its own global index, below its neighbour's, not the token's highest index so far.
+                JsonNode neighbour = topic.values(e -> e.get("aggregateId").asString()
+                                                        .equals(slowNeighbour.toString())).get(0);
+                Long stored = context.getBean(JdbcTemplate.class).queryForObject(
+                        "select global_index from domain_event_entry where event_identifier = ?", Long.class,
+                        event.get("eventId").asString());
+                assertThat(event.get("globalIndex").asLong()).isEqualTo(stored)
+                                                            .isLessThan(neighbour.get("globalIndex").asLong());
             } finally {
                 a.release.countDown();
                 threads.shutdownNow();

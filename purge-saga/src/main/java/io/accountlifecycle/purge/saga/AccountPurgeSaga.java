@@ -79,15 +79,30 @@ public class AccountPurgeSaga {
             return;
         }
         deferred = false;
-        commands.sendAndWait(new PurgeAccountCommand(account));
+        purge(commands, deadlines, settings);
     }
 
     @SagaEventHandler(associationProperty = "purgeControlId")
-    public void on(PurgesResumedEvent event, DeadlineManager deadlines, CommandGateway commands) {
+    public void on(PurgesResumedEvent event, DeadlineManager deadlines, CommandGateway commands,
+                   PurgeSettings settings) {
         if (deferred) {
             cancelDeadline(deadlines);
             deferred = false;
+            purge(commands, deadlines, settings);
+        }
+    }
+
+    /**
+     * A refused or failed purge never stops the saga's processor: it is tried again later. If the account moved on
+     * meanwhile (its deletion was cancelled), that event ends this saga and cancels the retry.
+     */
+    private void purge(CommandGateway commands, DeadlineManager deadlines, PurgeSettings settings) {
+        try {
             commands.sendAndWait(new PurgeAccountCommand(accountId));
+        } catch (RuntimeException e) {
+            log.warn("Purge of account {} failed ({}); retrying in {}", accountId, e.getMessage(),
+                     settings.pausedRetry());
+            deadlineId = deadlines.schedule(settings.pausedRetry(), PURGE_DEADLINE, accountId);
         }
     }
 

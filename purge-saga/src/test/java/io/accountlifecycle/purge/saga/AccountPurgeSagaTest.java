@@ -103,6 +103,23 @@ class AccountPurgeSagaTest {
     }
 
     @Test
+    void aRefusedPurgeIsRetriedLaterInsteadOfStoppingTheSaga() {
+        Instant due = due();
+        fixture.setCallbackBehavior((command, metaData) -> {
+            if (command instanceof PurgeAccountCommand) {
+                throw new IllegalStateException("not quarantined any more");
+            }
+            return null;
+        });
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenTimeElapses(HOLD)
+               .expectDispatchedCommands(new PurgeAccountCommand(ID))
+               .expectActiveSagas(1)
+               .expectScheduledDeadlineWithName(due.plus(Duration.ofMinutes(1)), AccountPurgeSaga.PURGE_DEADLINE);
+    }
+
+    @Test
     void theSagaEndsWhenTheAccountIsPurged() {
         Instant due = due();
         fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),

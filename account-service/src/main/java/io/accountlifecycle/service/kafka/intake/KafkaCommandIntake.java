@@ -125,10 +125,21 @@ class KafkaCommandIntake {
                 command.commandId().toString());
         for (int attempt = 1; ; attempt++) {
             try {
-                commandSavepoint.executeWithoutResult(status -> command.execution().run(commands, origin));
-                return new Outgoing(recorded(ProcessedCommands.accepted(command.commandId(), command.accountId(),
-                                                                        now()), command.type()),
-                                    null, null);
+                // The outcome row is the claim, inside the command's savepoint: a concurrent delivery of the same
+                // command (a rebalance, a re-send on another partition) waits on it and finds it taken.
+                CommandResult outcome = commandSavepoint.execute(status -> {
+                    CommandResult accepted = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
+                    if (!processed.record(accepted, command.type())) {
+                        status.setRollbackOnly();
+                        return null;
+                    }
+                    command.execution().run(commands, origin);
+                    return accepted;
+                });
+                if (outcome == null) {
+                    return new Outgoing(processed.find(command.commandId()).orElseThrow(), null, null);
+                }
+                return new Outgoing(outcome, null, null);
             } catch (ConcurrencyException e) {
                 if (attempt == CONCURRENCY_ATTEMPTS) {
                     return rejectedOutgoing(command, "Another change to this account was stored at the same moment "

@@ -9,17 +9,17 @@ import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,30 +36,77 @@ import java.util.concurrent.TimeoutException;
 public class AccountEventPublisher {
 
     public static final String PROCESSING_GROUP = "account-events-publisher";
-    private static final String PENDING_SENDS = AccountEventPublisher.class.getName() + ".pending";
+    private static final String PENDING_BATCH = AccountEventPublisher.class.getName() + ".batch";
     private static final long ACK_TIMEOUT_SECONDS = 30;
 
     private final KafkaTemplate<String, String> kafka;
     private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
     private final PublicationProgress progress;
 
-    public AccountEventPublisher(KafkaTemplate<String, String> kafka, PublicationProgress progress) {
+    private final JdbcTemplate jdbc;
+
+    public AccountEventPublisher(KafkaTemplate<String, String> kafka, PublicationProgress progress,
+                                 JdbcTemplate jdbc) {
         this.kafka = kafka;
         this.progress = progress;
+        this.jdbc = jdbc;
     }
 
     @EventHandler
-    void publish(Object payload, EventMessage<?> event, TrackingToken token) throws JsonProcessingException {
-        EventEnvelope envelope = envelope(payload, event, token);
-        String key = envelope.aggregateId() != null ? envelope.aggregateId() : envelope.eventId();
-        CompletableFuture<SendResult<String, String>> sent =
-                kafka.send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope));
-        pendingSends().add(sent);
-        progress.published(envelope.globalIndex());
+    void publish(Object payload, EventMessage<?> event) {
+        pendingBatch().add(event);
+    }
+
+    /**
+     * The events of the current batch, published when its unit of work prepares to commit: their own global indexes
+     * are read in one query (a tracking token's position is the highest index seen, which is not the index of an event
+     * that filled an older hole), then every record is sent and acknowledged before the token may advance.
+     */
+    private List<EventMessage<?>> pendingBatch() {
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        return root.getOrComputeResource(PENDING_BATCH, key -> {
+            List<EventMessage<?>> batch = new ArrayList<>();
+            root.onPrepareCommit(uow -> publishBatch(batch));
+            return batch;
+        });
+    }
+
+    private void publishBatch(List<EventMessage<?>> batch) {
+        Map<String, Long> globalIndexes = globalIndexes(batch);
+        List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
+        long highest = -1;
+        for (EventMessage<?> event : batch) {
+            long globalIndex = globalIndexes.getOrDefault(event.getIdentifier(), -1L);
+            EventEnvelope envelope = envelope(event.getPayload(), event, globalIndex);
+            String key = envelope.aggregateId() != null ? envelope.aggregateId() : envelope.eventId();
+            try {
+                sends.add(kafka.send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write the envelope of event " + event.getIdentifier(), e);
+            }
+            highest = Math.max(highest, globalIndex);
+        }
+        awaitAcknowledgements(sends);
+        progress.published(highest);
+    }
+
+    private Map<String, Long> globalIndexes(List<EventMessage<?>> batch) {
+        if (batch.isEmpty()) {
+            return Map.of();
+        }
+        String[] ids = batch.stream().map(EventMessage::getIdentifier).toArray(String[]::new);
+        Map<String, Long> indexes = new HashMap<>();
+        jdbc.query(connection -> {
+            var query = connection.prepareStatement(
+                    "select event_identifier, global_index from domain_event_entry where event_identifier = any(?)");
+            query.setArray(1, connection.createArrayOf("varchar", ids));
+            return query;
+        }, (RowCallbackHandler) row -> indexes.put(row.getString(1), row.getLong(2)));
+        return indexes;
     }
 
     @SuppressWarnings("unchecked")
-    private EventEnvelope envelope(Object payload, EventMessage<?> event, TrackingToken token) {
+    private EventEnvelope envelope(Object payload, EventMessage<?> event, long globalIndex) {
         String aggregateType = null;
         String aggregateId = null;
         long sequenceNumber = 0;
@@ -70,10 +117,9 @@ public class AccountEventPublisher {
         }
         String simpleName = event.getPayloadType().getSimpleName();
         String type = simpleName.endsWith("Event") ? simpleName.substring(0, simpleName.length() - 5) : simpleName;
-        OptionalLong globalIndex = token == null ? OptionalLong.empty() : token.position();
         return new EventEnvelope(event.getIdentifier(), aggregateType, aggregateId,
                                  "Account".equals(aggregateType) ? aggregateId : null,
-                                 sequenceNumber, globalIndex.orElse(-1), type, event.getPayloadType().getName(),
+                                 sequenceNumber, globalIndex, type, event.getPayloadType().getName(),
                                  revisionOf(event), event.getTimestamp().toString(),
                                  json.convertValue(payload, Map.class), Map.copyOf(event.getMetaData()));
     }
@@ -81,18 +127,6 @@ public class AccountEventPublisher {
     private static String revisionOf(EventMessage<?> event) {
         var revision = event.getPayloadType().getAnnotation(org.axonframework.serialization.Revision.class);
         return revision == null ? null : revision.value();
-    }
-
-    /**
-     * The sends of the current batch; the batch's unit of work waits for all of them before it commits the token.
-     */
-    private List<CompletableFuture<?>> pendingSends() {
-        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        return root.getOrComputeResource(PENDING_SENDS, key -> {
-            List<CompletableFuture<?>> sends = new ArrayList<>();
-            root.onPrepareCommit(uow -> awaitAcknowledgements(sends));
-            return sends;
-        });
     }
 
     private static void awaitAcknowledgements(List<CompletableFuture<?>> sends) {
