@@ -12,7 +12,6 @@ import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
@@ -26,7 +25,6 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,7 +46,6 @@ import java.util.stream.Collectors;
 @Component
 class KafkaCommandIntake {
 
-    static final String REASON_HEADER = "x-dlt-reason";
     private static final Logger log = LoggerFactory.getLogger(KafkaCommandIntake.class);
     private static final int CONCURRENCY_ATTEMPTS = 3;
 
@@ -56,6 +53,7 @@ class KafkaCommandIntake {
     private final AccountCommands commands;
     private final ProcessedCommands processed;
     private final KafkaTemplate<String, String> kafka;
+    private final DeadLetters deadLetters;
     private final TransactionTemplate batchTransaction;
     private final TransactionTemplate commandSavepoint;
     private final JdbcTemplate jdbc;
@@ -67,12 +65,15 @@ class KafkaCommandIntake {
     private final Counter deadLettered;
 
     KafkaCommandIntake(CommandEnvelopeParser parser, AccountCommands commands, ProcessedCommands processed,
-                       KafkaTemplate<String, String> kafka, PlatformTransactionManager transactions,
+                       KafkaTemplate<String, String> kafka,
+                       DeadLetters deadLetters,
+                       PlatformTransactionManager transactions,
                        JdbcTemplate jdbc, Clock clock, MeterRegistry metrics) {
         this.parser = parser;
         this.commands = commands;
         this.processed = processed;
         this.kafka = kafka;
+        this.deadLetters = deadLetters;
         this.jdbc = jdbc;
         this.clock = clock;
         this.batchTransaction = new TransactionTemplate(transactions);
@@ -112,13 +113,15 @@ class KafkaCommandIntake {
             CommandResult result = null;
             if (e.commandId() != null) {
                 result = recorded(ProcessedCommands.rejected(e.commandId(), e.accountId(), e.getMessage(),
-                                                             now()), null);
+                                                             now()), null, e.getMessage());
             }
             return new Outgoing(result, record, e.getMessage());
         }
         var earlier = processed.find(command.commandId());
         if (earlier.isPresent()) {
-            return new Outgoing(earlier.get(), null, null); // a redelivery or a re-send: same result, no new effect
+            // A redelivery or a re-send: the same result, no new effect, and the dead letter again if there was one.
+            String deadLetterReason = earlier.get().deadLetterReason();
+            return new Outgoing(earlier.get().result(), deadLetterReason == null ? null : record, deadLetterReason);
         }
         AccountCommands.Origin origin = new AccountCommands.Origin(
                 command.issuedBy() == null ? "kafka:unknown" : command.issuedBy(),
@@ -129,7 +132,7 @@ class KafkaCommandIntake {
                 // command (a rebalance, a re-send on another partition) waits on it and finds it taken.
                 CommandResult outcome = commandSavepoint.execute(status -> {
                     CommandResult accepted = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
-                    if (!processed.record(accepted, command.type())) {
+                    if (!processed.record(accepted, command.type(), null)) {
                         status.setRollbackOnly();
                         return null;
                     }
@@ -137,7 +140,7 @@ class KafkaCommandIntake {
                     return accepted;
                 });
                 if (outcome == null) {
-                    return new Outgoing(processed.find(command.commandId()).orElseThrow(), null, null);
+                    return new Outgoing(processed.find(command.commandId()).orElseThrow().result(), null, null);
                 }
                 return new Outgoing(outcome, null, null);
             } catch (ConcurrencyException e) {
@@ -165,16 +168,17 @@ class KafkaCommandIntake {
 
     private Outgoing rejectedOutgoing(ParsedCommand command, String reason, ConsumerRecord<String, byte[]> deadLetter) {
         CommandResult result = recorded(ProcessedCommands.rejected(command.commandId(), command.accountId(), reason,
-                                                                   now()), command.type());
+                                                                   now()), command.type(),
+                                        deadLetter == null ? null : reason);
         return new Outgoing(result, deadLetter, reason);
     }
 
     /** The stored outcome: ours, or the one a concurrent delivery of the same command recorded first. */
-    private CommandResult recorded(CommandResult result, String type) {
-        if (processed.record(result, type)) {
+    private CommandResult recorded(CommandResult result, String type, String deadLetterReason) {
+        if (processed.record(result, type, deadLetterReason)) {
             return result;
         }
-        return processed.find(result.commandId()).orElse(result);
+        return processed.find(result.commandId()).map(ProcessedCommands.Stored::result).orElse(result);
     }
 
     /** Microseconds, as PostgreSQL keeps them: a result read back for a redelivery is identical to the first. */
@@ -195,7 +199,7 @@ class KafkaCommandIntake {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (Outgoing out : outgoing) {
             if (out.deadLetter() != null) {
-                sends.add(kafka.send(deadLetter(out.deadLetter(), out.reason())));
+                sends.add(deadLetters.send(out.deadLetter(), out.reason()));
                 deadLettered.increment();
             }
             if (out.result() != null) {
@@ -213,19 +217,6 @@ class KafkaCommandIntake {
             // Offsets stay uncommitted: the batch is redelivered and answered from processed_command.
             throw new IllegalStateException("Results or dead letters were not acknowledged by the broker", e);
         }
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static ProducerRecord<String, String> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        ProducerRecord dead = new ProducerRecord<>(KafkaTopics.COMMANDS_DLT, record.key(),
-                                                   record.value() == null ? null
-                                                   : new String(record.value(), StandardCharsets.UTF_8));
-        dead.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("x-original-topic", record.topic().getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("x-original-partition",
-                           Integer.toString(record.partition()).getBytes(StandardCharsets.UTF_8));
-        dead.headers().add("x-original-offset", Long.toString(record.offset()).getBytes(StandardCharsets.UTF_8));
-        return dead;
     }
 
     private static String describe(Map<String, String> violations) {

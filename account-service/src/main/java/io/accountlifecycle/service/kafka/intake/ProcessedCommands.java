@@ -21,12 +21,18 @@ class ProcessedCommands {
         this.jdbc = jdbc;
     }
 
-    Optional<CommandResult> find(UUID commandId) {
-        List<CommandResult> rows = jdbc.query(
-                "select command_id, account_id, status, reason, processed_at from processed_command where command_id = ?",
-                (rs, i) -> new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                                             CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
-                                             rs.getTimestamp(5).toInstant()),
+    /** A stored outcome, and the reason its record was dead-lettered (null when it was not). */
+    record Stored(CommandResult result, String deadLetterReason) {
+    }
+
+    Optional<Stored> find(UUID commandId) {
+        List<Stored> rows = jdbc.query(
+                "select command_id, account_id, status, reason, processed_at, dead_letter_reason "
+                + "from processed_command where command_id = ?",
+                (rs, i) -> new Stored(new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                                        CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
+                                                        rs.getTimestamp(5).toInstant()),
+                                      rs.getString(6)),
                 commandId);
         return rows.stream().findFirst();
     }
@@ -35,12 +41,13 @@ class ProcessedCommands {
      * Records the outcome unless another delivery of the same command recorded one first (then that one stands, and
      * this transaction waits for it to commit before it learns so).
      */
-    boolean record(CommandResult result, String type) {
+    boolean record(CommandResult result, String type, String deadLetterReason) {
         return jdbc.update("""
-                           insert into processed_command (command_id, account_id, command_type, status, reason, processed_at)
-                           values (?, ?, ?, ?, ?, ?) on conflict (command_id) do nothing""",
+                           insert into processed_command (command_id, account_id, command_type, status, reason,
+                                                          processed_at, dead_letter_reason)
+                           values (?, ?, ?, ?, ?, ?, ?) on conflict (command_id) do nothing""",
                            result.commandId(), result.accountId(), type, result.status().name(), result.reason(),
-                           Timestamp.from(result.processedAt())) == 1;
+                           Timestamp.from(result.processedAt()), deadLetterReason) == 1;
     }
 
     static CommandResult accepted(UUID commandId, UUID accountId, Instant at) {
