@@ -129,8 +129,10 @@ public class Account {
 
     @CommandHandler
     public void handle(QuarantineAccountCommand command) {
-        if (status == AccountStatus.QUARANTINED && command.purgeDueAt().equals(purgeDueAt)) {
-            return; // a redelivered quarantine: already done
+        if (status == AccountStatus.QUARANTINED) {
+            // Already held: a redelivery, or the saga of an earlier request (cancelled, then requested again while the
+            // saga processor lagged) got here first. The saga of this request adopts that hold from its event.
+            return;
         }
         if (status != AccountStatus.ACTIVE || !deletionRequested) {
             throw new DeletionConflictException("Account " + accountId + " has no pending deletion to quarantine");

@@ -215,6 +215,14 @@ class AccountTest {
     }
 
     @Test
+    void quarantiningAnAccountAlreadyHeldChangesNothing() {
+        fixture.given(quarantined())
+               .when(new QuarantineAccountCommand(ID, DUE.plusSeconds(60)))
+               .expectSuccessfulHandlerExecution()
+               .expectNoEvents();
+    }
+
+    @Test
     void aQuarantinedAccountRejectsEveryCommandButCancel() {
         fixture.given(quarantined())
                .when(new UpdateAccountProfileCommand(ID, text("new@example.com", "x"), null))
