@@ -4,6 +4,7 @@ import io.accountlifecycle.api.CancelAccountDeletionCommand;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
+import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
@@ -16,6 +17,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,14 +53,14 @@ public class AccountCommands {
     @Transactional
     public void open(UUID accountId, String email, String displayName, Plan plan, boolean protectedAccount,
                      Origin origin) {
-        send(new OpenAccountCommand(accountId, sealer.seal(accountId, email), sealer.seal(accountId, displayName),
-                                    plan, protectedAccount), origin);
+        List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
+        send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
     }
 
     @Transactional
     public void updateProfile(UUID accountId, String email, String displayName, Origin origin) {
-        send(new UpdateAccountProfileCommand(accountId, sealer.seal(accountId, email),
-                                             sealer.seal(accountId, displayName)), origin);
+        List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
+        send(new UpdateAccountProfileCommand(accountId, sealed.get(0), sealed.get(1)), origin);
     }
 
     @Transactional

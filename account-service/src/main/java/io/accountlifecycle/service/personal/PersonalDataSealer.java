@@ -7,7 +7,11 @@ import io.accountlifecycle.api.SealedValueOpener;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -27,18 +31,26 @@ public class PersonalDataSealer implements SealedValueOpener {
         return accountId.toString();
     }
 
-    /** Seals {@code plaintext} for {@code accountId}; null stays null (an absent optional field). */
-    public PersonalText seal(UUID accountId, String plaintext) {
-        if (plaintext == null) {
-            return null;
-        }
+    /**
+     * Seals every field of one command for {@code accountId} under one lookup of its key; a null stays null (an
+     * absent optional field), and no key is created when every field is absent.
+     */
+    public List<PersonalText> seal(UUID accountId, String... plaintexts) {
+        List<PersonalText> sealed = new ArrayList<>(plaintexts.length);
         String keyId = keyIdOf(accountId);
-        Aead aead = keys.getOrCreate(keyId);
+        Aead aead = Arrays.stream(plaintexts).allMatch(Objects::isNull) ? null : keys.getOrCreate(keyId);
+        for (String plaintext : plaintexts) {
+            sealed.add(plaintext == null ? null : seal(aead, keyId, plaintext));
+        }
+        return sealed;
+    }
+
+    private static PersonalText seal(Aead aead, String keyId, String plaintext) {
         try {
             byte[] ciphertext = aead.encrypt(plaintext.getBytes(StandardCharsets.UTF_8), ad(keyId));
             return new PersonalText(plaintext, new SealedValue(keyId, Base64.getEncoder().encodeToString(ciphertext)));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Cannot seal a personal field of " + accountId, e);
+            throw new IllegalStateException("Cannot seal a personal field under key " + keyId, e);
         }
     }
 
