@@ -25,6 +25,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import io.accountlifecycle.service.web.ProblemResponses;
 
 
+import java.time.Clock;
+
 import static io.accountlifecycle.service.security.Scopes.authority;
 
 /**
@@ -115,12 +117,12 @@ public class SecurityConfiguration {
      */
     @Bean
     @Conditional(NoExternalIssuer.class)
-    JwtDecoder localJwtDecoder(TokenSettings settings) throws JOSEException {
+    JwtDecoder localJwtDecoder(TokenSettings settings, Clock clock) throws JOSEException {
         LocalTokens tokens = LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer());
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(tokens.publicKey().toRSAPublicKey()).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(settings.issuer())));
-        return decoder;
+        return new CachingJwtDecoder(decoder, clock);
     }
 
     static class NoExternalIssuer implements Condition {
