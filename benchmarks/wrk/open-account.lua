@@ -1,4 +1,5 @@
--- wrk script: POST /accounts with a fresh account id per request (wrk -t2 -c8 -d20s -s open-account.lua http://localhost:8080)
+-- wrk script: POST /accounts with a fresh account id per request (wrk -t2 -c8 -d20s -s open-account.lua http://localhost:8080).
+-- The service needs a token: add  wrk.headers["Authorization"] = "Bearer <token from the jar's token command>"  below.
 math.randomseed(os.time() + os.clock()*1000000)
 local function uuid()
   local t = 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'

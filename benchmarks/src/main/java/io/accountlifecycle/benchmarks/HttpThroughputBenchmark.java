@@ -26,10 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
  * ./mvnw -q -Pbenchmarks -pl benchmarks -am install -DskipTests
  * ./mvnw -q -Pbenchmarks -pl benchmarks exec:java -Dexec.mainClass=io.accountlifecycle.benchmarks.HttpThroughputBenchmark \
  *     -Dexec.args="--url http://localhost:8080 --jdbc jdbc:postgresql://localhost:5433/accounts --user account_owner \
- *                  --connections 8 --seconds 20 --rounds 3"
+ *                  --token <a token with accounts:write> --connections 8 --seconds 20 --rounds 3"
  * </pre>
  */
 public final class HttpThroughputBenchmark {
+
+    /** A bearer token with scope accounts:write (the service refuses anonymous commands). */
+    private static String token;
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
@@ -40,6 +43,7 @@ public final class HttpThroughputBenchmark {
         int connections = args.getInt("connections", 8);
         int seconds = args.getInt("seconds", 20);
         int rounds = args.getInt("rounds", 3);
+        token = args.get("token", null);
 
         if (args.get("http-only", "false").equals("true")) {
             Histogram latency = new ConcurrentHistogram(3);
@@ -84,9 +88,13 @@ public final class HttpThroughputBenchmark {
                     String body = """
                                   {"accountId":"%s","email":"load@example.com","displayName":"Load Test","plan":"FREE"}"""
                             .formatted(UUID.randomUUID());
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/accounts"))
-                                                     .header("Content-Type", "application/json")
-                                                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + "/accounts"))
+                                                             .header("Content-Type", "application/json")
+                                                             .POST(HttpRequest.BodyPublishers.ofString(body));
+                    if (token != null) {
+                        builder.header("Authorization", "Bearer " + token);
+                    }
+                    HttpRequest request = builder.build();
                     long start = System.nanoTime();
                     try {
                         HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
