@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -79,50 +78,38 @@ public final class HttpThroughputBenchmark {
     static double runHttp(String url, int connections, int seconds, Histogram latency) throws Exception {
         LongAdder ok = new LongAdder();
         LongAdder failed = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            Thread t = new Thread(() -> {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                while (!stop.get()) {
-                    String body = """
-                                  {"accountId":"%s","email":"load@example.com","displayName":"Load Test","plan":"FREE"}"""
-                            .formatted(UUID.randomUUID());
-                    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + "/accounts"))
-                                                             .header("Content-Type", "application/json")
-                                                             .POST(HttpRequest.BodyPublishers.ofString(body));
-                    if (token != null) {
-                        builder.header("Authorization", "Bearer " + token);
-                    }
-                    HttpRequest request = builder.build();
-                    long start = System.nanoTime();
-                    try {
-                        HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() == 201) {
-                            ok.increment();
-                            if (latency != null) {
-                                latency.recordValue((System.nanoTime() - start) / 1000);
-                            }
-                        } else {
-                            failed.increment();
+        double elapsed = Load.run(connections, seconds, stopped -> {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            while (!stopped.getAsBoolean()) {
+                String body = """
+                              {"accountId":"%s","email":"load@example.com","displayName":"Load Test","plan":"FREE"}"""
+                        .formatted(UUID.randomUUID());
+                HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + "/accounts"))
+                                                         .header("Content-Type", "application/json")
+                                                         .POST(HttpRequest.BodyPublishers.ofString(body));
+                if (token != null) {
+                    builder.header("Authorization", "Bearer " + token);
+                }
+                HttpRequest request = builder.build();
+                long start = System.nanoTime();
+                try {
+                    HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() == 201) {
+                        ok.increment();
+                        if (latency != null) {
+                            latency.recordValue((System.nanoTime() - start) / 1000);
                         }
-                    } catch (Exception e) {
+                    } else {
                         failed.increment();
                     }
+                } catch (Exception e) {
+                    failed.increment();
                 }
-            });
-            threads.add(t);
-        }
-        long start = System.nanoTime();
-        threads.forEach(Thread::start);
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join();
-        }
+            }
+        });
         if (failed.sum() > 0) {
             System.out.printf("  (%d requests failed)%n", failed.sum());
         }
-        return ok.sum() / ((System.nanoTime() - start) / 1e9);
+        return ok.sum() / elapsed;
     }
 }

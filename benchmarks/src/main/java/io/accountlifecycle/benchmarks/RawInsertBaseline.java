@@ -4,10 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -41,38 +38,26 @@ final class RawInsertBaseline {
     /** Inserts per second over {@code seconds}, one row per transaction, from {@code connections} threads. */
     static double run(String jdbcUrl, String user, String password, int connections, int seconds) throws Exception {
         LongAdder done = new LongAdder();
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            Thread t = new Thread(() -> {
-                try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
-                     PreparedStatement insert = c.prepareStatement(
-                             "insert into bench_raw_event (event_identifier, aggregate_identifier, sequence_number, "
-                             + "type, time_stamp, payload_type, payload_revision, payload, meta_data) "
-                             + "values (?, ?, 0, 'Account', now(), 'io.accountlifecycle.api.AccountOpenedEvent', "
-                             + "null, ?, ?)")) {
-                    c.setAutoCommit(true);
-                    while (!stop.get()) {
-                        insert.setString(1, UUID.randomUUID().toString());
-                        insert.setString(2, UUID.randomUUID().toString());
-                        insert.setBytes(3, PAYLOAD);
-                        insert.setBytes(4, METADATA);
-                        insert.executeUpdate();
-                        done.increment();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+        double elapsed = Load.run(connections, seconds, stopped -> {
+            try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+                 PreparedStatement insert = c.prepareStatement(
+                         "insert into bench_raw_event (event_identifier, aggregate_identifier, sequence_number, "
+                         + "type, time_stamp, payload_type, payload_revision, payload, meta_data) "
+                         + "values (?, ?, 0, 'Account', now(), 'io.accountlifecycle.api.AccountOpenedEvent', "
+                         + "null, ?, ?)")) {
+                c.setAutoCommit(true);
+                while (!stopped.getAsBoolean()) {
+                    insert.setString(1, UUID.randomUUID().toString());
+                    insert.setString(2, UUID.randomUUID().toString());
+                    insert.setBytes(3, PAYLOAD);
+                    insert.setBytes(4, METADATA);
+                    insert.executeUpdate();
+                    done.increment();
                 }
-            });
-            threads.add(t);
-        }
-        long start = System.nanoTime();
-        threads.forEach(Thread::start);
-        Thread.sleep(seconds * 1000L);
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join();
-        }
-        return done.sum() / ((System.nanoTime() - start) / 1e9);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return done.sum() / elapsed;
     }
 }

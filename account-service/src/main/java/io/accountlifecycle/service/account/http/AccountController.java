@@ -7,6 +7,7 @@ import io.accountlifecycle.service.account.AccountCommands.Origin;
 import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.account.query.AccountState;
 import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.eventstore.EventTypes;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -156,10 +157,9 @@ class AccountController {
     }
 
     private AccountEventResponse toResponse(DomainEventMessage<?> event) {
-        String simpleName = event.getPayloadType().getSimpleName();
-        String type = simpleName.endsWith("Event") ? simpleName.substring(0, simpleName.length() - 5) : simpleName;
-        return new AccountEventResponse(event.getIdentifier(), event.getSequenceNumber(), type,
-                                        event.getPayloadType().getName(), event.getTimestamp(),
+        return new AccountEventResponse(event.getIdentifier(), event.getSequenceNumber(),
+                                        EventTypes.nameOf(event.getPayloadType()), event.getPayloadType().getName(),
+                                        event.getTimestamp(),
                                         personalFieldsJson.render(event.getPayload()), event.getMetaData());
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.api.EventEnvelope;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -115,11 +116,10 @@ public class AccountEventPublisher {
             aggregateId = domain.getAggregateIdentifier();
             sequenceNumber = domain.getSequenceNumber();
         }
-        String simpleName = event.getPayloadType().getSimpleName();
-        String type = simpleName.endsWith("Event") ? simpleName.substring(0, simpleName.length() - 5) : simpleName;
         return new EventEnvelope(event.getIdentifier(), aggregateType, aggregateId,
                                  "Account".equals(aggregateType) ? aggregateId : null,
-                                 sequenceNumber, globalIndex, type, event.getPayloadType().getName(),
+                                 sequenceNumber, globalIndex, EventTypes.nameOf(event.getPayloadType()),
+                                 event.getPayloadType().getName(),
                                  revisionOf(event), event.getTimestamp().toString(),
                                  json.convertValue(payload, Map.class), Map.copyOf(event.getMetaData()));
     }
