@@ -10,7 +10,6 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import io.accountlifecycle.purge.pause.EventSourcedPurgePause;
 import io.accountlifecycle.purge.pause.PurgeControl;
 import io.accountlifecycle.purge.pause.PurgePause;
-import io.accountlifecycle.purge.pending.PendingPurges;
 import io.accountlifecycle.purge.saga.AccountPurgeSaga;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -37,17 +36,15 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
 /**
  * The purge saga's own wiring: its JDBC saga store, the persistent deadline manager (db-scheduler on PostgreSQL —
- * its Spring Boot starter does not configure itself on Boot 4), the pause switch and the pending-purge list. Off with
+ * its Spring Boot starter does not configure itself on Boot 4), the pause switch. (Pending purges are a projection.) Off with
  * {@code account.purge.saga.enabled=false}. Migrations: {@code db/migration/purge-saga}.
  */
 @AutoConfiguration
@@ -141,18 +138,11 @@ public class PurgeSagaConfiguration {
         return new EventSourcedPurgePause(eventStore);
     }
 
-    @Bean
-    PendingPurges pendingPurges(JdbcTemplate jdbc, java.util.Optional<Clock> clock) {
-        return new PendingPurges(jdbc, clock.orElse(Clock.systemUTC()));
-    }
-
-    /** The saga and the pending list retry a failing event instead of Axon's default of logging and moving on. */
+    /** The saga retries a failing event instead of Axon's default of logging and moving on. */
     @Bean
     ConfigurerModule purgeErrorsAreRetried() {
         return configurer -> configurer.eventProcessing()
                                        .registerListenerInvocationErrorHandler(SAGA_PROCESSOR,
-                                                                               c -> PropagatingErrorHandler.instance())
-                                       .registerListenerInvocationErrorHandler(PendingPurges.PROCESSING_GROUP,
                                                                                c -> PropagatingErrorHandler.instance());
     }
 }

@@ -6,7 +6,7 @@ import io.accountlifecycle.api.PendingPurgeView;
 import io.accountlifecycle.api.PurgesPausedEvent;
 import io.accountlifecycle.api.ResumePurgesCommand;
 import io.accountlifecycle.purge.pause.PurgePause;
-import io.accountlifecycle.purge.pending.PendingPurges;
+import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
 import io.swagger.v3.oas.annotations.Operation;
@@ -32,13 +32,13 @@ import java.util.Map;
 class PurgeAdminController {
 
     private final CommandGateway commands;
-    private final PendingPurges pending;
+    private final AccountSummaries summaries;
     private final PurgePause pause;
     private final ActorResolver actors;
 
-    PurgeAdminController(CommandGateway commands, PendingPurges pending, PurgePause pause, ActorResolver actors) {
+    PurgeAdminController(CommandGateway commands, AccountSummaries summaries, PurgePause pause, ActorResolver actors) {
         this.commands = commands;
-        this.pending = pending;
+        this.summaries = summaries;
         this.pause = pause;
         this.actors = actors;
     }
@@ -51,7 +51,7 @@ class PurgeAdminController {
     @Operation(summary = "Quarantined accounts with the time left before their purge, soonest first")
     PageView<PendingPurgeView> pending(@RequestParam(defaultValue = "0") @Min(0) int page,
                                        @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
-        return pending.page(page, size);
+        return summaries.pendingPurges(page, size);
     }
 
     @PostMapping("/pause")

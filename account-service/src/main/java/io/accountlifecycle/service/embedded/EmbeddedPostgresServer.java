@@ -56,6 +56,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                                                         .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, properties);
             server.bootstrapDatabase();
+            server.requirePasswordsOfAnalysts(dataDirectory);
             log.info("Embedded PostgreSQL listening on localhost:{} (database {}, data in {})",
                      properties.port(), properties.database(), dataDirectory);
             return server;
@@ -97,6 +98,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new IllegalStateException("Cannot create the service's role and database", e);
         }
     }
+
+    /**
+     * The embedded cluster trusts loopback connections (the service's own roles have no password there), except the
+     * analyst role's: analysts log in with {@code account.db.analyst-password}, as on a production cluster.
+     */
+    private void requirePasswordsOfAnalysts(Path dataDirectory) throws IOException {
+        Path hba = dataDirectory.resolve("pg_hba.conf");
+        String current = Files.readString(hba);
+        if (current.contains(ANALYST_HBA)) {
+            return;
+        }
+        Files.writeString(hba, ANALYST_HBA + current);
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("select pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reload pg_hba.conf", e);
+        }
+    }
+
+    private static final String ANALYST_HBA = """
+            # account-service: analysts authenticate by password
+            local all analyst scram-sha-256
+            host all analyst 127.0.0.1/32 scram-sha-256
+            host all analyst ::1/128 scram-sha-256
+            """;
 
     private static boolean exists(Connection connection, String sql, String name) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(sql)) {

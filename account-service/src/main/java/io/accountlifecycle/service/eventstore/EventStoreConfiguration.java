@@ -41,9 +41,9 @@ import org.springframework.context.annotation.Primary;
 @Configuration(proxyBeanMethods = false)
 public class EventStoreConfiguration {
 
-    public static final String ACTOR = "actor";
-    public static final String CORRELATION_ID = "correlationId";
-    public static final String CAUSATION_ID = "causationId";
+    public static final String ACTOR = io.accountlifecycle.api.MetaDataKeys.ACTOR;
+    public static final String CORRELATION_ID = io.accountlifecycle.api.MetaDataKeys.CORRELATION_ID;
+    public static final String CAUSATION_ID = io.accountlifecycle.api.MetaDataKeys.CAUSATION_ID;
 
     /** Snake-case names for Axon's event and snapshot tables, matching V1__event_store.sql. */
     public static EventSchema eventSchema() {

@@ -83,6 +83,7 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
                     .hasAuthority(authority(Scopes.ADMIN))
                     .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
+                    .requestMatchers(HttpMethod.GET, "/analytics/**").hasAuthority(authority(Scopes.ANALYTICS))
                     .anyRequest().denyAll())
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })

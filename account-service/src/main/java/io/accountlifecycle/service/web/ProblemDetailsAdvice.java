@@ -5,6 +5,7 @@ import io.accountlifecycle.service.account.AccountPurgedException;
 import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
+import io.accountlifecycle.projections.support.InvalidQueryException;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -78,6 +79,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail concurrentChange(ConcurrencyException e) {
         return problem(HttpStatus.CONFLICT, "Concurrent change",
                        "Another change to this account was stored at the same moment; read it again and retry.");
+    }
+
+    @ExceptionHandler(InvalidQueryException.class)
+    ProblemDetail invalidQuery(InvalidQueryException e) {
+        return invalid("Invalid request parameters", Map.of(e.parameter(), e.getMessage()));
     }
 
     @ExceptionHandler(ConstraintViolationException.class)
@@ -162,6 +168,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return switch (type.getSimpleName()) {
             case "UUID" -> "a UUID like 3f1c2a9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b";
             case "Instant" -> "an ISO-8601 instant like 2026-11-23T10:15:30Z";
+            case "LocalDate" -> "an ISO-8601 date like 2026-11-23";
             case "int", "Integer", "long", "Long" -> "a whole number";
             case "boolean", "Boolean" -> "true or false";
             default -> "a valid " + type.getSimpleName();

@@ -76,7 +76,7 @@ class AccountPurgeIT {
             assertThat(jdbc.queryForObject("select count(*) from account_data_key where key_id = ?", Integer.class,
                                            id.toString())).as("the data key is destroyed").isZero();
             await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
-                    "select count(*) from pending_purge where account_id = ?", Integer.class, id) == 0);
+                    "select count(*) from projection.pending_purge where account_id = ?", Integer.class, id) == 0);
             assertThat(http.post("/accounts/" + id + "/deletion/cancel", "{\"reason\":\"too late\"}").status())
                     .isEqualTo(410);
 

@@ -1,0 +1,132 @@
+package io.accountlifecycle.projections;
+
+import io.accountlifecycle.api.SealedValueOpener;
+import io.accountlifecycle.projections.admin.ProjectionAdmin;
+import io.accountlifecycle.projections.admin.ProjectionAdminController;
+import io.accountlifecycle.projections.audit.AuditLog;
+import io.accountlifecycle.projections.audit.AuditLogProjector;
+import io.accountlifecycle.projections.http.AnalyticsController;
+import io.accountlifecycle.projections.stats.DailyStats;
+import io.accountlifecycle.projections.stats.DailyStatsProjector;
+import io.accountlifecycle.projections.summary.AccountSummaries;
+import io.accountlifecycle.projections.summary.AccountSummaryProjector;
+import io.accountlifecycle.projections.support.PersonalDataAccess;
+import io.accountlifecycle.projections.support.StatementGuard;
+import io.accountlifecycle.projections.timeline.AccountTimelineProjector;
+import io.accountlifecycle.projections.timeline.AccountTimelines;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The read models: one pooled streaming processor per projection (its own token, so each replays alone), each with
+ * Axon's JDBC sequenced dead-letter queue, and their query API. Off with {@code account.projections.enabled=false}.
+ * Migrations: {@code db/migration/projections}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(name = "account.projections.enabled", havingValue = "true", matchIfMissing = true)
+@Import({AnalyticsController.class, ProjectionAdminController.class})
+public class ProjectionsConfiguration {
+
+    /** The projections by name: their processing groups, and what {@code /admin/projections/{name}} takes. */
+    public static final List<String> PROJECTIONS = List.of(AccountSummaryProjector.NAME,
+                                                           AccountTimelineProjector.NAME,
+                                                           AuditLogProjector.NAME,
+                                                           DailyStatsProjector.NAME);
+
+    /** After a failure in the database, this many events run under a savepoint each (a few batches' worth). */
+    private static final long CAREFUL_EVENTS = 2_000;
+
+    @Bean
+    StatementGuard projectionStatementGuard(DataSource dataSource) {
+        return new StatementGuard(dataSource, CAREFUL_EVENTS);
+    }
+
+    @Bean
+    AccountSummaryProjector accountSummaryProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        return new AccountSummaryProjector(jdbc, guard);
+    }
+
+    @Bean
+    AccountTimelineProjector accountTimelineProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        return new AccountTimelineProjector(jdbc, guard);
+    }
+
+    @Bean
+    AuditLogProjector auditLogProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        return new AuditLogProjector(jdbc, guard);
+    }
+
+    @Bean
+    DailyStatsProjector dailyStatsProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        return new DailyStatsProjector(jdbc, guard);
+    }
+
+    @Bean
+    AccountSummaries accountSummaries(JdbcTemplate jdbc, SealedValueOpener opener,
+                                      ObjectProvider<PersonalDataAccess> access, ObjectProvider<Clock> clock) {
+        return new AccountSummaries(jdbc, opener, access.getIfAvailable(() -> () -> false),
+                                    clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    AccountTimelines accountTimelines(JdbcTemplate jdbc) {
+        return new AccountTimelines(jdbc);
+    }
+
+    @Bean
+    AuditLog auditLog(JdbcTemplate jdbc) {
+        return new AuditLog(jdbc);
+    }
+
+    @Bean
+    DailyStats dailyStats(JdbcTemplate jdbc) {
+        return new DailyStats(jdbc);
+    }
+
+    @Bean
+    ProjectionAdmin projectionAdmin(org.axonframework.config.Configuration axon, JdbcTemplate jdbc) {
+        return new ProjectionAdmin(axon, PROJECTIONS, jdbc);
+    }
+
+    /**
+     * Each projection parks a failing event, and every later event of the same account, in the JDBC dead-letter
+     * queue ({@code projection_dead_letter}); other accounts keep flowing. Handler errors must propagate for the
+     * queue to see them. A replay empties the projection's queue with its tables.
+     */
+    @Bean
+    ConfigurerModule projectionDeadLetters(ConnectionProvider connectionProvider,
+                                           TransactionManager transactionManager, Serializer serializer) {
+        DeadLetterSchema schema = DeadLetterSchema.builder().deadLetterTable("projection_dead_letter").build();
+        return configurer -> {
+            for (String name : PROJECTIONS) {
+                configurer.eventProcessing()
+                          .registerListenerInvocationErrorHandler(name, c -> PropagatingErrorHandler.instance())
+                          .registerDeadLetterQueue(name, c -> JdbcSequencedDeadLetterQueue.builder()
+                                  .processingGroup(name)
+                                  .connectionProvider(connectionProvider)
+                                  .transactionManager(transactionManager)
+                                  .schema(schema)
+                                  .genericSerializer(serializer)
+                                  .eventSerializer(c.eventSerializer())
+                                  .build())
+                          .registerDeadLetteringEventHandlerInvokerConfiguration(
+                                  name, (c, builder) -> builder.allowReset(true));
+            }
+        };
+    }
+}

@@ -1,0 +1,156 @@
+package io.accountlifecycle.projections.admin;
+
+import io.accountlifecycle.api.PageView;
+import io.accountlifecycle.projections.support.PageQuery;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.ErrorResponseException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Replay, status and dead letters of the projections. A replay stops the projection's processor, lets its reset
+ * handler empty its tables, moves its tokens back to the first event and starts it again; the rest of the service —
+ * commands, other projections, the saga — keeps running meanwhile.
+ */
+public class ProjectionAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionAdmin.class);
+
+    private final Configuration axon;
+    private final List<String> names;
+    private final JdbcTemplate jdbc;
+
+    public ProjectionAdmin(Configuration axon, List<String> names, JdbcTemplate jdbc) {
+        this.axon = axon;
+        this.names = List.copyOf(names);
+        this.jdbc = jdbc;
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    public List<ProjectionStatusView> statuses() {
+        return names.stream().map(this::status).toList();
+    }
+
+    public ProjectionStatusView status(String name) {
+        StreamingEventProcessor processor = processor(name);
+        Map<Integer, EventTrackerStatus> segments = processor.processingStatus();
+        OptionalLong position = segments.values().stream()
+                                        .map(EventTrackerStatus::getCurrentPosition)
+                                        .filter(OptionalLong::isPresent)
+                                        .mapToLong(OptionalLong::getAsLong)
+                                        .min();
+        boolean caughtUp = !segments.isEmpty()
+                           && segments.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
+        SequencedDeadLetterQueue<EventMessage<?>> queue = deadLetterQueue(name);
+        return new ProjectionStatusView(name, processor.isRunning(), processor.isReplaying(), caughtUp,
+                                        segments.size(), position.isPresent() ? position.getAsLong() : null,
+                                        queue.size(), queue.amountOfSequences());
+    }
+
+    /** Rebuilds {@code name} from the first event; returns once the replay has started. */
+    public synchronized ProjectionStatusView replay(String name) {
+        StreamingEventProcessor processor = processor(name);
+        log.info("Replaying projection {}: stopping its processor", name);
+        processor.shutDown();
+        try {
+            processor.resetTokens();
+        } finally {
+            processor.start();
+        }
+        log.info("Replaying projection {} from the first event", name);
+        return status(name);
+    }
+
+    /** Parked events of {@code name}, by account and place in the queue. */
+    public PageView<DeadLetterView> deadLetters(String name, int page, int size) {
+        processor(name);
+        return PageQuery.from("projection_dead_letter")
+                        .where("processinggroup = ?", name)
+                        .orderBy("sequenceidentifier, sequenceindex")
+                        .page(jdbc, "*", page, size, (row, i) -> new DeadLetterView(
+                                row.getString("sequenceidentifier"),
+                                row.getLong("sequenceindex"),
+                                row.getString("eventidentifier"),
+                                row.getString("payloadtype"),
+                                (Long) row.getObject("sequencenumber"),
+                                parse(row.getString("timestamp")),
+                                parse(row.getString("enqueuedat")),
+                                parse(row.getString("lasttouched")),
+                                row.getString("causetype"),
+                                row.getString("causemessage")));
+    }
+
+    /**
+     * Tries every parked account's events again, oldest first; an account whose first event still fails stays
+     * parked (and the attempt is recorded on it).
+     */
+    public RetryResult retryDeadLetters(String name) {
+        SequencedDeadLetterQueue<EventMessage<?>> queue = deadLetterQueue(name);
+        SequencedDeadLetterProcessor<EventMessage<?>> letters =
+                axon.eventProcessingConfiguration().sequencedDeadLetterProcessor(name).orElseThrow();
+        long sequences = queue.amountOfSequences();
+        int released = 0;
+        for (long i = 0; i < sequences; i++) {
+            if (letters.processAny()) {
+                released++;
+            }
+        }
+        return new RetryResult(released, queue.amountOfSequences());
+    }
+
+    /**
+     * @param released       accounts whose parked events all applied now
+     * @param stillParked    accounts still parked
+     */
+    public record RetryResult(int released, long stillParked) {
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        if (!names.contains(name)) {
+            throw new UnknownProjectionException(name, names);
+        }
+        return axon.eventProcessingConfiguration()
+                   .eventProcessor(name, StreamingEventProcessor.class)
+                   .orElseThrow(() -> new UnknownProjectionException(name, names));
+    }
+
+    private SequencedDeadLetterQueue<EventMessage<?>> deadLetterQueue(String name) {
+        return axon.eventProcessingConfiguration().deadLetterQueue(name)
+                   .orElseThrow(() -> new IllegalStateException("Projection " + name + " has no dead-letter queue"));
+    }
+
+    private static Instant parse(String instant) {
+        return instant == null ? null : Instant.parse(instant);
+    }
+
+    /** A projection name the service does not have. */
+    public static class UnknownProjectionException extends ErrorResponseException {
+        public UnknownProjectionException(String name, List<String> names) {
+            super(HttpStatus.NOT_FOUND, problem(HttpStatus.NOT_FOUND, "Unknown projection",
+                                                "No projection '" + name + "'; the projections are " + names), null);
+        }
+    }
+
+    static ProblemDetail problem(HttpStatus status, String title, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        return problem;
+    }
+
+}

@@ -1,0 +1,65 @@
+package io.accountlifecycle.projections.admin;
+
+import io.accountlifecycle.api.PageView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.http.HttpStatus;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+
+@RestController
+@RequestMapping("/admin/projections")
+@Validated
+@Tag(name = "Projections", description = "Rebuild read models from the event store; parked events")
+public class ProjectionAdminController {
+
+    private final ProjectionAdmin admin;
+
+    ProjectionAdminController(ProjectionAdmin admin) {
+        this.admin = admin;
+    }
+
+    @GetMapping
+    @Operation(summary = "Every projection: running, replaying, caught up, position, parked events")
+    List<ProjectionStatusView> all() {
+        return admin.statuses();
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "One projection's status")
+    ProjectionStatusView one(@PathVariable String name) {
+        return admin.status(name);
+    }
+
+    @PostMapping("/{name}/replay")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Rebuild the projection from the first event while the service keeps serving; "
+                         + "follow it with GET /admin/projections/{name}")
+    ProjectionStatusView replay(@PathVariable String name) {
+        return admin.replay(name);
+    }
+
+    @GetMapping("/{name}/dead-letters")
+    @Operation(summary = "Events the projection could not apply, parked with the rest of their account's events")
+    PageView<DeadLetterView> deadLetters(@PathVariable String name,
+                                         @RequestParam(defaultValue = "0") @Min(0) int page,
+                                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        return admin.deadLetters(name, page, size);
+    }
+
+    @PostMapping("/{name}/dead-letters/retry")
+    @Operation(summary = "Apply the parked events again; accounts that still fail stay parked")
+    ProjectionAdmin.RetryResult retry(@PathVariable String name) {
+        return admin.retryDeadLetters(name);
+    }
+}

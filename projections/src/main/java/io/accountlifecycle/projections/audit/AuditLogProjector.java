@@ -1,0 +1,84 @@
+package io.accountlifecycle.projections.audit;
+
+import io.accountlifecycle.api.AccessDeniedEvent;
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.PurgesPausedEvent;
+import io.accountlifecycle.api.PurgesResumedEvent;
+import io.accountlifecycle.projections.support.JdbcProjector;
+import io.accountlifecycle.projections.support.StatementGuard;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.util.UUID;
+
+import static io.accountlifecycle.projections.support.Sql.utc;
+import static io.accountlifecycle.projections.support.Sql.uuidOrNull;
+
+/**
+ * Who did what to which account, when, why and under which correlation id: every deletion request and
+ * cancellation, every pause and resume of purges, and every refused attempt of an authenticated caller. One row
+ * per event, keyed by the event's id.
+ */
+@ProcessingGroup(AuditLogProjector.NAME)
+public class AuditLogProjector extends JdbcProjector {
+
+    public static final String NAME = "audit-log";
+
+    public AuditLogProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        super(jdbc, guard);
+    }
+
+    @EventHandler
+    void on(AccountDeletionRequestedEvent event, EventMessage<?> message) {
+        record(message, "DELETION_REQUESTED", event.requestedBy(), event.accountId(), event.reason(), null);
+    }
+
+    @EventHandler
+    void on(AccountDeletionCancelledEvent event, EventMessage<?> message) {
+        record(message, "DELETION_CANCELLED", event.cancelledBy(), event.accountId(), event.reason(), null);
+    }
+
+    @EventHandler
+    void on(PurgesPausedEvent event, EventMessage<?> message) {
+        record(message, "PURGES_PAUSED", event.pausedBy(), null, event.reason(), null);
+    }
+
+    @EventHandler
+    void on(PurgesResumedEvent event, EventMessage<?> message) {
+        record(message, "PURGES_RESUMED", event.resumedBy(), null, event.reason(), null);
+    }
+
+    @EventHandler
+    void on(AccessDeniedEvent event, EventMessage<?> message) {
+        record(message, "ACCESS_DENIED", event.actor(), uuidOrNull(event.accountId()), event.reason(),
+               event.method() + " " + event.path());
+    }
+
+    @ResetHandler
+    void reset() {
+        truncate("projection.audit_log");
+    }
+
+    private void record(EventMessage<?> message, String action, String actor, UUID accountId, String reason,
+                        String details) {
+        Object recordedActor = actor != null ? actor : message.getMetaData().get(MetaDataKeys.ACTOR);
+        jdbc.update("""
+                    insert into projection.audit_log
+                        (event_id, occurred_at, action, actor, account_id, batch_id, reason, correlation_id, details)
+                    values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (event_id) do nothing""",
+                    message.getIdentifier(), utc(message.getTimestamp()), action,
+                    recordedActor == null ? null : recordedActor.toString(), accountId,
+                    uuidOrNull(message.getMetaData().get(MetaDataKeys.BATCH_ID)), reason,
+                    text(message.getMetaData().get(MetaDataKeys.CORRELATION_ID)), details);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

@@ -1,0 +1,117 @@
+package io.accountlifecycle.projections.http;
+
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.PageView;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.projections.audit.AuditEntryView;
+import io.accountlifecycle.projections.audit.AuditLog;
+import io.accountlifecycle.projections.stats.DailyStats;
+import io.accountlifecycle.projections.stats.DailyStatsView;
+import io.accountlifecycle.projections.summary.AccountSummaries;
+import io.accountlifecycle.projections.summary.AccountSummaryView;
+import io.accountlifecycle.projections.timeline.AccountTimelines;
+import io.accountlifecycle.projections.timeline.TimelineEntryView;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/**
+ * The read models for analysts ({@code analytics:read}). Every list pages ({@code page} from 0, {@code size} up to
+ * 1000) in the one shape the service uses everywhere; sorts are {@code field} or {@code field,asc|desc}.
+ */
+@RestController
+@RequestMapping("/analytics")
+@Validated
+@Tag(name = "Analytics", description = "Accounts, timelines, audit log and daily statistics from the read models")
+public class AnalyticsController {
+
+    private final AccountSummaries accounts;
+    private final AccountTimelines timelines;
+    private final AuditLog audit;
+    private final DailyStats stats;
+
+    AnalyticsController(AccountSummaries accounts, AccountTimelines timelines, AuditLog audit, DailyStats stats) {
+        this.accounts = accounts;
+        this.timelines = timelines;
+        this.audit = audit;
+        this.stats = stats;
+    }
+
+    @GetMapping("/accounts")
+    @Operation(summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
+    PageView<AccountSummaryView> accounts(
+            @RequestParam(required = false) AccountStatus status,
+            @RequestParam(required = false) Plan plan,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant inactiveSince,
+            @RequestParam(defaultValue = "accountId") String sort,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        return accounts.accounts(status, plan, inactiveSince, sort, page, size);
+    }
+
+    @GetMapping("/accounts/{id}/timeline")
+    @Operation(summary = "Every lifecycle change of one account, oldest first, with actor and reason")
+    PageView<TimelineEntryView> timeline(@PathVariable UUID id,
+                                         @RequestParam(defaultValue = "0") @Min(0) int page,
+                                         @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        PageView<TimelineEntryView> timeline = timelines.timeline(id, page, size);
+        if (timeline.totalItems() == 0) {
+            throw new NoSuchAccountException(id);
+        }
+        return timeline;
+    }
+
+    @GetMapping("/audit")
+    @Operation(summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
+    PageView<AuditEntryView> audit(
+            @RequestParam(required = false) String actor,
+            @RequestParam(required = false) String action,
+            @RequestParam(required = false) UUID accountId,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+            @RequestParam(defaultValue = "occurredAt,desc") String sort,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        return audit.entries(actor, action, accountId, from, to, sort, page, size);
+    }
+
+    @GetMapping("/stats/daily")
+    @Operation(summary = "Opened, deletion requested, quarantined, cancelled and purged per UTC day and plan")
+    PageView<DailyStatsView> daily(
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
+            @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,
+            @RequestParam(required = false) Plan plan,
+            @RequestParam(defaultValue = "0") @Min(0) int page,
+            @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        return stats.days(from, to, plan, page, size);
+    }
+
+    /** No timeline: the account never existed (or the projection has not reached it yet). */
+    static class NoSuchAccountException extends ErrorResponseException {
+        NoSuchAccountException(UUID id) {
+            super(HttpStatus.NOT_FOUND, problem(id), null);
+        }
+
+        private static ProblemDetail problem(UUID id) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND,
+                                                                     "No account " + id + " in the timeline");
+            problem.setTitle("Account not found");
+            return problem;
+        }
+    }
+}

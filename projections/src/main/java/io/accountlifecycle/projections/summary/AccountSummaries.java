@@ -1,0 +1,103 @@
+package io.accountlifecycle.projections.summary;
+
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.PageView;
+import io.accountlifecycle.api.PendingPurgeView;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.SealedValue;
+import io.accountlifecycle.api.SealedValueOpener;
+import io.accountlifecycle.projections.support.PageQuery;
+import io.accountlifecycle.projections.support.PersonalDataAccess;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static io.accountlifecycle.projections.support.Sql.instant;
+import static io.accountlifecycle.projections.support.Sql.utc;
+import static io.accountlifecycle.projections.support.Sql.uuid;
+
+/** Queries on the account summary: the filtered account list, and the pending purges, soonest first. */
+public class AccountSummaries {
+
+    private static final Map<String, String> SORTABLE = Map.of(
+            "accountId", "account_id",
+            "createdAt", "created_at",
+            "lastActivityAt", "coalesce(last_activity_at, created_at)",
+            "purgeDueAt", "purge_due_at",
+            "plan", "plan",
+            "status", "status");
+
+    private final JdbcTemplate jdbc;
+    private final SealedValueOpener opener;
+    private final PersonalDataAccess access;
+    private final Clock clock;
+
+    public AccountSummaries(JdbcTemplate jdbc, SealedValueOpener opener, PersonalDataAccess access, Clock clock) {
+        this.jdbc = jdbc;
+        this.opener = opener;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /**
+     * Accounts matching every filter given; {@code inactiveSince}: not seen in use since that instant (an account
+     * never seen in use counts from its opening). Sorting by {@code lastActivityAt} uses the same instant.
+     */
+    public PageView<AccountSummaryView> accounts(AccountStatus status, Plan plan, Instant inactiveSince, String sort,
+                                                 int page, int size) {
+        boolean open = access.callerMayReadPersonalData();
+        return PageQuery.from("projection.account_summary")
+                        .where("status = ?", status == null ? null : status.name())
+                        .where("plan = ?", plan == null ? null : plan.name())
+                        .where("coalesce(last_activity_at, created_at) < ?", utc(inactiveSince))
+                        .orderBy(sort, SORTABLE, "account_id")
+                        .page(jdbc, "*", page, size, (row, i) -> view(row, open));
+    }
+
+    /** Quarantined accounts with the time left before their purge, soonest first. */
+    public PageView<PendingPurgeView> pendingPurges(int page, int size) {
+        Instant now = clock.instant();
+        return PageQuery.from("projection.account_summary")
+                        .where("status = ?", AccountStatus.QUARANTINED.name())
+                        .orderBy("purge_due_at, account_id")
+                        .page(jdbc, "account_id, quarantined_at, purge_due_at", page, size, (row, i) -> {
+                            Instant due = instant(row, "purge_due_at");
+                            Duration left = Duration.between(now, due);
+                            return new PendingPurgeView(uuid(row, "account_id"), instant(row, "quarantined_at"), due,
+                                                        left.isNegative() ? Duration.ZERO : left);
+                        });
+    }
+
+    private AccountSummaryView view(ResultSet row, boolean open) throws SQLException {
+        return new AccountSummaryView(uuid(row, "account_id"),
+                                      AccountStatus.valueOf(row.getString("status")),
+                                      Plan.valueOf(row.getString("plan")),
+                                      row.getBoolean("protected"),
+                                      instant(row, "created_at"),
+                                      instant(row, "last_activity_at"),
+                                      instant(row, "deletion_requested_at"),
+                                      row.getString("deletion_requested_by"),
+                                      row.getString("deletion_reason"),
+                                      instant(row, "quarantined_at"),
+                                      instant(row, "purge_due_at"),
+                                      instant(row, "purged_at"),
+                                      uuid(row, "batch_id"),
+                                      open ? opened(row, "email") : null,
+                                      open ? opened(row, "display_name") : null,
+                                      row.getLong("version"));
+    }
+
+    private String opened(ResultSet row, String field) throws SQLException {
+        String keyId = row.getString(field + "_key_id");
+        String ciphertext = row.getString(field + "_ciphertext");
+        if (keyId == null || ciphertext == null) {
+            return null;
+        }
+        return opener.open(new SealedValue(keyId, ciphertext)).orElse(null);
+    }
+}
