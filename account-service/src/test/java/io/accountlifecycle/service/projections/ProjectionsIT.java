@@ -132,6 +132,9 @@ class ProjectionsIT {
                     .as("timeline of %s", id).isEqualTo(lifecycleEvents);
         }
 
+        assertThat(http.get("/accounts/" + accounts.get(0)).header("Server-Timing"))
+                .as("the rebuild reports how long it took").matches("rebuild;dur=\\d+\\.\\d{3};desc=\"\\d+ events\"");
+
         // Without accounts:read, analytics never open a personal field.
         JsonNode withoutRead = client("analyst-2", Scopes.ANALYTICS).get("/analytics/accounts?status=ACTIVE").json();
         assertThat(withoutRead.get("items").valueStream()).allMatch(r -> r.get("email").isNull());
