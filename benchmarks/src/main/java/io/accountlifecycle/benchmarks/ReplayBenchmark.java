@@ -1,7 +1,8 @@
 package io.accountlifecycle.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ import java.util.regex.Pattern;
  */
 public final class ReplayBenchmark {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final List<String> PROJECTIONS = List.of("account-summary", "account-timeline", "audit-log",
                                                             "daily-stats");
 
@@ -206,7 +207,7 @@ public final class ReplayBenchmark {
             JsonNode all = JSON.readTree(send("GET", "/admin/projections", null));
             boolean done = true;
             for (JsonNode p : all) {
-                if (projections.contains(p.get("name").asText())) {
+                if (projections.contains(p.get("name").asString())) {
                     done &= !p.get("replaying").asBoolean() && p.get("caughtUp").asBoolean()
                             && p.get("position").asLong(-1) >= head;
                 }

@@ -20,6 +20,8 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.deadletter.jdbc.DeadLetterSchema;
 import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -99,14 +101,17 @@ public class ProjectionsConfiguration {
     }
 
     @Bean
-    ProjectionAdmin projectionAdmin(org.axonframework.config.Configuration axon, JdbcTemplate jdbc) {
-        return new ProjectionAdmin(axon, PROJECTIONS, jdbc);
+    ProjectionAdmin projectionAdmin(org.axonframework.config.Configuration axon, JdbcTemplate jdbc,
+                                    StatementGuard guard, EventStorageEngine storage, TokenStore tokens,
+                                    TransactionManager transactions) {
+        return new ProjectionAdmin(axon, PROJECTIONS, jdbc, guard, storage, tokens, transactions);
     }
 
     /**
      * Each projection parks a failing event, and every later event of the same account, in the JDBC dead-letter
      * queue ({@code projection_dead_letter}); other accounts keep flowing. Handler errors must propagate for the
-     * queue to see them. A replay empties the projection's queue with its tables.
+     * queue to see them. A replay empties the projection's queue with its tables. The identifier cache spares a
+     * query per event ("is this account parked?") while nothing is parked.
      */
     @Bean
     ConfigurerModule projectionDeadLetters(ConnectionProvider connectionProvider,
@@ -125,7 +130,7 @@ public class ProjectionsConfiguration {
                                   .eventSerializer(c.eventSerializer())
                                   .build())
                           .registerDeadLetteringEventHandlerInvokerConfiguration(
-                                  name, (c, builder) -> builder.allowReset(true));
+                                  name, (c, builder) -> builder.allowReset(true).enableSequenceIdentifierCache());
             }
         };
     }

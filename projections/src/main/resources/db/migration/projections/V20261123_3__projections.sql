@@ -26,10 +26,11 @@ CREATE TABLE projection.account_summary
     version                 bigint      NOT NULL,
     updated_at              timestamptz NOT NULL,
     CONSTRAINT account_summary_pkey PRIMARY KEY (account_id)
-);
+) WITH (fillfactor = 80);
 CREATE INDEX account_summary_status_plan ON projection.account_summary (status, plan, account_id);
--- Inactive since: the last activity, or the opening for an account never seen in use.
-CREATE INDEX account_summary_inactive ON projection.account_summary ((coalesce(last_activity_at, created_at)), account_id);
+-- No index on the last activity: activity is most of the stream, and an update that touches no indexed column is a
+-- HOT update (a page-local rewrite, no index entries; fillfactor leaves it room). "Inactive since" is a scan of
+-- the (status, plan) range or of the table: ~0.1 s per million accounts.
 -- Pending purges, soonest first, straight from the summary: the two can never disagree.
 CREATE INDEX account_summary_purge_due ON projection.account_summary (purge_due_at, account_id)
     WHERE status = 'QUARANTINED';

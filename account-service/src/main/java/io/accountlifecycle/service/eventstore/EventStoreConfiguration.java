@@ -175,6 +175,7 @@ public class EventStoreConfiguration {
                                          .transactionManager(transactionManager)
                                          .schema(schema)
                                          .dataType(byte[].class)
+                                         .batchSize(500)
                                          .gapTimeout(gapTimeout),
                                                dataSource, maxGapOffset);
     }

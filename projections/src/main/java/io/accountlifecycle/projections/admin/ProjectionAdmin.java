@@ -2,7 +2,11 @@ package io.accountlifecycle.projections.admin;
 
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.projections.support.PageQuery;
+import io.accountlifecycle.projections.support.StatementGuard;
+import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -19,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Replay, status and dead letters of the projections. A replay stops the projection's processor, lets its reset
@@ -31,12 +36,25 @@ public class ProjectionAdmin {
 
     private final Configuration axon;
     private final List<String> names;
-    private final JdbcTemplate jdbc;
+    /** Events applied per transaction while replaying in bulk. */
+    private static final int REPLAY_PAGE = 2_000;
 
-    public ProjectionAdmin(Configuration axon, List<String> names, JdbcTemplate jdbc) {
+    private final JdbcTemplate jdbc;
+    private final StatementGuard guard;
+    private final EventStorageEngine storage;
+    private final TokenStore tokens;
+    private final TransactionManager transactions;
+    private final Map<String, BulkReplay> bulk = new ConcurrentHashMap<>();
+
+    public ProjectionAdmin(Configuration axon, List<String> names, JdbcTemplate jdbc, StatementGuard guard,
+                           EventStorageEngine storage, TokenStore tokens, TransactionManager transactions) {
         this.axon = axon;
         this.names = List.copyOf(names);
         this.jdbc = jdbc;
+        this.guard = guard;
+        this.storage = storage;
+        this.tokens = tokens;
+        this.transactions = transactions;
     }
 
     public List<String> names() {
@@ -58,21 +76,48 @@ public class ProjectionAdmin {
         boolean caughtUp = !segments.isEmpty()
                            && segments.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
         SequencedDeadLetterQueue<EventMessage<?>> queue = deadLetterQueue(name);
+        BulkReplay replay = bulk.get(name);
+        if (replay != null) {
+            OptionalLong reached = replay.position() == null ? OptionalLong.empty() : replay.position().position();
+            return new ProjectionStatusView(name, true, true, false, segments.size(),
+                                            reached.isPresent() ? reached.getAsLong() : null, queue.size(),
+                                            queue.amountOfSequences());
+        }
         return new ProjectionStatusView(name, processor.isRunning(), processor.isReplaying(), caughtUp,
                                         segments.size(), position.isPresent() ? position.getAsLong() : null,
                                         queue.size(), queue.amountOfSequences());
     }
 
-    /** Rebuilds {@code name} from the first event; returns once the replay has started. */
+    /**
+     * Rebuilds {@code name} from the first event; returns once the replay has started. The processor stops, its
+     * reset handler empties the tables (and its dead letters), the store is applied in bulk ({@link BulkReplay}),
+     * and the processor follows the head again from where the bulk phase ended. A replay already running is left
+     * alone.
+     */
     public synchronized ProjectionStatusView replay(String name) {
         StreamingEventProcessor processor = processor(name);
+        if (bulk.containsKey(name)) {
+            return status(name);
+        }
         log.info("Replaying projection {}: stopping its processor", name);
         processor.shutDown();
         try {
             processor.resetTokens();
-        } finally {
+        } catch (RuntimeException e) {
             processor.start();
+            throw e;
         }
+        BulkReplay replay = new BulkReplay(name, processor, storage, tokens, transactions, REPLAY_PAGE, jdbc);
+        bulk.put(name, replay);
+        Thread thread = new Thread(() -> {
+            try {
+                replay.run();
+            } finally {
+                bulk.remove(name);
+            }
+        }, "BulkReplay[" + name + "]");
+        thread.setDaemon(true);
+        thread.start();
         log.info("Replaying projection {} from the first event", name);
         return status(name);
     }
@@ -105,6 +150,7 @@ public class ProjectionAdmin {
         SequencedDeadLetterProcessor<EventMessage<?>> letters =
                 axon.eventProcessingConfiguration().sequencedDeadLetterProcessor(name).orElseThrow();
         long sequences = queue.amountOfSequences();
+        guard.beCareful();
         int released = 0;
         for (long i = 0; i < sequences; i++) {
             if (letters.processAny()) {

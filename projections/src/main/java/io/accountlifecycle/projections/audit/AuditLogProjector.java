@@ -67,7 +67,7 @@ public class AuditLogProjector extends JdbcProjector {
     private void record(EventMessage<?> message, String action, String actor, UUID accountId, String reason,
                         String details) {
         Object recordedActor = actor != null ? actor : message.getMetaData().get(MetaDataKeys.ACTOR);
-        jdbc.update("""
+        write("""
                     insert into projection.audit_log
                         (event_id, occurred_at, action, actor, account_id, batch_id, reason, correlation_id, details)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -35,7 +35,7 @@ public class DailyStatsProjector extends JdbcProjector {
 
     @EventHandler
     void on(AccountOpenedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        jdbc.update("""
+        write("""
                     with counted as (
                         insert into projection.daily_stats_account (account_id, plan, version) values (?, ?, ?)
                         on conflict (account_id) do nothing
@@ -48,7 +48,7 @@ public class DailyStatsProjector extends JdbcProjector {
 
     @EventHandler
     void on(AccountPlanChangedEvent event, @SequenceNumber long sequence) {
-        jdbc.update("update projection.daily_stats_account set plan = ?, version = ? "
+        write("update projection.daily_stats_account set plan = ?, version = ? "
                     + "where account_id = ? and version < ?", event.plan().name(), sequence, event.accountId(),
                     sequence);
     }
@@ -80,7 +80,7 @@ public class DailyStatsProjector extends JdbcProjector {
 
     /** {@code column} is one of this class's constants, never input. */
     private void count(String column, UUID accountId, long sequence, Instant at) {
-        jdbc.update("""
+        write("""
                     with counted as (
                         update projection.daily_stats_account set version = ?
                         where account_id = ? and version < ?

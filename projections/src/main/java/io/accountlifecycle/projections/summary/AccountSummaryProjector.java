@@ -42,7 +42,7 @@ public class AccountSummaryProjector extends JdbcProjector {
 
     @EventHandler
     void on(AccountOpenedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
-        jdbc.update("""
+        write("""
                     insert into projection.account_summary
                         (account_id, status, plan, protected, created_at,
                          email_key_id, email_ciphertext, display_name_key_id, display_name_ciphertext,
@@ -118,7 +118,7 @@ public class AccountSummaryProjector extends JdbcProjector {
         arguments[values.length + 1] = utc(at);
         arguments[values.length + 2] = accountId;
         arguments[values.length + 3] = sequence;
-        jdbc.update("update projection.account_summary set " + assignments + ", version = ?, updated_at = ? "
+        write("update projection.account_summary set " + assignments + ", version = ?, updated_at = ? "
                     + "where account_id = ? and version < ?", arguments);
     }
 

@@ -2,6 +2,8 @@ package io.accountlifecycle.projections.support;
 
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.interceptors.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -13,6 +15,7 @@ public abstract class JdbcProjector {
 
     protected final JdbcTemplate jdbc;
     private final StatementGuard guard;
+    private final String resourceKey = getClass().getName() + ".pendingWrites";
 
     protected JdbcProjector(JdbcTemplate jdbc, StatementGuard guard) {
         this.jdbc = jdbc;
@@ -22,6 +25,24 @@ public abstract class JdbcProjector {
     @MessageHandlerInterceptor
     public Object guarded(InterceptorChain chain) throws Exception {
         return guard.proceed(chain);
+    }
+
+    /**
+     * Applies {@code sql} in this batch's transaction: deferred into a JDBC batch sent before the commit, or at once
+     * while the guard is careful (or outside a processor's unit of work).
+     */
+    protected void write(String sql, Object... arguments) {
+        if (guard.careful() || !CurrentUnitOfWork.isStarted()) {
+            jdbc.update(sql, arguments);
+            return;
+        }
+        UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        PendingWrites writes = batch.getOrComputeResource(resourceKey, key -> {
+            PendingWrites pending = new PendingWrites(jdbc, guard);
+            batch.onPrepareCommit(u -> pending.flush());
+            return pending;
+        });
+        writes.add(sql, arguments);
     }
 
     /** The tables a replay empties before it starts again from the first event. */

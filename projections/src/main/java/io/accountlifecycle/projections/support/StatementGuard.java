@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * aborts the whole transaction, so the dead-letter queue could not even record it; a savepoint per event would avoid
  * that but triples the round trips of every replay. So: events run bare until a statement fails — that batch rolls
  * back and the processor retries it — and the next {@code carefulEvents} events each run under a savepoint, where a
- * failure rolls back only its own event and is parked in the dead-letter queue.
+ * failure rolls back only its own event and is parked in the dead-letter queue. While not careful, projections
+ * defer their statements into JDBC batches ({@link PendingWrites}); while careful, each runs at once.
  */
 public final class StatementGuard {
 
@@ -32,7 +33,7 @@ public final class StatementGuard {
             try {
                 return chain.proceed();
             } catch (DataAccessException failedInDatabase) {
-                carefulLeft.set(carefulEvents);
+                beCareful();
                 throw failedInDatabase;
             }
         }
@@ -47,6 +48,11 @@ public final class StatementGuard {
             connection.rollback(savepoint);
             throw e;
         }
+    }
+
+    /** The next events run one by one under a savepoint each: a statement failed, or parked events are retried. */
+    public void beCareful() {
+        carefulLeft.set(carefulEvents);
     }
 
     /** Whether events currently run under savepoints (after a failure in the database). */

@@ -84,7 +84,7 @@ public class AccountTimelineProjector extends JdbcProjector {
 
     private void record(UUID accountId, long sequence, Instant at, String change, AccountStatus status, Plan plan,
                         String actor, String reason, Instant purgeDueAt, MetaData metaData) {
-        jdbc.update("""
+        write("""
                     insert into projection.account_timeline
                         (account_id, sequence_number, occurred_at, change, status, plan, actor, reason, purge_due_at,
                          batch_id, correlation_id)
