@@ -3,6 +3,8 @@ package io.accountlifecycle.projections;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.projections.admin.ProjectionAdmin;
 import io.accountlifecycle.projections.admin.ProjectionAdminController;
+import io.accountlifecycle.projections.admin.ProjectionMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.accountlifecycle.projections.audit.AuditLog;
 import io.accountlifecycle.projections.audit.AuditLogProjector;
 import io.accountlifecycle.projections.http.AnalyticsController;
@@ -12,6 +14,7 @@ import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.AccountSummaryProjector;
 import io.accountlifecycle.projections.support.PersonalDataAccess;
 import io.accountlifecycle.projections.support.StatementGuard;
+import io.accountlifecycle.projections.support.TransientFailuresAreRetried;
 import io.accountlifecycle.projections.timeline.AccountTimelineProjector;
 import io.accountlifecycle.projections.timeline.AccountTimelines;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -24,6 +27,7 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -107,10 +111,17 @@ public class ProjectionsConfiguration {
         return new ProjectionAdmin(axon, PROJECTIONS, jdbc, guard, storage, tokens, transactions);
     }
 
+    @Bean
+    SmartInitializingSingleton projectionMetrics(ObjectProvider<MeterRegistry> registry, ProjectionAdmin admin,
+                                                 JdbcTemplate jdbc) {
+        return () -> registry.ifAvailable(r -> ProjectionMetrics.register(r, admin, jdbc));
+    }
+
     /**
      * Each projection parks a failing event, and every later event of the same account, in the JDBC dead-letter
      * queue ({@code projection_dead_letter}); other accounts keep flowing. Handler errors must propagate for the
-     * queue to see them. A replay empties the projection's queue with its tables. The identifier cache spares a
+     * queue to see them; a transient failure (deadlock, lost connection) fails the batch for a retry instead of
+     * parking anything. A replay empties the projection's queue with its tables. The identifier cache spares a
      * query per event ("is this account parked?") while nothing is parked.
      */
     @Bean
@@ -129,6 +140,7 @@ public class ProjectionsConfiguration {
                                   .genericSerializer(serializer)
                                   .eventSerializer(c.eventSerializer())
                                   .build())
+                          .registerDeadLetterPolicy(name, c -> new TransientFailuresAreRetried())
                           .registerDeadLetteringEventHandlerInvokerConfiguration(
                                   name, (c, builder) -> builder.allowReset(true).enableSequenceIdentifierCache());
             }

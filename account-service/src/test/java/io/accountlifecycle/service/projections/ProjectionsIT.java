@@ -228,15 +228,7 @@ class ProjectionsIT {
         assertThat(http.post("/accounts", openAccountJson(poisoned, "p@example.com", "Poisoned", "FREE")).status())
                 .isEqualTo(201);
         awaitProjectionsCaughtUp();
-        // A fault in the database that hits only this account's summary rows.
-        ownerExecutes("""
-                      create function poison() returns trigger language plpgsql as $$
-                      begin
-                        if new.account_id = '%s' then raise exception 'poisoned row %%', new.account_id; end if;
-                        return new;
-                      end $$;
-                      create trigger poison before update on projection.account_summary
-                        for each row execute function poison()""".formatted(poisoned));
+        poisonSummaryRowsOf(poisoned, "update");
         try {
             assertThat(http.put("/accounts/" + poisoned + "/plan", "{\"plan\":\"STANDARD\"}").status())
                     .isBetween(200, 204);
@@ -258,10 +250,10 @@ class ProjectionsIT {
             JsonNode status = http.get("/admin/projections/account-summary").json();
             assertThat(status.get("parkedAccounts").asLong()).isEqualTo(1);
             // Other projections never saw a fault.
-            assertThat(http.get("/analytics/accounts/" + poisoned + "/timeline").json().get("totalItems").asLong())
-                    .isEqualTo(3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/analytics/accounts/" + poisoned + "/timeline")
+                                                                   .json().get("totalItems").asLong() == 3);
         } finally {
-            ownerExecutes("drop trigger poison on projection.account_summary; drop function poison()");
+            curePoison();
         }
         JsonNode retried = http.post("/admin/projections/account-summary/dead-letters/retry", "").json();
         assertThat(retried.get("released").asInt()).isEqualTo(1);
@@ -269,6 +261,49 @@ class ProjectionsIT {
         assertThat(planInSummary(poisoned)).isEqualTo("PREMIUM");
         assertThat(http.get("/admin/projections/account-summary/dead-letters").json().get("totalItems").asLong())
                 .isZero();
+    }
+
+    @Test
+    void aPoisonEventMetDuringAReplayIsParkedAndTheReplayCompletes() throws SQLException {
+        awaitProjectionsCaughtUp();
+        Map<String, String> before = checksums();
+        UUID victim = accounts.get(2);
+        poisonSummaryRowsOf(victim, "insert");
+        try {
+            assertThat(http.post("/admin/projections/account-summary/replay", "").status()).isEqualTo(202);
+            awaitProjectionsCaughtUp();
+            JsonNode parked = http.get("/admin/projections/account-summary/dead-letters?size=1000").json();
+            assertThat(parked.get("items").valueStream())
+                    .as("the victim's whole history waits behind its first event")
+                    .allMatch(l -> l.get("sequence").asString().equals(victim.toString()))
+                    .hasSize((int) (long) jdbc.queryForObject(
+                            "select count(*) from domain_event_entry where aggregate_identifier = ?", Long.class,
+                            victim.toString()));
+            assertThat(planInSummary(victim)).isNull();
+            assertThat(jdbc.queryForObject("select count(*) from projection.account_summary", Long.class))
+                    .isEqualTo(Long.parseLong(before.get("account_summary").split(":")[0]) - 1);
+        } finally {
+            curePoison();
+        }
+        assertThat(http.post("/admin/projections/account-summary/dead-letters/retry", "").json()
+                       .get("released").asInt()).isEqualTo(1);
+        assertThat(checksums()).isEqualTo(before);
+    }
+
+    /** A fault in the database that hits only this account's summary rows, on {@code operation}. */
+    private static void poisonSummaryRowsOf(UUID account, String operation) throws SQLException {
+        ownerExecutes("""
+                      create function poison() returns trigger language plpgsql as $$
+                      begin
+                        if new.account_id = '%s' then raise exception 'poisoned row %%', new.account_id; end if;
+                        return new;
+                      end $$;
+                      create trigger poison before %s on projection.account_summary
+                        for each row execute function poison()""".formatted(account, operation));
+    }
+
+    private static void curePoison() throws SQLException {
+        ownerExecutes("drop trigger poison on projection.account_summary; drop function poison()");
     }
 
     private static String planInSummary(UUID id) {
