@@ -6,6 +6,8 @@ import io.accountlifecycle.projections.admin.ProjectionAdminController;
 import io.accountlifecycle.projections.admin.ProjectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.accountlifecycle.projections.audit.AuditLog;
+import io.accountlifecycle.projections.batches.DeletionBatchProjector;
+import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.audit.AuditLogProjector;
 import io.accountlifecycle.projections.http.AnalyticsController;
 import io.accountlifecycle.projections.stats.DailyStats;
@@ -52,7 +54,8 @@ public class ProjectionsConfiguration {
     public static final List<String> PROJECTIONS = List.of(AccountSummaryProjector.NAME,
                                                            AccountTimelineProjector.NAME,
                                                            AuditLogProjector.NAME,
-                                                           DailyStatsProjector.NAME);
+                                                           DailyStatsProjector.NAME,
+                                                           DeletionBatchProjector.NAME);
 
     /** After a failure in the database, this many events run under a savepoint each (a few batches' worth). */
     private static final long CAREFUL_EVENTS = 2_000;
@@ -80,6 +83,16 @@ public class ProjectionsConfiguration {
     @Bean
     DailyStatsProjector dailyStatsProjector(JdbcTemplate jdbc, StatementGuard guard) {
         return new DailyStatsProjector(jdbc, guard);
+    }
+
+    @Bean
+    DeletionBatchProjector deletionBatchProjector(JdbcTemplate jdbc, StatementGuard guard) {
+        return new DeletionBatchProjector(jdbc, guard);
+    }
+
+    @Bean
+    DeletionBatchQueries deletionBatchQueries(JdbcTemplate jdbc) {
+        return new DeletionBatchQueries(jdbc);
     }
 
     @Bean

@@ -209,6 +209,6 @@ public class EventStoreConfiguration {
 
     @Bean
     CorrelationDataProvider actorProvider() {
-        return new SimpleCorrelationDataProvider(ACTOR);
+        return new SimpleCorrelationDataProvider(ACTOR, io.accountlifecycle.api.MetaDataKeys.BATCH_ID);
     }
 }

@@ -82,6 +82,8 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
                     .hasAuthority(authority(Scopes.ADMIN))
+                    .requestMatchers(HttpMethod.POST, "/admin/deletion-batches/*/approve",
+                                     "/admin/deletion-batches/*/reject").hasAuthority(authority(Scopes.APPROVE))
                     .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
                     .requestMatchers(HttpMethod.GET, "/analytics/**").hasAuthority(authority(Scopes.ANALYTICS))
                     .anyRequest().denyAll())

@@ -6,6 +6,9 @@ import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.projections.support.InvalidQueryException;
+import io.accountlifecycle.service.batch.InvalidCriteriaException;
+import io.accountlifecycle.service.batch.SelfApprovalException;
+import io.accountlifecycle.service.batch.StalePreviewException;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -79,6 +82,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail concurrentChange(ConcurrencyException e) {
         return problem(HttpStatus.CONFLICT, "Concurrent change",
                        "Another change to this account was stored at the same moment; read it again and retry.");
+    }
+
+    @ExceptionHandler(StalePreviewException.class)
+    ProblemDetail stalePreview(StalePreviewException e) {
+        return problem(HttpStatus.CONFLICT, "The preview cannot be executed", e.getMessage());
+    }
+
+    @ExceptionHandler(SelfApprovalException.class)
+    ProblemDetail selfApproval(SelfApprovalException e) {
+        return problem(HttpStatus.FORBIDDEN, "A second admin must decide", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidCriteriaException.class)
+    ProblemDetail invalidCriteria(InvalidCriteriaException e) {
+        return invalid("Invalid deletion criteria", Map.of("criteria", e.getMessage()));
     }
 
     @ExceptionHandler(InvalidQueryException.class)

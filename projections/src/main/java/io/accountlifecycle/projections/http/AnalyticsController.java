@@ -5,6 +5,8 @@ import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.audit.AuditEntryView;
 import io.accountlifecycle.projections.audit.AuditLog;
+import io.accountlifecycle.projections.batches.DeletionBatchQueries;
+import io.accountlifecycle.projections.batches.DeletionBatchView;
 import io.accountlifecycle.projections.stats.DailyStats;
 import io.accountlifecycle.projections.stats.DailyStatsView;
 import io.accountlifecycle.projections.summary.AccountSummaries;
@@ -44,12 +46,23 @@ public class AnalyticsController {
     private final AccountTimelines timelines;
     private final AuditLog audit;
     private final DailyStats stats;
+    private final DeletionBatchQueries batches;
 
-    AnalyticsController(AccountSummaries accounts, AccountTimelines timelines, AuditLog audit, DailyStats stats) {
+    AnalyticsController(AccountSummaries accounts, AccountTimelines timelines, AuditLog audit, DailyStats stats,
+                        DeletionBatchQueries batches) {
         this.accounts = accounts;
         this.timelines = timelines;
         this.audit = audit;
         this.stats = stats;
+        this.batches = batches;
+    }
+
+    @GetMapping("/deletion-batches")
+    @Operation(summary = "Deletion batches, newest first, with their accounts counted by status")
+    PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) String requestedBy,
+                                                @RequestParam(defaultValue = "0") @Min(0) int page,
+                                                @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
+        return batches.batches(requestedBy, page, size);
     }
 
     @GetMapping("/accounts")

@@ -15,7 +15,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.accountlifecycle.projections.support.Sql.instant;
 import static io.accountlifecycle.projections.support.Sql.utc;
@@ -71,6 +75,54 @@ public class AccountSummaries {
                             return new PendingPurgeView(uuid(row, "account_id"), instant(row, "quarantined_at"), due,
                                                         left.isNegative() ? Duration.ZERO : left);
                         });
+    }
+
+    /**
+     * Every account matching all the criteria given (explicit ids, not seen in use since, plans), in id order, at
+     * most {@code limit}; named accounts in any status, so a preview can say why it leaves one out, and by criteria
+     * alone only Active ones.
+     */
+    public List<DeletionCandidate> deletionCandidates(Collection<UUID> accountIds, Instant inactiveSince,
+                                                      Collection<Plan> plans, int limit) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> arguments = new ArrayList<>();
+        if (accountIds != null && !accountIds.isEmpty()) {
+            conditions.add("account_id = any(?)");
+            arguments.add(accountIds.toArray(UUID[]::new));
+        } else {
+            conditions.add("status = 'ACTIVE'"); // by criteria alone, only what could still be deleted
+        }
+        if (inactiveSince != null) {
+            conditions.add("coalesce(last_activity_at, created_at) < ?");
+            arguments.add(utc(inactiveSince));
+        }
+        if (plans != null && !plans.isEmpty()) {
+            conditions.add("plan = any(?)");
+            arguments.add(plans.stream().map(Plan::name).toArray(String[]::new));
+        }
+        if (conditions.size() == 1 && (accountIds == null || accountIds.isEmpty())) {
+            throw new IllegalArgumentException("at least one criterion is needed");
+        }
+        arguments.add(limit);
+        return jdbc.query(connection -> {
+            var statement = connection.prepareStatement(
+                    "select account_id, status, plan, protected, coalesce(last_activity_at, created_at) as seen, "
+                    + "deletion_requested_at is not null as requested from projection.account_summary where "
+                    + String.join(" and ", conditions) + " order by account_id limit ?");
+            for (int i = 0; i < arguments.size(); i++) {
+                Object argument = arguments.get(i);
+                if (argument instanceof UUID[] ids) {
+                    statement.setArray(i + 1, connection.createArrayOf("uuid", ids));
+                } else if (argument instanceof String[] names) {
+                    statement.setArray(i + 1, connection.createArrayOf("text", names));
+                } else {
+                    statement.setObject(i + 1, argument);
+                }
+            }
+            return statement;
+        }, (row, i) -> new DeletionCandidate(uuid(row, "account_id"), AccountStatus.valueOf(row.getString("status")),
+                                             Plan.valueOf(row.getString("plan")), row.getBoolean("protected"),
+                                             instant(row, "seen"), row.getBoolean("requested")));
     }
 
     private AccountSummaryView view(ResultSet row, boolean open) throws SQLException {

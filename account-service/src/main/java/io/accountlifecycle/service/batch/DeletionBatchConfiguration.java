@@ -1,0 +1,21 @@
+package io.accountlifecycle.service.batch;
+
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration
+@EnableConfigurationProperties(DeletionBatchSettings.class)
+class DeletionBatchConfiguration {
+
+    /** A batch's requests roll back as a whole and are retried, never half-applied and logged. */
+    @Bean
+    ConfigurerModule deletionBatchExecutorErrorsAreRetried() {
+        return configurer -> configurer.eventProcessing()
+                                       .registerListenerInvocationErrorHandler(
+                                               DeletionBatchExecutor.PROCESSING_GROUP,
+                                               c -> PropagatingErrorHandler.instance());
+    }
+}

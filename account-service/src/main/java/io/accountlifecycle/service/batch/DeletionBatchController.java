@@ -1,0 +1,101 @@
+package io.accountlifecycle.service.batch;
+
+import io.accountlifecycle.api.ApproveDeletionBatchCommand;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.RejectDeletionBatchCommand;
+import io.accountlifecycle.projections.batches.DeletionBatchQueries;
+import io.accountlifecycle.projections.batches.DeletionBatchView;
+import io.accountlifecycle.service.actor.ActorResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Map;
+import java.util.UUID;
+
+@RestController
+@RequestMapping("/admin/deletion-batches")
+@Tag(name = "Deletion batches", description = "Bulk deletion: dry run, execute what was previewed, approve, undo")
+class DeletionBatchController {
+
+    private final DeletionBatches batches;
+    private final DeletionBatchQueries views;
+    private final CommandGateway commands;
+    private final ActorResolver actors;
+
+    DeletionBatchController(DeletionBatches batches, DeletionBatchQueries views, CommandGateway commands,
+                            ActorResolver actors) {
+        this.batches = batches;
+        this.views = views;
+        this.commands = commands;
+        this.actors = actors;
+    }
+
+    record Execute(UUID previewToken, String reason) {
+    }
+
+    record Reason(String reason) {
+    }
+
+    @PostMapping("/preview")
+    @Operation(summary = "Dry run: the exact accounts the criteria select, counts by plan, monthly value at risk, "
+                         + "the protected ones left out and why, and a token bound to that set; nothing changes")
+    DeletionBatches.Preview preview(@RequestBody DeletionBatches.Criteria criteria) {
+        return batches.preview(criteria, actors.currentActor());
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Delete exactly the previewed set (409 if it changed or the token expired)")
+    DeletionBatches.Created execute(@RequestBody Execute body) {
+        if (body == null || body.previewToken() == null) {
+            throw new InvalidCriteriaException("previewToken is required");
+        }
+        return batches.execute(body.previewToken(), body.reason(), actors.currentActor());
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "The batch's state and its accounts counted by status")
+    DeletionBatchView batch(@PathVariable UUID id) {
+        return views.batch(id).orElseThrow(() -> new AggregateNotFoundException(id.toString(),
+                                                                                "No deletion batch " + id));
+    }
+
+    @PostMapping("/{id}/cancel")
+    @Operation(summary = "Undo the batch: every account still in its hold is Active again with all its data")
+    Map<String, Object> cancel(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
+        DeletionBatches.Cancelled cancelled = batches.cancel(id, body == null ? null : body.reason(),
+                                                             actors.currentActor());
+        return Map.of("batchId", cancelled.batchId(), "restored", cancelled.restored(),
+                      "alreadyPurged", cancelled.alreadyPurged());
+    }
+
+    @PostMapping("/{id}/approve")
+    @Operation(summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
+    Map<String, Object> approve(@PathVariable UUID id) {
+        String actor = actors.currentActor();
+        commands.sendAndWait(new ApproveDeletionBatchCommand(id, actor), MetaData.with(MetaDataKeys.ACTOR, actor)
+                                                                                 .and(MetaDataKeys.BATCH_ID,
+                                                                                      id.toString()));
+        return Map.of("batchId", id, "state", "IN_PROGRESS");
+    }
+
+    @PostMapping("/{id}/reject")
+    @Operation(summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
+    Map<String, Object> reject(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
+        String actor = actors.currentActor();
+        commands.sendAndWait(new RejectDeletionBatchCommand(id, actor, body == null ? null : body.reason()),
+                             MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, id.toString()));
+        return Map.of("batchId", id, "state", "REJECTED");
+    }
+}

@@ -1,0 +1,245 @@
+package io.accountlifecycle.service.batch;
+
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.CancelDeletionBatchCommand;
+import io.accountlifecycle.api.CreateDeletionBatchCommand;
+import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchState;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.projections.summary.AccountSummaries;
+import io.accountlifecycle.projections.summary.DeletionCandidate;
+import io.accountlifecycle.service.account.query.AccountHistory;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Bulk deletion: a dry run that names exactly the accounts it would delete (protected ones left out, with why), a
+ * token bound to that set, execution of that set or nothing, and undo of a whole batch in one action.
+ */
+@Service
+public class DeletionBatches {
+
+    private final AccountSummaries summaries;
+    private final DeletionBatchSettings settings;
+    private final CommandGateway commands;
+    private final EventStore events;
+    private final AccountHistory history;
+    private final JdbcTemplate jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    DeletionBatches(AccountSummaries summaries, DeletionBatchSettings settings, CommandGateway commands,
+                    EventStore events, AccountHistory history, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+        this.summaries = summaries;
+        this.settings = settings;
+        this.commands = commands;
+        this.events = events;
+        this.history = history;
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What a bulk deletion selects by: every criterion given must hold. */
+    public record Criteria(List<UUID> accountIds, Instant inactiveSince, List<Plan> plans) {
+
+        boolean empty() {
+            return (accountIds == null || accountIds.isEmpty()) && inactiveSince == null
+                   && (plans == null || plans.isEmpty());
+        }
+    }
+
+    public record PreviewAccount(UUID accountId, Plan plan, Instant lastActivityAt) {
+    }
+
+    public record Excluded(UUID accountId, Plan plan, String reason) {
+    }
+
+    public record Preview(UUID previewToken, Instant expiresAt, List<PreviewAccount> accounts,
+                          Map<Plan, Long> countsByPlan, BigDecimal monthlyValueAtRisk, List<Excluded> excluded,
+                          boolean approvalRequired) {
+    }
+
+    public record Created(UUID batchId, DeletionBatchState state) {
+    }
+
+    public record Cancelled(UUID batchId, int restored, int alreadyPurged) {
+    }
+
+    /** The dry run: nothing changes but a short-lived, single-use token. */
+    @Transactional
+    public Preview preview(Criteria criteria, String actor) {
+        Selection selection = select(criteria);
+        UUID token = UUID.randomUUID();
+        Instant expiresAt = clock.instant().plus(settings.previewTtl());
+        jdbc.update("delete from deletion_preview where expires_at < now()");
+        jdbc.update("insert into deletion_preview (preview_token, criteria, set_digest, account_count, created_by, "
+                    + "expires_at) values (?, ?, ?, ?, ?, ?)", token, json.writeValueAsString(criteria),
+                    selection.digest(), selection.accounts().size(), actor, Timestamp.from(expiresAt));
+        return new Preview(token, expiresAt, selection.accounts(), selection.countsByPlan(), selection.value(),
+                           selection.excluded(), needsApproval(selection));
+    }
+
+    /** Executes exactly the previewed set, or refuses: unknown, used or expired token, or a set that changed. */
+    @Transactional
+    public Created execute(UUID previewToken, String reason, String actor) {
+        // Taken out as it is read: a token executes once, also when two requests race with it.
+        List<Map<String, Object>> rows = jdbc.queryForList(
+                "delete from deletion_preview where preview_token = ? "
+                + "returning criteria, set_digest, account_count, expires_at", previewToken);
+        if (rows.isEmpty()) {
+            throw new StalePreviewException("Preview token " + previewToken + " is unknown or was already used; "
+                                            + "preview again");
+        }
+        Map<String, Object> row = rows.get(0);
+        if (((Timestamp) row.get("expires_at")).toInstant().isBefore(clock.instant())) {
+            throw new StalePreviewException("Preview token " + previewToken + " expired; preview again");
+        }
+        Criteria criteria = json.readValue((String) row.get("criteria"), Criteria.class);
+        Selection now = select(criteria);
+        if (!now.digest().equals(row.get("set_digest"))) {
+            throw new StalePreviewException("The accounts matching the preview's criteria changed since the preview ("
+                                            + row.get("account_count") + " then, " + now.accounts().size()
+                                            + " now); nothing was deleted, preview again");
+        }
+        if (now.accounts().isEmpty()) {
+            throw new StalePreviewException("The preview selected no account; there is nothing to delete");
+        }
+        UUID batchId = UUID.randomUUID();
+        boolean approval = needsApproval(now);
+        commands.sendAndWait(new CreateDeletionBatchCommand(batchId,
+                                                            now.accounts().stream().map(PreviewAccount::accountId)
+                                                               .toList(),
+                                                            reason, actor, now.value(), approval),
+                             MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, batchId.toString()));
+        return new Created(batchId, approval ? DeletionBatchState.PENDING_APPROVAL : DeletionBatchState.IN_PROGRESS);
+    }
+
+    /**
+     * Undoes a batch in one transaction: every account still in its hold is Active again with all its data; the
+     * ones already purged are counted.
+     */
+    @Transactional
+    public Cancelled cancel(UUID batchId, String reason, String actor) {
+        DeletionBatchCreatedEvent created = events.readEvents(batchId.toString()).asStream()
+                                                  .map(DomainEventMessage::getPayload)
+                                                  .filter(DeletionBatchCreatedEvent.class::isInstance)
+                                                  .map(DeletionBatchCreatedEvent.class::cast)
+                                                  .findFirst()
+                                                  .orElseThrow(() -> new AggregateNotFoundException(
+                                                          batchId.toString(), "No deletion batch " + batchId));
+        MetaData metaData = MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, batchId.toString());
+        int restored = 0;
+        int purged = 0;
+        for (UUID accountId : created.accountIds()) {
+            AccountDeletionState state = AccountDeletionState.of(history, accountId);
+            if (state.status() == AccountStatus.PURGED) {
+                purged++;
+            } else if (state.inHold()) {
+                commands.sendAndWait(new CancelAccountDeletionCommand(accountId, reason, actor), metaData);
+                restored++;
+            }
+        }
+        commands.sendAndWait(new CancelDeletionBatchCommand(batchId, actor, reason, restored, purged), metaData);
+        return new Cancelled(batchId, restored, purged);
+    }
+
+    private boolean needsApproval(Selection selection) {
+        return selection.accounts().size() > settings.approvalAboveAccounts()
+               || selection.value().compareTo(settings.approvalAboveMonthlyValue()) > 0;
+    }
+
+    private record Selection(List<PreviewAccount> accounts, Map<Plan, Long> countsByPlan, BigDecimal value,
+                             List<Excluded> excluded, String digest) {
+    }
+
+    private Selection select(Criteria criteria) {
+        if (criteria == null || criteria.empty()) {
+            throw new InvalidCriteriaException("give accountIds, inactiveSince and/or plans");
+        }
+        int explicit = criteria.accountIds() == null ? 0 : criteria.accountIds().size();
+        if (explicit > settings.maxBatchSize()) {
+            throw new InvalidCriteriaException("at most " + settings.maxBatchSize() + " accountIds per batch");
+        }
+        List<DeletionCandidate> candidates = summaries.deletionCandidates(criteria.accountIds(),
+                                                                          criteria.inactiveSince(),
+                                                                          criteria.plans(),
+                                                                          settings.maxBatchSize() + 1);
+        List<PreviewAccount> accounts = new ArrayList<>();
+        List<Excluded> excluded = new ArrayList<>();
+        Map<Plan, Long> counts = new EnumMap<>(Plan.class);
+        BigDecimal value = BigDecimal.ZERO;
+        MessageDigest digest = sha256();
+        Set<UUID> seen = new HashSet<>();
+        for (DeletionCandidate c : candidates) {
+            seen.add(c.accountId());
+            String reason = exclusion(c);
+            if (reason != null) {
+                excluded.add(new Excluded(c.accountId(), c.plan(), reason));
+                continue;
+            }
+            accounts.add(new PreviewAccount(c.accountId(), c.plan(), c.lastActivityAt()));
+            counts.merge(c.plan(), 1L, Long::sum);
+            value = value.add(settings.priceOf(c.plan()));
+            digest.update((c.accountId() + ":" + c.plan() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (accounts.size() > settings.maxBatchSize()) {
+            throw new InvalidCriteriaException("the criteria match more than " + settings.maxBatchSize()
+                                               + " accounts; narrow them (account.deletion.max-batch-size)");
+        }
+        if (criteria.accountIds() != null) {
+            criteria.accountIds().stream().filter(id -> !seen.contains(id)).distinct()
+                    .forEach(id -> excluded.add(new Excluded(id, null, "no such account")));
+        }
+        return new Selection(accounts, counts, value, excluded, HexFormat.of().formatHex(digest.digest()));
+    }
+
+    private String exclusion(DeletionCandidate candidate) {
+        if (candidate.protectedAccount()) {
+            return "protected account";
+        }
+        if (settings.protectedPlans().contains(candidate.plan())) {
+            return "protected plan " + candidate.plan();
+        }
+        if (candidate.status() != AccountStatus.ACTIVE) {
+            return "already " + candidate.status();
+        }
+        if (candidate.deletionRequested()) {
+            return "deletion already requested";
+        }
+        return null;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

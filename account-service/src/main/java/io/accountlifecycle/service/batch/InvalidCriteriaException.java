@@ -1,0 +1,9 @@
+package io.accountlifecycle.service.batch;
+
+/** Criteria a preview cannot run on (none given, or too broad). */
+public class InvalidCriteriaException extends RuntimeException {
+
+    public InvalidCriteriaException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,9 @@
+package io.accountlifecycle.service.batch;
+
+/** A preview token that cannot be executed: unknown, used, expired, or its set changed; nothing happened. */
+public class StalePreviewException extends RuntimeException {
+
+    public StalePreviewException(String message) {
+        super(message);
+    }
+}
