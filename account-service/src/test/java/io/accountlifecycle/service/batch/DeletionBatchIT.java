@@ -193,6 +193,12 @@ class DeletionBatchIT {
         assertThat(statuses).containsOnly("PURGED");
         assertThat(admin.get("/analytics/deletion-batches?requestedBy=test-user").json().get("items").valueStream()
                         .map(bt -> bt.get("batchId").asString())).contains(batchId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/analytics/audit?sort=occurredAt,asc&size=1000")
+                .json().get("items").valueStream()
+                .filter(e -> batchId.equals(e.path("batchId").asString(null)))
+                .map(e -> e.get("action").asString() + " " + e.get("actor").asString()).toList()
+                .containsAll(List.of("BATCH_CREATED test-user", "BATCH_APPROVED second-admin",
+                                     "BATCH_CANCELLED test-user")));
     }
 
     private static List<String> ids(JsonNode accounts) {

@@ -3,6 +3,10 @@ package io.accountlifecycle.projections.audit;
 import io.accountlifecycle.api.AccessDeniedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.DeletionBatchApprovedEvent;
+import io.accountlifecycle.api.DeletionBatchCancelledEvent;
+import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.PurgesPausedEvent;
 import io.accountlifecycle.api.PurgesResumedEvent;
@@ -21,7 +25,8 @@ import static io.accountlifecycle.projections.support.Sql.uuidOrNull;
 
 /**
  * Who did what to which account, when, why and under which correlation id: every deletion request and
- * cancellation, every pause and resume of purges, and every refused attempt of an authenticated caller. One row
+ * cancellation, every deletion batch created, approved, rejected or undone, every pause and resume of purges, and
+ * every refused attempt of an authenticated caller. One row
  * per event, keyed by the event's id.
  */
 @ProcessingGroup(AuditLogProjector.NAME)
@@ -57,6 +62,29 @@ public class AuditLogProjector extends JdbcProjector {
     void on(AccessDeniedEvent event, EventMessage<?> message) {
         record(message, "ACCESS_DENIED", event.actor(), uuidOrNull(event.accountId()), event.reason(),
                event.method() + " " + event.path());
+    }
+
+    @EventHandler
+    void on(DeletionBatchCreatedEvent event, EventMessage<?> message) {
+        record(message, "BATCH_CREATED", event.requestedBy(), null, event.reason(),
+               event.accountIds().size() + " accounts, monthly value at risk " + event.monthlyValueAtRisk() + ", "
+               + event.state());
+    }
+
+    @EventHandler
+    void on(DeletionBatchApprovedEvent event, EventMessage<?> message) {
+        record(message, "BATCH_APPROVED", event.approvedBy(), null, null, null);
+    }
+
+    @EventHandler
+    void on(DeletionBatchRejectedEvent event, EventMessage<?> message) {
+        record(message, "BATCH_REJECTED", event.rejectedBy(), null, event.reason(), null);
+    }
+
+    @EventHandler
+    void on(DeletionBatchCancelledEvent event, EventMessage<?> message) {
+        record(message, "BATCH_CANCELLED", event.cancelledBy(), null, event.reason(),
+               event.restored() + " restored, " + event.alreadyPurged() + " already purged");
     }
 
     @ResetHandler
