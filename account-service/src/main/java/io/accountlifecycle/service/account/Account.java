@@ -1,6 +1,11 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovedEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
+import io.accountlifecycle.api.ApproveAccountDeletionCommand;
+import io.accountlifecycle.api.RejectAccountDeletionCommand;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
@@ -48,6 +53,9 @@ public class Account {
     private boolean protectedAccount;
     private Instant lastActivityAt;
     private boolean deletionRequested;
+    /** Set while the deletion of this protected account waits for a second admin. */
+    private String approvalRequestedBy;
+    private String approvalReason;
     private Instant purgeDueAt;
 
     protected Account() {
@@ -123,8 +131,40 @@ public class Account {
         if (deletionRequested) {
             throw new DeletionConflictException("Deletion of account " + accountId + " was already requested");
         }
+        if (approvalRequestedBy != null) {
+            throw new DeletionConflictException("Deletion of account " + accountId + " already waits for approval");
+        }
         AccountRules.check().reason("reason", command.reason()).enforce();
-        apply(new AccountDeletionRequestedEvent(accountId, command.reason(), command.requestedBy()));
+        if (command.approvalRequired()) {
+            apply(new AccountDeletionApprovalRequestedEvent(accountId, command.reason(), command.requestedBy()));
+        } else {
+            apply(new AccountDeletionRequestedEvent(accountId, command.reason(), command.requestedBy()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ApproveAccountDeletionCommand command) {
+        String requester = requirePendingApproval(command.approvedBy());
+        apply(new AccountDeletionApprovedEvent(accountId, command.approvedBy()));
+        apply(new AccountDeletionRequestedEvent(accountId, approvalReason, requester));
+    }
+
+    @CommandHandler
+    public void handle(RejectAccountDeletionCommand command) {
+        requirePendingApproval(command.rejectedBy());
+        apply(new AccountDeletionRejectedEvent(accountId, command.rejectedBy(), command.reason()));
+    }
+
+    /** Returns who asked; refuses when nothing waits or when the requester decides on their own request. */
+    private String requirePendingApproval(String decider) {
+        requireActive();
+        if (approvalRequestedBy == null) {
+            throw new DeletionConflictException("Deletion of account " + accountId + " does not wait for approval");
+        }
+        if (approvalRequestedBy.equals(decider)) {
+            throw new SelfApprovalException(accountId, decider);
+        }
+        return approvalRequestedBy;
     }
 
     @CommandHandler
@@ -175,6 +215,20 @@ public class Account {
     @EventSourcingHandler
     void on(AccountDeletionRequestedEvent event) {
         deletionRequested = true;
+        approvalRequestedBy = null;
+        approvalReason = null;
+    }
+
+    @EventSourcingHandler
+    void on(AccountDeletionApprovalRequestedEvent event) {
+        approvalRequestedBy = event.requestedBy() == null ? "" : event.requestedBy();
+        approvalReason = event.reason();
+    }
+
+    @EventSourcingHandler
+    void on(AccountDeletionRejectedEvent event) {
+        approvalRequestedBy = null;
+        approvalReason = null;
     }
 
     @EventSourcingHandler

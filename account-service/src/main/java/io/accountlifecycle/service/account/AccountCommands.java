@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.ApproveAccountDeletionCommand;
 import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.RejectAccountDeletionCommand;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
@@ -31,10 +33,12 @@ public class AccountCommands {
 
     private final CommandGateway commandGateway;
     private final PersonalDataSealer sealer;
+    private final DeletionSafeguards safeguards;
 
-    public AccountCommands(CommandGateway commandGateway, PersonalDataSealer sealer) {
+    public AccountCommands(CommandGateway commandGateway, PersonalDataSealer sealer, DeletionSafeguards safeguards) {
         this.commandGateway = commandGateway;
         this.sealer = sealer;
+        this.safeguards = safeguards;
     }
 
     /** Who issued a command and under which correlation id; correlation may be null (a fresh one is used). */
@@ -73,9 +77,27 @@ public class AccountCommands {
         send(new RecordAccountActivityCommand(accountId, lastActivityAt), origin);
     }
 
+    /**
+     * Requests deletion, or — for a protected account — records a request that waits for a second admin. Refused
+     * while the deletion breaker is open. Returns whether approval is needed.
+     */
     @Transactional
-    public void requestDeletion(UUID accountId, String reason, Origin origin) {
-        send(new RequestAccountDeletionCommand(accountId, reason, origin.actor()), origin);
+    public boolean requestDeletion(UUID accountId, String reason, Origin origin) {
+        safeguards.checkBreaker();
+        boolean approvalRequired = safeguards.requiresApproval(accountId);
+        send(new RequestAccountDeletionCommand(accountId, reason, origin.actor(), approvalRequired), origin);
+        return approvalRequired;
+    }
+
+    @Transactional
+    public void approveDeletion(UUID accountId, Origin origin) {
+        safeguards.checkBreaker();
+        send(new ApproveAccountDeletionCommand(accountId, origin.actor()), origin);
+    }
+
+    @Transactional
+    public void rejectDeletion(UUID accountId, String reason, Origin origin) {
+        send(new RejectAccountDeletionCommand(accountId, origin.actor(), reason), origin);
     }
 
     @Transactional

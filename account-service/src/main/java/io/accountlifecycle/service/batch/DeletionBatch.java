@@ -13,6 +13,7 @@ import io.accountlifecycle.api.RecordDeletionBatchRequestsSentCommand;
 import io.accountlifecycle.api.RejectDeletionBatchCommand;
 import io.accountlifecycle.service.account.AccountRules;
 import io.accountlifecycle.service.account.DeletionConflictException;
+import io.accountlifecycle.service.account.SelfApprovalException;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;

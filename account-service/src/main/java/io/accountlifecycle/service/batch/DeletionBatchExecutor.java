@@ -23,7 +23,8 @@ import java.util.UUID;
 /**
  * Requests the deletions of a batch once it may go ahead (created below the thresholds, or approved), all in one
  * transaction with the batch's {@code DeletionBatchRequestsSent}: either every deletion is requested or none is.
- * A batch cancelled meanwhile refuses that event, which rolls the requests back.
+ * A batch cancelled meanwhile refuses that event, which rolls the requests back; a batch that meets an open deletion
+ * breaker waits for its reset.
  */
 @Component
 @ProcessingGroup(DeletionBatchExecutor.PROCESSING_GROUP)
@@ -34,11 +35,14 @@ class DeletionBatchExecutor {
     private final CommandGateway commands;
     private final EventStore events;
     private final AccountHistory history;
+    private final DeletionBreakerGuard breaker;
 
-    DeletionBatchExecutor(CommandGateway commands, EventStore events, AccountHistory history) {
+    DeletionBatchExecutor(CommandGateway commands, EventStore events, AccountHistory history,
+                          DeletionBreakerGuard breaker) {
         this.commands = commands;
         this.events = events;
         this.history = history;
+        this.breaker = breaker;
     }
 
     @EventHandler
@@ -67,6 +71,9 @@ class DeletionBatchExecutor {
         if (created == null) {
             throw new IllegalStateException("No batch " + batchId);
         }
+        // An open breaker fails this event: the processor retries it (backing off) until an admin resets the
+        // breaker, so the batch pauses and then resumes, losing nothing.
+        breaker.check();
         MetaData metaData = MetaData.from(Map.of(MetaDataKeys.ACTOR, created.requestedBy(),
                                                  MetaDataKeys.BATCH_ID, batchId.toString()));
         int requested = 0;

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param approvalAboveMonthlyValue a batch risking more monthly value than this waits for a second admin
  * @param previewTtl              how long a preview token can be executed
  * @param maxBatchSize            the most accounts one batch may hold (its creation is one event)
+ * @param breakerQuarantinesPerMinute more quarantines than this within a minute, from any intake, trip the breaker
  */
 @ConfigurationProperties("account.deletion")
 public record DeletionBatchSettings(@DefaultValue("ENTERPRISE") Set<Plan> protectedPlans,
@@ -26,7 +27,8 @@ public record DeletionBatchSettings(@DefaultValue("ENTERPRISE") Set<Plan> protec
                                     @DefaultValue("100") int approvalAboveAccounts,
                                     @DefaultValue("5000") BigDecimal approvalAboveMonthlyValue,
                                     @DefaultValue("PT15M") Duration previewTtl,
-                                    @DefaultValue("20000") int maxBatchSize) {
+                                    @DefaultValue("20000") int maxBatchSize,
+                                    @DefaultValue("500") int breakerQuarantinesPerMinute) {
 
     private static final Map<Plan, BigDecimal> DEFAULT_PRICES = Map.of(Plan.FREE, BigDecimal.ZERO,
                                                                       Plan.STANDARD, new BigDecimal("15"),

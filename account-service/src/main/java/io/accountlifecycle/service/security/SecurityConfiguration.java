@@ -80,6 +80,8 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
+                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/approve", "/accounts/*/deletion/reject")
+                    .hasAuthority(authority(Scopes.APPROVE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
                     .hasAuthority(authority(Scopes.ADMIN))
                     .requestMatchers(HttpMethod.POST, "/admin/deletion-batches/*/approve",

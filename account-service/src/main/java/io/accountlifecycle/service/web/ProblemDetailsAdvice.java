@@ -6,8 +6,9 @@ import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.projections.support.InvalidQueryException;
+import io.accountlifecycle.service.batch.DeletionBreakerOpenException;
 import io.accountlifecycle.service.batch.InvalidCriteriaException;
-import io.accountlifecycle.service.batch.SelfApprovalException;
+import io.accountlifecycle.service.account.SelfApprovalException;
 import io.accountlifecycle.service.batch.StalePreviewException;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -82,6 +83,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail concurrentChange(ConcurrencyException e) {
         return problem(HttpStatus.CONFLICT, "Concurrent change",
                        "Another change to this account was stored at the same moment; read it again and retry.");
+    }
+
+    @ExceptionHandler(DeletionBreakerOpenException.class)
+    ResponseEntity<ProblemDetail> breakerOpen(DeletionBreakerOpenException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                             .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "The deletion breaker is open",
+                                           e.getMessage()));
     }
 
     @ExceptionHandler(StalePreviewException.class)

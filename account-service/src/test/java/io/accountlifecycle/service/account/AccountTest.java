@@ -2,7 +2,12 @@ package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovedEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.ApproveAccountDeletionCommand;
+import io.accountlifecycle.api.RejectAccountDeletionCommand;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.AccountStatus;
@@ -197,6 +202,34 @@ class AccountTest {
         fixture.given(opened())
                .when(new RequestAccountDeletionCommand(ID, "customer closed the account", "alice"))
                .expectEvents(new AccountDeletionRequestedEvent(ID, "customer closed the account", "alice"));
+    }
+
+    @Test
+    void deletingAProtectedAccountWaitsForASecondAdmin() {
+        fixture.given(opened())
+               .when(new RequestAccountDeletionCommand(ID, "closing", "alice", true))
+               .expectEvents(new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"));
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new ApproveAccountDeletionCommand(ID, "alice"))
+               .expectException(SelfApprovalException.class)
+               .expectNoEvents();
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new ApproveAccountDeletionCommand(ID, "bob"))
+               .expectEvents(new AccountDeletionApprovedEvent(ID, "bob"),
+                             new AccountDeletionRequestedEvent(ID, "closing", "alice"));
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new RejectAccountDeletionCommand(ID, "bob", "paying customer"))
+               .expectEvents(new AccountDeletionRejectedEvent(ID, "bob", "paying customer"));
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new RequestAccountDeletionCommand(ID, "again", "carol", true))
+               .expectException(DeletionConflictException.class);
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"),
+                      new AccountDeletionRejectedEvent(ID, "bob", "no"))
+               .when(new ApproveAccountDeletionCommand(ID, "carol"))
+               .expectException(DeletionConflictException.class);
+        fixture.given(opened())
+               .when(new ApproveAccountDeletionCommand(ID, "bob"))
+               .expectException(DeletionConflictException.class);
     }
 
     @Test

@@ -2,7 +2,12 @@ package io.accountlifecycle.projections.audit;
 
 import io.accountlifecycle.api.AccessDeniedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovedEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.DeletionBreakerResetEvent;
+import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
@@ -62,6 +67,33 @@ public class AuditLogProjector extends JdbcProjector {
     void on(AccessDeniedEvent event, EventMessage<?> message) {
         record(message, "ACCESS_DENIED", event.actor(), uuidOrNull(event.accountId()), event.reason(),
                event.method() + " " + event.path());
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovalRequestedEvent event, EventMessage<?> message) {
+        record(message, "DELETION_APPROVAL_REQUESTED", event.requestedBy(), event.accountId(), event.reason(),
+               null);
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovedEvent event, EventMessage<?> message) {
+        record(message, "DELETION_APPROVED", event.approvedBy(), event.accountId(), null, null);
+    }
+
+    @EventHandler
+    void on(AccountDeletionRejectedEvent event, EventMessage<?> message) {
+        record(message, "DELETION_REJECTED", event.rejectedBy(), event.accountId(), event.reason(), null);
+    }
+
+    @EventHandler
+    void on(DeletionBreakerTrippedEvent event, EventMessage<?> message) {
+        record(message, "BREAKER_TRIPPED", "deletion-breaker", null, null,
+               event.quarantinesLastMinute() + " quarantines within a minute, limit " + event.limit());
+    }
+
+    @EventHandler
+    void on(DeletionBreakerResetEvent event, EventMessage<?> message) {
+        record(message, "BREAKER_RESET", event.resetBy(), null, event.reason(), null);
     }
 
     @EventHandler

@@ -1,6 +1,9 @@
 package io.accountlifecycle.projections.timeline;
 
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
@@ -56,6 +59,27 @@ public class AccountTimelineProjector extends JdbcProjector {
             MetaData metaData) {
         record(event.accountId(), sequence, at, "DELETION_REQUESTED", AccountStatus.ACTIVE, null,
                actor(metaData, event.requestedBy()), event.reason(), null, metaData);
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovalRequestedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
+            MetaData metaData) {
+        record(event.accountId(), sequence, at, "DELETION_APPROVAL_REQUESTED", AccountStatus.ACTIVE, null,
+               actor(metaData, event.requestedBy()), event.reason(), null, metaData);
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
+            MetaData metaData) {
+        record(event.accountId(), sequence, at, "DELETION_APPROVED", AccountStatus.ACTIVE, null,
+               actor(metaData, event.approvedBy()), null, null, metaData);
+    }
+
+    @EventHandler
+    void on(AccountDeletionRejectedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
+            MetaData metaData) {
+        record(event.accountId(), sequence, at, "DELETION_REJECTED", AccountStatus.ACTIVE, null,
+               actor(metaData, event.rejectedBy()), event.reason(), null, metaData);
     }
 
     @EventHandler

@@ -136,10 +136,29 @@ class AccountController {
     ResponseEntity<Map<String, Object>> requestDeletion(@PathVariable UUID id,
                                                         @Valid @RequestBody DeletionRequest request,
                                                         @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
-        commands.requestDeletion(id, request.reason(), origin(correlationId));
+        boolean approvalRequired = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
-        return ResponseEntity.accepted().location(location).body(Map.of("accountId", id, "deletionRequested", true));
+        return ResponseEntity.accepted().location(location).body(Map.of("accountId", id,
+                                                                        "deletionRequested", !approvalRequired,
+                                                                        "approvalRequired", approvalRequired));
+    }
+
+    @PostMapping("/{id}/deletion/approve")
+    @Operation(summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
+    ResponseEntity<Map<String, Object>> approveDeletion(@PathVariable UUID id,
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+        commands.approveDeletion(id, origin(correlationId));
+        return ResponseEntity.accepted().body(Map.of("accountId", id, "deletionRequested", true));
+    }
+
+    @PostMapping("/{id}/deletion/reject")
+    @Operation(summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
+    ResponseEntity<AccountResponse> rejectDeletion(@PathVariable UUID id,
+                                                   @RequestBody(required = false) DeletionRequest request,
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+        commands.rejectDeletion(id, request == null ? null : request.reason(), origin(correlationId));
+        return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
     @PostMapping("/{id}/deletion/cancel")

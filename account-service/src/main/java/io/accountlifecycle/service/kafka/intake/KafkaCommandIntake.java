@@ -8,6 +8,7 @@ import io.accountlifecycle.service.account.AccountPurgedException;
 import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.service.account.DeletionConflictException;
+import io.accountlifecycle.service.batch.DeletionBreakerOpenException;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -152,7 +153,8 @@ class KafkaCommandIntake {
                 return rejectedOutgoing(command, "Invalid account fields: " + describe(e.violations()), record);
             } catch (AccountAlreadyExistsException e) {
                 return rejectedOutgoing(command, e.getMessage() + "; account ids are never reused", null);
-            } catch (AccountQuarantinedException | AccountPurgedException | DeletionConflictException e) {
+            } catch (AccountQuarantinedException | AccountPurgedException | DeletionConflictException
+                     | DeletionBreakerOpenException e) {
                 return rejectedOutgoing(command, e.getMessage(), null);
             } catch (AggregateNotFoundException e) {
                 return rejectedOutgoing(command, "No account " + command.accountId(), null);

@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.batch;
+package io.accountlifecycle.service.account;
 
 import java.util.UUID;
 

@@ -1,0 +1,50 @@
+package io.accountlifecycle.service.batch;
+
+import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.ResetDeletionBreakerCommand;
+import io.accountlifecycle.service.actor.ActorResolver;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/admin/deletion-breaker")
+@Tag(name = "Deletion breaker", description = "Refuses deletions above a quarantine rate until an admin resets it")
+class DeletionBreakerController {
+
+    private final DeletionBreakerGuard guard;
+    private final CommandGateway commands;
+    private final ActorResolver actors;
+
+    DeletionBreakerController(DeletionBreakerGuard guard, CommandGateway commands, ActorResolver actors) {
+        this.guard = guard;
+        this.commands = commands;
+        this.actors = actors;
+    }
+
+    record Reason(String reason) {
+    }
+
+    @GetMapping
+    @Operation(summary = "Open or closed, when it tripped, and the quarantines of the last minute against the limit")
+    DeletionBreakerGuard.State state() {
+        return guard.state();
+    }
+
+    @PostMapping("/reset")
+    @Operation(summary = "Close the breaker: deletion requests are accepted again; earlier quarantines stop counting")
+    DeletionBreakerGuard.State reset(@RequestBody(required = false) Reason body) {
+        String actor = actors.currentActor();
+        commands.sendAndWait(new ResetDeletionBreakerCommand(DeletionBreakerTrippedEvent.BREAKER_ID, actor,
+                                                             body == null ? null : body.reason()),
+                             MetaData.with(MetaDataKeys.ACTOR, actor));
+        return guard.state();
+    }
+}

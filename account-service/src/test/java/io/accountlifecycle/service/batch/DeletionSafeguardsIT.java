@@ -1,0 +1,174 @@
+package io.accountlifecycle.service.batch;
+
+import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.ServiceInstances;
+import io.accountlifecycle.service.TestTokens;
+import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.kafka.TopicReader;
+import io.accountlifecycle.service.security.Scopes;
+import io.accountlifecycle.testsupport.RealKafka;
+import io.accountlifecycle.testsupport.RealPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A protected account's deletion waits for a second admin; the breaker trips at the configured quarantine rate,
+ * refuses deletions on every intake (HTTP, Kafka, batches), and resets.
+ */
+@RealPostgres(database = DeletionSafeguardsIT.DATABASE)
+@RealKafka
+class DeletionSafeguardsIT {
+
+    static final String DATABASE = "accounts_safeguards";
+
+    private static ConfigurableApplicationContext service;
+    private static HttpJson admin;
+    private static HttpJson approver;
+    private static HttpJson requesterApproving;
+    private static JdbcTemplate jdbc;
+
+    @BeforeAll
+    static void start() {
+        service = ServiceInstances.start(DATABASE, "safeguards-it", "--account.purge.hold=PT1H",
+                                         "--account.deletion.breaker-quarantines-per-minute=3");
+        admin = ServiceInstances.http(service);
+        int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+        approver = new HttpJson(port).withToken(TestTokens.mint(service, "second-admin", List.of(Scopes.APPROVE,
+                                                                                              Scopes.READ)));
+        requesterApproving = new HttpJson(port).withToken(TestTokens.mint(service, "test-user",
+                                                                          List.of(Scopes.APPROVE)));
+        jdbc = service.getBean(JdbcTemplate.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    private static UUID open(String plan, boolean flaggedProtected) {
+        UUID id = UUID.randomUUID();
+        assertThat(admin.post("/accounts", """
+                {"accountId":"%s","email":"s-%s@example.com","displayName":"S","plan":"%s","protected":%s}"""
+                .formatted(id, id, plan, flaggedProtected)).status()).isEqualTo(201);
+        return id;
+    }
+
+    private static String status(UUID id) {
+        return admin.get("/accounts/" + id).json().get("status").asString();
+    }
+
+    private static HttpJson.Response requestDeletion(UUID id) {
+        return admin.post("/accounts/" + id + "/deletion", "{\"reason\":\"clean-up\"}");
+    }
+
+    @Test
+    void aProtectedAccountIsDeletedOnlyWithASecondAdminsApproval() {
+        UUID flagged = open("FREE", true);
+        UUID enterprise = open("ENTERPRISE", false);
+
+        HttpJson.Response pending = requestDeletion(flagged);
+        assertThat(pending.status()).isEqualTo(202);
+        assertThat(pending.json().get("approvalRequired").asBoolean()).isTrue();
+        assertThat(status(flagged)).isEqualTo("ACTIVE");
+        assertThat(requestDeletion(flagged).status()).as("one pending request at a time").isEqualTo(409);
+        assertThat(requesterApproving.post("/accounts/" + flagged + "/deletion/approve", "").status())
+                .as("the requester's own approval is refused").isEqualTo(403);
+        assertThat(admin.post("/accounts/" + flagged + "/deletion/approve", "").status())
+                .as("approving needs accounts:approve").isEqualTo(403);
+        assertThat(approver.post("/accounts/" + flagged + "/deletion/approve", "").status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(flagged).equals("QUARANTINED"));
+
+        assertThat(requestDeletion(enterprise).json().get("approvalRequired").asBoolean()).isTrue();
+        assertThat(approver.post("/accounts/" + enterprise + "/deletion/reject", "{\"reason\":\"paying customer\"}")
+                           .status()).isEqualTo(200);
+        assertThat(status(enterprise)).isEqualTo("ACTIVE");
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/analytics/accounts/" + enterprise
+                                                                     + "/timeline").json().get("items")
+                                                                .valueStream().map(e -> e.get("change").asString())
+                                                                .toList()
+                                                                .containsAll(List.of("DELETION_APPROVAL_REQUESTED",
+                                                                                     "DELETION_REJECTED")));
+        assertThat(admin.post("/admin/deletion-breaker/reset", "{}").status()).isIn(200, 409);
+    }
+
+    @Test
+    void theBreakerTripsAtTheConfiguredRateRefusesEveryIntakeAndResets() throws Exception {
+        resetIfOpen();
+        List<UUID> quarantined = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            UUID id = open("FREE", false);
+            assertThat(requestDeletion(id).status()).isEqualTo(202);
+            quarantined.add(id);
+        }
+        // 4 quarantines within a minute, limit 3: the watch (or the next request) trips the breaker.
+        await().atMost(Duration.ofSeconds(30)).until(() -> quarantined.stream().allMatch(
+                id -> status(id).equals("QUARANTINED")));
+        UUID next = open("FREE", false);
+        await().atMost(Duration.ofSeconds(15)).until(() -> requestDeletion(next).status() == 503);
+        HttpJson.Response refused = requestDeletion(next);
+        assertThat(refused.json().get("detail").asString()).contains("deletion breaker");
+        assertThat(status(next)).isEqualTo("ACTIVE");
+        JsonNode breaker = admin.get("/admin/deletion-breaker").json();
+        assertThat(breaker.get("open").asBoolean()).isTrue();
+        assertThat(breaker.get("quarantinesAtTrip").asLong()).isGreaterThan(3);
+
+        // Kafka: REJECTED with the reason, nothing stored.
+        UUID commandId = UUID.randomUUID();
+        try (TopicReader results = new TopicReader(KafkaTopics.COMMAND_RESULTS)) {
+            TopicReader.send(KafkaTopics.COMMANDS, next.toString(), ("{\"commandId\":\"" + commandId
+                    + "\",\"type\":\"RequestAccountDeletion\",\"accountId\":\"" + next
+                    + "\",\"issuedBy\":\"crm\",\"payload\":{\"reason\":\"closing\"}}").getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !results.values(
+                    r -> r.get("commandId").asString().equals(commandId.toString())).isEmpty());
+            JsonNode result = results.values(r -> r.get("commandId").asString().equals(commandId.toString())).get(0);
+            assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+            assertThat(result.get("reason").asString()).contains("deletion breaker");
+        }
+
+        // A batch meeting the open breaker waits, and goes ahead after the reset.
+        UUID batched = open("FREE", false);
+        assertThat(admin.post("/accounts/" + batched + "/activity", "{\"lastActivityAt\":\"2025-01-01T00:00:00Z\"}")
+                        .status()).isBetween(200, 204);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from projection.account_summary where account_id = ? and last_activity_at is not null",
+                Integer.class, batched) == 1);
+        String token = admin.post("/admin/deletion-batches/preview",
+                                  "{\"accountIds\":[\"" + batched + "\"],\"inactiveSince\":\"2026-01-01T00:00:00Z\"}")
+                            .json().get("previewToken").asString();
+        String batchId = admin.post("/admin/deletion-batches", "{\"previewToken\":\"" + token
+                                                               + "\",\"reason\":\"old\"}").json()
+                              .get("batchId").asString();
+        Thread.sleep(3_000);
+        assertThat(status(batched)).as("paused by the open breaker").isEqualTo("ACTIVE");
+
+        assertThat(admin.post("/admin/deletion-breaker/reset", "{\"reason\":\"checked: a planned clean-up\"}").json()
+                        .get("open").asBoolean()).isFalse();
+        assertThat(requestDeletion(next).status()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(90)).until(() -> status(batched).equals("QUARANTINED"));
+        assertThat(admin.get("/admin/deletion-batches/" + batchId).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/analytics/audit?size=1000").json()
+                .get("items").valueStream().map(e -> e.get("action").asString()).toList()
+                .containsAll(List.of("BREAKER_TRIPPED", "BREAKER_RESET")));
+    }
+
+    private static void resetIfOpen() {
+        if (admin.get("/admin/deletion-breaker").json().get("open").asBoolean()) {
+            admin.post("/admin/deletion-breaker/reset", "{}");
+        }
+    }
+}
