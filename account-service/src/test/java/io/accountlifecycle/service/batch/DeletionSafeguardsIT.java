@@ -42,8 +42,11 @@ class DeletionSafeguardsIT {
 
     @BeforeAll
     static void start() {
+        // A new consumer group starts at the end of account.commands: the deletions other tests sent to the shared
+        // broker must not count towards this instance's quarantine rate.
         service = ServiceInstances.start(DATABASE, "safeguards-it", "--account.purge.hold=PT1H",
-                                         "--account.deletion.breaker-quarantines-per-minute=3");
+                                         "--account.deletion.breaker-quarantines-per-minute=3",
+                                         "--spring.kafka.consumer.auto-offset-reset=latest");
         admin = ServiceInstances.http(service);
         int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
         approver = new HttpJson(port).withToken(TestTokens.mint(service, "second-admin", List.of(Scopes.APPROVE,
@@ -78,6 +81,7 @@ class DeletionSafeguardsIT {
 
     @Test
     void aProtectedAccountIsDeletedOnlyWithASecondAdminsApproval() {
+        resetIfOpen();
         UUID flagged = open("FREE", true);
         UUID enterprise = open("ENTERPRISE", false);
 
@@ -103,7 +107,6 @@ class DeletionSafeguardsIT {
                                                                 .toList()
                                                                 .containsAll(List.of("DELETION_APPROVAL_REQUESTED",
                                                                                      "DELETION_REJECTED")));
-        assertThat(admin.post("/admin/deletion-breaker/reset", "{}").status()).isIn(200, 409);
     }
 
     @Test
@@ -133,11 +136,11 @@ class DeletionSafeguardsIT {
             TopicReader.send(KafkaTopics.COMMANDS, next.toString(), ("{\"commandId\":\"" + commandId
                     + "\",\"type\":\"RequestAccountDeletion\",\"accountId\":\"" + next
                     + "\",\"issuedBy\":\"crm\",\"payload\":{\"reason\":\"closing\"}}").getBytes(StandardCharsets.UTF_8));
-            await().atMost(Duration.ofSeconds(30)).until(() -> !results.values(
-                    r -> r.get("commandId").asString().equals(commandId.toString())).isEmpty());
-            JsonNode result = results.values(r -> r.get("commandId").asString().equals(commandId.toString())).get(0);
-            assertThat(result.get("status").asString()).isEqualTo("REJECTED");
-            assertThat(result.get("reason").asString()).contains("deletion breaker");
+            // (Other tests' cached contexts consume the shared topic too, each in its own group, each answering.)
+            await().atMost(Duration.ofSeconds(30)).until(() -> results.values(
+                    r -> r.get("commandId").asString().equals(commandId.toString())
+                         && r.get("status").asString().equals("REJECTED")
+                         && r.path("reason").asString("").contains("deletion breaker")).size() == 1);
         }
 
         // A batch meeting the open breaker waits, and goes ahead after the reset.

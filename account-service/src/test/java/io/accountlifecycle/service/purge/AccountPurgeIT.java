@@ -103,7 +103,7 @@ class AccountPurgeIT {
         UUID id = UUID.randomUUID();
         try (var service = start("PT1H")) {
             HttpJson http = http(service);
-            http.post("/accounts", openAccountJson(id, "keep@example.com", "Keep Me", "ENTERPRISE"));
+            http.post("/accounts", openAccountJson(id, "keep@example.com", "Keep Me", "PREMIUM"));
             http.post("/accounts/" + id + "/deletion", "{\"reason\":\"cleanup\"}");
             await().atMost(Duration.ofSeconds(20)).until(() -> status(http, id).equals("QUARANTINED"));
             await().atMost(Duration.ofSeconds(20)).until(() -> http.get("/admin/purges/pending").json().get("items")
@@ -117,8 +117,8 @@ class AccountPurgeIT {
             assertThat(state.get("status").asString()).isEqualTo("ACTIVE");
             assertThat(state.get("email").asString()).isEqualTo("keep@example.com");
             assertThat(state.get("displayName").asString()).isEqualTo("Keep Me");
-            assertThat(state.get("plan").asString()).isEqualTo("ENTERPRISE");
-            assertThat(http.put("/accounts/" + id + "/plan", "{\"plan\":\"PREMIUM\"}").status()).isEqualTo(204);
+            assertThat(state.get("plan").asString()).isEqualTo("PREMIUM");
+            assertThat(http.put("/accounts/" + id + "/plan", "{\"plan\":\"STANDARD\"}").status()).isEqualTo(204);
             List<String> types = http.get("/accounts/" + id + "/events").json().get("items").valueStream()
                                      .map(e -> e.get("type").asString()).toList();
             assertThat(types).containsExactly("AccountOpened", "AccountDeletionRequested", "AccountQuarantined", "AccountDeletionCancelled",
