@@ -4,7 +4,10 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.util.UUID;
 
-/** Sent by the batch executor in the transaction that requests the batch's deletions; refused once cancelled. */
-public record RecordDeletionBatchRequestsSentCommand(@TargetAggregateIdentifier UUID batchId, int requested,
-                                                     int skipped) {
+/**
+ * Sent by the batch executor in the transaction that requests one chunk's deletions; refused (false) once the batch
+ * is cancelled or when the chunk is not the next one, which rolls the chunk's requests back.
+ */
+public record RecordDeletionBatchRequestsSentCommand(@TargetAggregateIdentifier UUID batchId, int from, int to,
+                                                     int total, int requested, int skipped) {
 }

@@ -36,7 +36,8 @@ public class DeletionBatch {
     private UUID batchId;
     private DeletionBatchState state;
     private String requestedBy;
-    private boolean requestsSent;
+    /** How many of the batch's accounts (in creation order) had their deletion requested so far. */
+    private int requestedUpTo;
 
     protected DeletionBatch() {
         // for Axon
@@ -71,10 +72,11 @@ public class DeletionBatch {
 
     @CommandHandler
     public boolean handle(RecordDeletionBatchRequestsSentCommand command) {
-        if (state != DeletionBatchState.IN_PROGRESS || requestsSent) {
-            return false; // cancelled, or a redelivery: the executor requests nothing
+        if (state != DeletionBatchState.IN_PROGRESS || command.from() != requestedUpTo) {
+            return false; // cancelled, or a redelivered chunk: its requests roll back
         }
-        apply(new DeletionBatchRequestsSentEvent(batchId, command.requested(), command.skipped()));
+        apply(new DeletionBatchRequestsSentEvent(batchId, command.from(), command.to(), command.total(),
+                                                 command.requested(), command.skipped()));
         return true;
     }
 
@@ -119,7 +121,7 @@ public class DeletionBatch {
 
     @EventSourcingHandler
     void on(DeletionBatchRequestsSentEvent event) {
-        requestsSent = true;
+        requestedUpTo = event.to();
     }
 
     @EventSourcingHandler

@@ -8,23 +8,24 @@ import io.accountlifecycle.api.DeletionBatchState;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.RecordDeletionBatchRequestsSentCommand;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
-import io.accountlifecycle.service.account.query.AccountHistory;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MetaData;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Requests the deletions of a batch once it may go ahead (created below the thresholds, or approved), all in one
- * transaction with the batch's {@code DeletionBatchRequestsSent}: either every deletion is requested or none is.
- * A batch cancelled meanwhile refuses that event, which rolls the requests back; a batch that meets an open deletion
- * breaker waits for its reset.
+ * Requests the deletions of a batch once it may go ahead (created below the thresholds, or approved), a chunk at a
+ * time: each chunk's requests commit together with the batch's {@code DeletionBatchRequestsSent} for that chunk, whose
+ * handling starts the next chunk. A batch cancelled meanwhile refuses the next chunk's event, which rolls that
+ * chunk's requests back; a batch that meets an open deletion breaker waits for its reset.
  */
 @Component
 @ProcessingGroup(DeletionBatchExecutor.PROCESSING_GROUP)
@@ -34,64 +35,80 @@ class DeletionBatchExecutor {
 
     private final CommandGateway commands;
     private final EventStore events;
-    private final AccountHistory history;
+    private final JdbcTemplate jdbc;
     private final DeletionBreakerGuard breaker;
+    /** Accounts per transaction: Axon re-reads a unit of work's staged events on every load, so keep units small. */
+    private final int chunkSize;
 
-    DeletionBatchExecutor(CommandGateway commands, EventStore events, AccountHistory history,
-                          DeletionBreakerGuard breaker) {
+    DeletionBatchExecutor(CommandGateway commands, EventStore events, JdbcTemplate jdbc,
+                          DeletionBreakerGuard breaker, DeletionBatchSettings settings) {
+        this.chunkSize = Math.max(1, settings.requestChunkSize());
         this.commands = commands;
         this.events = events;
-        this.history = history;
+        this.jdbc = jdbc;
         this.breaker = breaker;
     }
 
     @EventHandler
     void on(DeletionBatchCreatedEvent event) {
         if (event.state() == DeletionBatchState.IN_PROGRESS) {
-            requestDeletions(event.batchId());
+            requestChunk(event.batchId(), 0);
         }
     }
 
     @EventHandler
     void on(DeletionBatchApprovedEvent event) {
-        requestDeletions(event.batchId());
+        requestChunk(event.batchId(), 0);
     }
 
-    private void requestDeletions(UUID batchId) {
+    @EventHandler
+    void on(DeletionBatchRequestsSentEvent event) {
+        if (event.to() < event.total()) {
+            requestChunk(event.batchId(), event.to());
+        }
+    }
+
+    private void requestChunk(UUID batchId, int from) {
+        AccountDeletionState.lockBatch(jdbc, batchId);
         DeletionBatchCreatedEvent created = null;
+        int requestedUpTo = 0;
         for (DomainEventMessage<?> message : events.readEvents(batchId.toString()).asStream().toList()) {
             Object payload = message.getPayload();
             if (payload instanceof DeletionBatchCreatedEvent c) {
                 created = c;
-            } else if (payload instanceof DeletionBatchRequestsSentEvent
-                       || payload instanceof DeletionBatchCancelledEvent) {
-                return; // done before (a redelivery), or undone before it ran
+            } else if (payload instanceof DeletionBatchRequestsSentEvent sent) {
+                requestedUpTo = sent.to();
+            } else if (payload instanceof DeletionBatchCancelledEvent) {
+                return; // undone: nothing more is requested
             }
         }
         if (created == null) {
             throw new IllegalStateException("No batch " + batchId);
         }
+        if (requestedUpTo != from) {
+            return; // a redelivery of a chunk already requested
+        }
         // An open breaker fails this event: the processor retries it (backing off) until an admin resets the
         // breaker, so the batch pauses and then resumes, losing nothing.
         breaker.check();
+        int to = Math.min(from + chunkSize, created.accountIds().size());
+        List<UUID> chunk = created.accountIds().subList(from, to);
+        Map<UUID, AccountDeletionState> states = AccountDeletionState.of(jdbc, chunk);
         MetaData metaData = MetaData.from(Map.of(MetaDataKeys.ACTOR, created.requestedBy(),
                                                  MetaDataKeys.BATCH_ID, batchId.toString()));
         int requested = 0;
-        int skipped = 0;
-        for (UUID accountId : created.accountIds()) {
-            if (AccountDeletionState.of(history, accountId).deletable()) {
+        for (UUID accountId : chunk) {
+            if (states.get(accountId).deletable()) {
                 commands.sendAndWait(new RequestAccountDeletionCommand(accountId, created.reason(),
                                                                        created.requestedBy()), metaData);
                 requested++;
-            } else {
-                skipped++;
             }
         }
-        Boolean recorded = commands.sendAndWait(new RecordDeletionBatchRequestsSentCommand(batchId, requested,
-                                                                                           skipped), metaData);
+        Boolean recorded = commands.sendAndWait(new RecordDeletionBatchRequestsSentCommand(
+                batchId, from, to, created.accountIds().size(), requested, chunk.size() - requested), metaData);
         if (!Boolean.TRUE.equals(recorded)) {
-            throw new IllegalStateException("Batch " + batchId + " was cancelled while its deletions were being "
-                                            + "requested; none of them is kept");
+            throw new IllegalStateException("Batch " + batchId + " was cancelled while accounts " + from + ".." + to
+                                            + " were being requested; none of them is kept");
         }
     }
 }

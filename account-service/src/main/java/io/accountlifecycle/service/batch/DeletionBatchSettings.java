@@ -20,6 +20,7 @@ import java.util.Set;
  * @param previewTtl              how long a preview token can be executed
  * @param maxBatchSize            the most accounts one batch may hold (its creation is one event)
  * @param breakerQuarantinesPerMinute more quarantines than this within a minute, from any intake, trip the breaker
+ * @param requestChunkSize        accounts whose deletions are requested per transaction while a batch runs
  */
 @ConfigurationProperties("account.deletion")
 public record DeletionBatchSettings(@DefaultValue("ENTERPRISE") Set<Plan> protectedPlans,
@@ -28,7 +29,8 @@ public record DeletionBatchSettings(@DefaultValue("ENTERPRISE") Set<Plan> protec
                                     @DefaultValue("5000") BigDecimal approvalAboveMonthlyValue,
                                     @DefaultValue("PT15M") Duration previewTtl,
                                     @DefaultValue("20000") int maxBatchSize,
-                                    @DefaultValue("500") int breakerQuarantinesPerMinute) {
+                                    @DefaultValue("500") int breakerQuarantinesPerMinute,
+                                    @DefaultValue("500") int requestChunkSize) {
 
     private static final Map<Plan, BigDecimal> DEFAULT_PRICES = Map.of(Plan.FREE, BigDecimal.ZERO,
                                                                       Plan.STANDARD, new BigDecimal("15"),

@@ -10,7 +10,6 @@ import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.DeletionCandidate;
-import io.accountlifecycle.service.account.query.AccountHistory;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -48,18 +47,16 @@ public class DeletionBatches {
     private final DeletionBatchSettings settings;
     private final CommandGateway commands;
     private final EventStore events;
-    private final AccountHistory history;
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
     DeletionBatches(AccountSummaries summaries, DeletionBatchSettings settings, CommandGateway commands,
-                    EventStore events, AccountHistory history, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+                    EventStore events, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
         this.summaries = summaries;
         this.settings = settings;
         this.commands = commands;
         this.events = events;
-        this.history = history;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -146,6 +143,7 @@ public class DeletionBatches {
      */
     @Transactional
     public Cancelled cancel(UUID batchId, String reason, String actor) {
+        AccountDeletionState.lockBatch(jdbc, batchId);
         DeletionBatchCreatedEvent created = events.readEvents(batchId.toString()).asStream()
                                                   .map(DomainEventMessage::getPayload)
                                                   .filter(DeletionBatchCreatedEvent.class::isInstance)
@@ -156,8 +154,9 @@ public class DeletionBatches {
         MetaData metaData = MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, batchId.toString());
         int restored = 0;
         int purged = 0;
+        Map<UUID, AccountDeletionState> states = AccountDeletionState.of(jdbc, created.accountIds());
         for (UUID accountId : created.accountIds()) {
-            AccountDeletionState state = AccountDeletionState.of(history, accountId);
+            AccountDeletionState state = states.get(accountId);
             if (state.status() == AccountStatus.PURGED) {
                 purged++;
             } else if (state.inHold()) {

@@ -40,6 +40,7 @@ class DeletionBatchIT {
         // No Kafka intake: it would replay every command other tests sent to the shared broker.
         service = ServiceInstances.start(DATABASE, "batches-it", "--account.purge.hold=PT6S",
                                          "--account.deletion.approval-above-accounts=2",
+                                         "--account.deletion.request-chunk-size=1",
                                          "--account.kafka.intake.enabled=false");
         admin = ServiceInstances.http(service);
         approver = new HttpJson(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")))

@@ -69,11 +69,13 @@ public class DeletionBatchProjector extends JdbcProjector {
         batch(event.batchId(), at, "state = 'CANCELLED', cancelled_by = ?", event.cancelledBy());
     }
 
-    /** Whatever the executor did not request was no longer Active. */
+    /** Once the last chunk is requested, whatever the executor did not request was no longer Active. */
     @EventHandler
     void on(DeletionBatchRequestsSentEvent event) {
-        write("update projection.deletion_batch_account set status = 'SKIPPED' where batch_id = ? and status = "
-              + "'SELECTED'", event.batchId());
+        if (event.to() >= event.total()) {
+            write("update projection.deletion_batch_account set status = 'SKIPPED' where batch_id = ? and status = "
+                  + "'SELECTED'", event.batchId());
+        }
     }
 
     @EventHandler
