@@ -114,15 +114,15 @@ public class DeletionBatches {
                                             + "preview again");
         }
         Map<String, Object> row = rows.get(0);
-        if (((Timestamp) row.get("expires_at")).toInstant().isBefore(clock.instant())) {
-            throw new StalePreviewException("Preview token " + previewToken + " expired; preview again");
-        }
         Criteria criteria = json.readValue((String) row.get("criteria"), Criteria.class);
         Selection now = select(criteria);
         if (!now.digest().equals(row.get("set_digest"))) {
             throw new StalePreviewException("The accounts matching the preview's criteria changed since the preview ("
                                             + row.get("account_count") + " then, " + now.accounts().size()
                                             + " now); nothing was deleted, preview again");
+        }
+        if (((Timestamp) row.get("expires_at")).toInstant().isBefore(clock.instant())) {
+            throw new StalePreviewException("Preview token " + previewToken + " expired; preview again");
         }
         if (now.accounts().isEmpty()) {
             throw new StalePreviewException("The preview selected no account; there is nothing to delete");

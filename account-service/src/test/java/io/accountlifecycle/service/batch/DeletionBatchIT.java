@@ -41,6 +41,7 @@ class DeletionBatchIT {
         service = ServiceInstances.start(DATABASE, "batches-it", "--account.purge.hold=PT6S",
                                          "--account.deletion.approval-above-accounts=2",
                                          "--account.deletion.request-chunk-size=1",
+                                         "--account.deletion.preview-ttl=PT5S",
                                          "--account.kafka.intake.enabled=false");
         admin = ServiceInstances.http(service);
         approver = new HttpJson(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")))
@@ -202,6 +203,20 @@ class DeletionBatchIT {
                 .map(e -> e.get("action").asString() + " " + e.get("actor").asString()).toList()
                 .containsAll(List.of("BATCH_CREATED test-user", "BATCH_APPROVED second-admin",
                                      "BATCH_CANCELLED test-user")));
+    }
+
+    @Test
+    void anExpiredPreviewIsRefusedAndNothingHappens() throws InterruptedException {
+        UUID account = inactive("FREE", false);
+        awaitSummaries(List.of(account));
+        String token = admin.post("/admin/deletion-batches/preview", criteria(List.of(account), "FREE")).json()
+                            .get("previewToken").asString();
+        Thread.sleep(5_500);
+        HttpJson.Response expired = admin.post("/admin/deletion-batches",
+                                               "{\"previewToken\":\"" + token + "\",\"reason\":\"late\"}");
+        assertThat(expired.status()).isEqualTo(409);
+        assertThat(expired.json().get("detail").asString()).contains("expired");
+        assertThat(status(account)).isEqualTo("ACTIVE");
     }
 
     private static List<String> ids(JsonNode accounts) {

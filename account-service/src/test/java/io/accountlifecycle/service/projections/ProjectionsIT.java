@@ -43,13 +43,15 @@ class ProjectionsIT {
     static final String DATABASE = "accounts_projections";
     private static final List<String> PLANS = List.of("FREE", "STANDARD", "PREMIUM", "ENTERPRISE");
     private static final List<String> TABLES = List.of("account_summary", "account_timeline", "audit_log",
-                                                       "daily_lifecycle_stats", "daily_stats_account");
+                                                       "daily_lifecycle_stats", "daily_stats_account",
+                                                       "deletion_batch", "deletion_batch_account");
 
     private static final Instant LONG_AGO = Instant.parse("2026-01-01T00:00:00Z");
     private static ConfigurableApplicationContext service;
     private static HttpJson http;
     private static JdbcTemplate jdbc;
     private static final List<UUID> accounts = new ArrayList<>();
+    private static String batchId;
 
     @BeforeAll
     static void runAMixedWorkload() {
@@ -89,6 +91,24 @@ class ProjectionsIT {
                     .isBetween(200, 202);
         }
         for (UUID id : deleted.subList(4, 10)) {
+            await().atMost(Duration.ofSeconds(40)).until(() -> status(id).equals("PURGED"));
+        }
+        // A batch of two accounts, purged at the end of its hold.
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        for (UUID id : List.of(first, second)) {
+            assertThat(http.post("/accounts", openAccountJson(id, id + "@example.com", "Batched", "FREE")).status())
+                    .isEqualTo(201);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "select count(*) from projection.account_summary where account_id in (?, ?)", Integer.class, first,
+                second) == 2);
+        String token = http.post("/admin/deletion-batches/preview", "{\"accountIds\":[\"" + first + "\",\"" + second
+                                                                    + "\"],\"inactiveSince\":\"2100-01-01T00:00:00Z\"}")
+                           .json().get("previewToken").asString();
+        batchId = http.post("/admin/deletion-batches", "{\"previewToken\":\"" + token + "\",\"reason\":\"old\"}")
+                      .json().get("batchId").asString();
+        for (UUID id : List.of(first, second)) {
             await().atMost(Duration.ofSeconds(40)).until(() -> status(id).equals("PURGED"));
         }
         // Admin actions and a refused attempt, for the audit log.
@@ -158,6 +178,10 @@ class ProjectionsIT {
         assertThat(total("/analytics/audit?action=PURGES_PAUSED")).isEqualTo(events.get("PurgesPausedEvent"));
         JsonNode denied = http.get("/analytics/audit?action=ACCESS_DENIED&actor=analyst-1").json().get("items");
         assertThat(denied.valueStream()).anyMatch(d -> d.get("details").asString().equals("POST /admin/purges/pause"));
+        JsonNode batch = http.get("/admin/deletion-batches/" + batchId).json();
+        assertThat(batch.get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(batch.at("/counts/PURGED").asLong()).isEqualTo(2);
+        assertThat(total("/analytics/audit?action=BATCH_CREATED")).isEqualTo(1);
         assertThat(http.get("/admin/purges/pending").json().get("totalItems").asLong())
                 .isEqualTo(total("/analytics/accounts?status=QUARANTINED"));
 
