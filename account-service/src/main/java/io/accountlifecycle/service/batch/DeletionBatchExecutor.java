@@ -6,6 +6,7 @@ import io.accountlifecycle.api.DeletionBatchCreatedEvent;
 import io.accountlifecycle.api.DeletionBatchRequestsSentEvent;
 import io.accountlifecycle.api.DeletionBatchState;
 import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordDeletionBatchRequestsSentCommand;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,10 +41,13 @@ class DeletionBatchExecutor {
     private final DeletionBreakerGuard breaker;
     /** Accounts per transaction: Axon re-reads a unit of work's staged events on every load, so keep units small. */
     private final int chunkSize;
+    /** Checked again per chunk: an account may have moved to a protected plan since the preview. */
+    private final Set<Plan> protectedPlans;
 
     DeletionBatchExecutor(CommandGateway commands, EventStore events, JdbcTemplate jdbc,
                           DeletionBreakerGuard breaker, DeletionBatchSettings settings) {
         this.chunkSize = Math.max(1, settings.requestChunkSize());
+        this.protectedPlans = settings.protectedPlans();
         this.commands = commands;
         this.events = events;
         this.jdbc = jdbc;
@@ -98,7 +103,7 @@ class DeletionBatchExecutor {
                                                  MetaDataKeys.BATCH_ID, batchId.toString()));
         int requested = 0;
         for (UUID accountId : chunk) {
-            if (states.get(accountId).deletable()) {
+            if (states.get(accountId).deletableByBatch(protectedPlans)) {
                 commands.sendAndWait(new RequestAccountDeletionCommand(accountId, created.reason(),
                                                                        created.requestedBy()), metaData);
                 requested++;

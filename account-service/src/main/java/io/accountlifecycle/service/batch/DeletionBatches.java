@@ -138,8 +138,8 @@ public class DeletionBatches {
     }
 
     /**
-     * Undoes a batch in one transaction: every account still in its hold is Active again with all its data; the
-     * ones already purged are counted.
+     * Undoes a batch in one transaction: every account still in the hold this batch put it in is Active again with
+     * all its data (a deletion someone else requested is left alone); the ones already purged are counted.
      */
     @Transactional
     public Cancelled cancel(UUID batchId, String reason, String actor) {
@@ -157,9 +157,9 @@ public class DeletionBatches {
         Map<UUID, AccountDeletionState> states = AccountDeletionState.of(jdbc, created.accountIds());
         for (UUID accountId : created.accountIds()) {
             AccountDeletionState state = states.get(accountId);
-            if (state.status() == AccountStatus.PURGED) {
+            if (state.purgedBy(batchId)) {
                 purged++;
-            } else if (state.inHold()) {
+            } else if (state.inHoldFor(batchId)) {
                 commands.sendAndWait(new CancelAccountDeletionCommand(accountId, reason, actor), metaData);
                 restored++;
             }
@@ -181,6 +181,10 @@ public class DeletionBatches {
         if (criteria == null || criteria.empty()) {
             throw new InvalidCriteriaException("give accountIds, inactiveSince and/or plans");
         }
+        if ((criteria.plans() != null && criteria.plans().contains(null))
+            || (criteria.accountIds() != null && criteria.accountIds().contains(null))) {
+            throw new InvalidCriteriaException("plans and accountIds must not contain null");
+        }
         int explicit = criteria.accountIds() == null ? 0 : criteria.accountIds().size();
         if (explicit > settings.maxBatchSize()) {
             throw new InvalidCriteriaException("at most " + settings.maxBatchSize() + " accountIds per batch");
@@ -189,6 +193,10 @@ public class DeletionBatches {
                                                                           criteria.inactiveSince(),
                                                                           criteria.plans(),
                                                                           settings.maxBatchSize() + 1);
+        if (candidates.size() > settings.maxBatchSize()) {
+            throw new InvalidCriteriaException("the criteria match more than " + settings.maxBatchSize()
+                                               + " accounts; narrow them (account.deletion.max-batch-size)");
+        }
         List<PreviewAccount> accounts = new ArrayList<>();
         List<Excluded> excluded = new ArrayList<>();
         Map<Plan, Long> counts = new EnumMap<>(Plan.class);
@@ -206,10 +214,6 @@ public class DeletionBatches {
             counts.merge(c.plan(), 1L, Long::sum);
             value = value.add(settings.priceOf(c.plan()));
             digest.update((c.accountId() + ":" + c.plan() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        if (accounts.size() > settings.maxBatchSize()) {
-            throw new InvalidCriteriaException("the criteria match more than " + settings.maxBatchSize()
-                                               + " accounts; narrow them (account.deletion.max-batch-size)");
         }
         if (criteria.accountIds() != null) {
             criteria.accountIds().stream().filter(id -> !seen.contains(id)).distinct()

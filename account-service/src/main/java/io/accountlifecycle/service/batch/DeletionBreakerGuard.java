@@ -6,6 +6,7 @@ import io.accountlifecycle.api.TripDeletionBreakerCommand;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -39,7 +40,7 @@ public class DeletionBreakerGuard {
     private final JdbcTemplate jdbc;
     private final DeletionBatchSettings settings;
     private final TransactionTemplate ownTransaction;
-    private ScheduledExecutorService watch;
+    private volatile ScheduledExecutorService watch;
 
     DeletionBreakerGuard(EventStore events, CommandGateway commands, JdbcTemplate jdbc,
                          DeletionBatchSettings settings, PlatformTransactionManager transactions) {
@@ -81,7 +82,16 @@ public class DeletionBreakerGuard {
             throw new DeletionBreakerOpenException(state.trippedAt(), state.quarantinesAtTrip(), state.limit());
         }
         if (state.quarantinesLastMinute() > state.limit()) {
-            trip(state.quarantinesLastMinute(), state.limit());
+            if (CurrentUnitOfWork.isStarted() || watch == null) {
+                // Inside a unit of work (the batch executor) the trip would commit with it, and it is about to roll
+                // back: the watch thread trips the breaker at once instead.
+                ScheduledExecutorService watcher = watch;
+                if (watcher != null) {
+                    watcher.execute(() -> trip(state.quarantinesLastMinute(), state.limit()));
+                }
+            } else {
+                trip(state.quarantinesLastMinute(), state.limit());
+            }
             throw new DeletionBreakerOpenException(Instant.now(), state.quarantinesLastMinute(), state.limit());
         }
     }

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,32 +30,53 @@ public class DeletionBatchQueries {
     }
 
     public Optional<DeletionBatchView> batch(UUID batchId) {
-        return jdbc.query("select * from projection.deletion_batch where batch_id = ?", this::view, batchId)
-                   .stream().findFirst();
+        return withCounts(jdbc.query("select * from projection.deletion_batch where batch_id = ?", this::row,
+                                     batchId)).stream().findFirst();
     }
 
     public PageView<DeletionBatchView> batches(String requestedBy, int page, int size) {
-        return PageQuery.from("projection.deletion_batch")
-                        .where("requested_by = ?", requestedBy)
-                        .orderBy("created_at desc, batch_id")
-                        .page(jdbc, "*", page, size, this::view);
+        PageView<DeletionBatchView> rows = PageQuery.from("projection.deletion_batch")
+                                                    .where("requested_by = ?", requestedBy)
+                                                    .orderBy("created_at desc, batch_id")
+                                                    .page(jdbc, "*", page, size, this::row);
+        return new PageView<>(withCounts(rows.items()), rows.page(), rows.size(), rows.totalItems(), rows.hasNext());
     }
 
-    private DeletionBatchView view(ResultSet row, int i) throws SQLException {
-        UUID batchId = uuid(row, "batch_id");
-        Map<String, Long> counts = new LinkedHashMap<>();
-        STATUSES.forEach(s -> counts.put(s, 0L));
-        jdbc.query("select status, count(*) from projection.deletion_batch_account where batch_id = ? group by status",
-                   r -> {
-                       counts.put(r.getString(1), r.getLong(2));
-                   }, batchId);
-        String state = DeletionBatchProjector.stateOf(row.getString("state"),
-                                                      counts.get("SELECTED") + counts.get("REQUESTED"),
-                                                      counts.get("QUARANTINED"));
-        return new DeletionBatchView(batchId, DeletionBatchState.valueOf(state), row.getString("reason"),
-                                     row.getString("requested_by"), row.getString("decided_by"),
-                                     row.getString("cancelled_by"), row.getInt("accounts"),
-                                     row.getBigDecimal("monthly_value_at_risk"), instant(row, "created_at"),
-                                     instant(row, "updated_at"), counts);
+    /** The page's rows first, then every batch's counts in one grouped query (no query per row). */
+    private List<DeletionBatchView> withCounts(List<DeletionBatchView> rows) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<UUID, Map<String, Long>> counts = new HashMap<>();
+        for (DeletionBatchView row : rows) {
+            Map<String, Long> zero = new LinkedHashMap<>();
+            STATUSES.forEach(s -> zero.put(s, 0L));
+            counts.put(row.batchId(), zero);
+        }
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement(
+                    "select batch_id, status, count(*) from projection.deletion_batch_account "
+                    + "where batch_id = any(?) group by batch_id, status");
+            statement.setArray(1, connection.createArrayOf("uuid", counts.keySet().toArray()));
+            return statement;
+        }, (ResultSet r) -> {
+            counts.get(r.getObject(1, UUID.class)).put(r.getString(2), r.getLong(3));
+        });
+        return rows.stream().map(row -> {
+            Map<String, Long> c = counts.get(row.batchId());
+            String state = DeletionBatchProjector.stateOf(row.state().name(), c.get("SELECTED") + c.get("REQUESTED"),
+                                                          c.get("QUARANTINED"));
+            return new DeletionBatchView(row.batchId(), DeletionBatchState.valueOf(state), row.reason(),
+                                         row.requestedBy(), row.decidedBy(), row.cancelledBy(), row.accounts(),
+                                         row.monthlyValueAtRisk(), row.createdAt(), row.updatedAt(), c);
+        }).toList();
+    }
+
+    private DeletionBatchView row(ResultSet row, int i) throws SQLException {
+        return new DeletionBatchView(uuid(row, "batch_id"), DeletionBatchState.valueOf(row.getString("state")),
+                                     row.getString("reason"), row.getString("requested_by"),
+                                     row.getString("decided_by"), row.getString("cancelled_by"),
+                                     row.getInt("accounts"), row.getBigDecimal("monthly_value_at_risk"),
+                                     instant(row, "created_at"), instant(row, "updated_at"), Map.of());
     }
 }

@@ -32,11 +32,21 @@ public abstract class JdbcProjector {
      * while the guard is careful (or outside a processor's unit of work).
      */
     protected void write(String sql, Object... arguments) {
-        if (guard.careful() || !CurrentUnitOfWork.isStarted()) {
+        if (!CurrentUnitOfWork.isStarted()) {
             jdbc.update(sql, arguments);
             return;
         }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
+        if (guard.careful()) {
+            // Turned careful mid-batch (another thread failed, or parked events are retried): what this batch
+            // held back goes first, so the database still applies everything in event order.
+            PendingWrites held = batch.getResource(resourceKey);
+            if (held != null) {
+                held.flush();
+            }
+            jdbc.update(sql, arguments);
+            return;
+        }
         PendingWrites writes = batch.getOrComputeResource(resourceKey, key -> {
             PendingWrites pending = new PendingWrites(jdbc, guard);
             batch.onPrepareCommit(u -> pending.flush());
