@@ -32,7 +32,12 @@ public final class ServiceInstances {
 
     /** A client of the instance with a token for every scope, subject {@code test-user}. */
     public static HttpJson http(ConfigurableApplicationContext context) {
+        return http(context, "test-user", TestTokens.ALL_SCOPES.toArray(String[]::new));
+    }
+
+    /** A client of the instance with a token for {@code subject} and only {@code scopes}. */
+    public static HttpJson http(ConfigurableApplicationContext context, String subject, String... scopes) {
         return new HttpJson(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")))
-                .withToken(TestTokens.mint(context, "test-user", TestTokens.ALL_SCOPES));
+                .withToken(TestTokens.mint(context, subject, List.of(scopes)));
     }
 }

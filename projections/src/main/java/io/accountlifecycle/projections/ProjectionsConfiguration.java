@@ -47,7 +47,10 @@ import java.util.List;
  */
 @AutoConfiguration
 @ConditionalOnProperty(name = "account.projections.enabled", havingValue = "true", matchIfMissing = true)
-@Import({AnalyticsController.class, ProjectionAdminController.class})
+// Projectors and queries have one constructor each (JdbcTemplate, and the guard for projectors): Spring builds them.
+@Import({AccountSummaryProjector.class, AccountTimelineProjector.class, AuditLogProjector.class,
+         DailyStatsProjector.class, DeletionBatchProjector.class, AccountTimelines.class, AuditLog.class,
+         DailyStats.class, DeletionBatchQueries.class, AnalyticsController.class, ProjectionAdminController.class})
 public class ProjectionsConfiguration {
 
     /** The projections by name: their processing groups, and what {@code /admin/projections/{name}} takes. */
@@ -66,55 +69,10 @@ public class ProjectionsConfiguration {
     }
 
     @Bean
-    AccountSummaryProjector accountSummaryProjector(JdbcTemplate jdbc, StatementGuard guard) {
-        return new AccountSummaryProjector(jdbc, guard);
-    }
-
-    @Bean
-    AccountTimelineProjector accountTimelineProjector(JdbcTemplate jdbc, StatementGuard guard) {
-        return new AccountTimelineProjector(jdbc, guard);
-    }
-
-    @Bean
-    AuditLogProjector auditLogProjector(JdbcTemplate jdbc, StatementGuard guard) {
-        return new AuditLogProjector(jdbc, guard);
-    }
-
-    @Bean
-    DailyStatsProjector dailyStatsProjector(JdbcTemplate jdbc, StatementGuard guard) {
-        return new DailyStatsProjector(jdbc, guard);
-    }
-
-    @Bean
-    DeletionBatchProjector deletionBatchProjector(JdbcTemplate jdbc, StatementGuard guard) {
-        return new DeletionBatchProjector(jdbc, guard);
-    }
-
-    @Bean
-    DeletionBatchQueries deletionBatchQueries(JdbcTemplate jdbc) {
-        return new DeletionBatchQueries(jdbc);
-    }
-
-    @Bean
     AccountSummaries accountSummaries(JdbcTemplate jdbc, SealedValueOpener opener,
                                       ObjectProvider<PersonalDataAccess> access, ObjectProvider<Clock> clock) {
         return new AccountSummaries(jdbc, opener, access.getIfAvailable(() -> () -> false),
                                     clock.getIfAvailable(Clock::systemUTC));
-    }
-
-    @Bean
-    AccountTimelines accountTimelines(JdbcTemplate jdbc) {
-        return new AccountTimelines(jdbc);
-    }
-
-    @Bean
-    AuditLog auditLog(JdbcTemplate jdbc) {
-        return new AuditLog(jdbc);
-    }
-
-    @Bean
-    DailyStats dailyStats(JdbcTemplate jdbc) {
-        return new DailyStats(jdbc);
     }
 
     @Bean

@@ -2,7 +2,6 @@ package io.accountlifecycle.service.batch;
 
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
-import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
@@ -14,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,8 +44,7 @@ class DeletionBatchIT {
                                          "--account.deletion.preview-ttl=PT5S",
                                          "--account.kafka.intake.enabled=false");
         admin = ServiceInstances.http(service);
-        approver = new HttpJson(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")))
-                .withToken(TestTokens.mint(service, "second-admin", List.of(Scopes.APPROVE, Scopes.READ)));
+        approver = ServiceInstances.http(service, "second-admin", Scopes.APPROVE, Scopes.READ);
         jdbc = service.getBean(JdbcTemplate.class);
     }
 
@@ -180,9 +179,7 @@ class DeletionBatchIT {
         batchWhen(batchId, bt -> bt.get("state").asString().equals("PENDING_APPROVAL"));
         assertThat(accounts.stream().map(DeletionBatchIT::status).collect(Collectors.toSet())).containsOnly("ACTIVE");
 
-        HttpJson requesterWithApproveScope =
-                new HttpJson(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")))
-                        .withToken(TestTokens.mint(service, "test-user", List.of(Scopes.APPROVE)));
+        HttpJson requesterWithApproveScope = ServiceInstances.http(service, "test-user", Scopes.APPROVE);
         assertThat(requesterWithApproveScope.post("/admin/deletion-batches/" + batchId + "/approve", "").status())
                 .as("the requester's own approval is refused").isEqualTo(403);
         assertThat(admin.post("/admin/deletion-batches/" + batchId + "/approve", "").status())
@@ -213,12 +210,13 @@ class DeletionBatchIT {
     }
 
     @Test
-    void anExpiredPreviewIsRefusedAndNothingHappens() throws InterruptedException {
+    void anExpiredPreviewIsRefusedAndNothingHappens() {
         UUID account = inactive("FREE", false);
         awaitSummaries(List.of(account));
-        String token = admin.post("/admin/deletion-batches/preview", criteria(List.of(account), "FREE")).json()
-                            .get("previewToken").asString();
-        Thread.sleep(5_500);
+        JsonNode preview = admin.post("/admin/deletion-batches/preview", criteria(List.of(account), "FREE")).json();
+        String token = preview.get("previewToken").asString();
+        Instant expiresAt = Instant.parse(preview.get("expiresAt").asString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiresAt));
         HttpJson.Response expired = admin.post("/admin/deletion-batches",
                                                "{\"previewToken\":\"" + token + "\",\"reason\":\"late\"}");
         assertThat(expired.status()).isEqualTo(409);

@@ -2,7 +2,6 @@ package io.accountlifecycle.service.projections;
 
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
-import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
@@ -347,8 +346,7 @@ class ProjectionsIT {
     }
 
     private static HttpJson client(String subject, String... scopes) {
-        return new HttpJson(Integer.parseInt(service.getEnvironment().getProperty("local.server.port")))
-                .withToken(TestTokens.mint(service, subject, List.of(scopes)));
+        return ServiceInstances.http(service, subject, scopes);
     }
 
     private static String status(UUID id) {
