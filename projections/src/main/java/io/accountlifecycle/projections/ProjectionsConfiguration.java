@@ -1,24 +1,18 @@
 package io.accountlifecycle.projections;
 
-import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.projections.admin.ProjectionAdmin;
 import io.accountlifecycle.projections.admin.ProjectionAdminController;
 import io.accountlifecycle.projections.admin.ProjectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.accountlifecycle.projections.audit.AuditLog;
 import io.accountlifecycle.projections.batches.DeletionBatchProjector;
-import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.audit.AuditLogProjector;
 import io.accountlifecycle.projections.http.AnalyticsController;
-import io.accountlifecycle.projections.stats.DailyStats;
+import io.accountlifecycle.projections.http.PendingPurgesController;
 import io.accountlifecycle.projections.stats.DailyStatsProjector;
-import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.AccountSummaryProjector;
-import io.accountlifecycle.projections.support.PersonalDataAccess;
 import io.accountlifecycle.projections.support.StatementGuard;
 import io.accountlifecycle.projections.support.TransientFailuresAreRetried;
 import io.accountlifecycle.projections.timeline.AccountTimelineProjector;
-import io.accountlifecycle.projections.timeline.AccountTimelines;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
@@ -37,20 +31,21 @@ import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;
-import java.time.Clock;
 import java.util.List;
 
 /**
- * The read models: one pooled streaming processor per projection (its own token, so each replays alone), each with
- * Axon's JDBC sequenced dead-letter queue, and their query API. Off with {@code account.projections.enabled=false}.
+ * The projections role: one pooled streaming processor per projection (its own token, so each replays alone), each
+ * with Axon's JDBC sequenced dead-letter queue, their query API and their admin endpoints. Off with
+ * {@code account.projections.enabled=false}: no processor, no endpoint ({@link ProjectionQueriesConfiguration}'s
+ * plain queries stay, for the services that read the summary).
  * Migrations: {@code db/migration/projections}.
  */
-@AutoConfiguration
+@AutoConfiguration(after = ProjectionQueriesConfiguration.class)
 @ConditionalOnProperty(name = "account.projections.enabled", havingValue = "true", matchIfMissing = true)
 // Projectors and queries have one constructor each (JdbcTemplate, and the guard for projectors): Spring builds them.
 @Import({AccountSummaryProjector.class, AccountTimelineProjector.class, AuditLogProjector.class,
-         DailyStatsProjector.class, DeletionBatchProjector.class, AccountTimelines.class, AuditLog.class,
-         DailyStats.class, DeletionBatchQueries.class, AnalyticsController.class, ProjectionAdminController.class})
+         DailyStatsProjector.class, DeletionBatchProjector.class, AnalyticsController.class,
+         PendingPurgesController.class, ProjectionAdminController.class})
 public class ProjectionsConfiguration {
 
     /** The projections by name: their processing groups, and what {@code /admin/projections/{name}} takes. */
@@ -66,13 +61,6 @@ public class ProjectionsConfiguration {
     @Bean
     StatementGuard projectionStatementGuard(DataSource dataSource) {
         return new StatementGuard(dataSource, CAREFUL_EVENTS);
-    }
-
-    @Bean
-    AccountSummaries accountSummaries(JdbcTemplate jdbc, SealedValueOpener opener,
-                                      ObjectProvider<PersonalDataAccess> access, ObjectProvider<Clock> clock) {
-        return new AccountSummaries(jdbc, opener, access.getIfAvailable(() -> () -> false),
-                                    clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.github.kagkarlsson.scheduler.Scheduler;
-import io.accountlifecycle.purge.pause.EventSourcedPurgePause;
-import io.accountlifecycle.purge.pause.PurgeControl;
-import io.accountlifecycle.purge.pause.PurgePause;
 import io.accountlifecycle.purge.saga.AccountPurgeSaga;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -19,7 +16,6 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManagerSupplier;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.JdbcSagaStore;
 import org.axonframework.modelling.saga.repository.jdbc.PostgresSagaSqlSchema;
@@ -43,14 +39,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The purge saga's own wiring: its JDBC saga store, the persistent deadline manager (db-scheduler on PostgreSQL —
- * its Spring Boot starter does not configure itself on Boot 4), the pause switch. (Pending purges are a projection.) Off with
- * {@code account.purge.saga.enabled=false}. Migrations: {@code db/migration/purge-saga}.
+ * The deletion saga role: the purge saga, its JDBC saga store and the persistent deadline manager (db-scheduler on
+ * PostgreSQL — its Spring Boot starter does not configure itself on Boot 4). Off with
+ * {@code account.purge.saga.enabled=false}: no saga processor, no deadline polling. The pause switch is in
+ * {@link PurgeControlConfiguration}, pending purges are a projection. Migrations: {@code db/migration/purge-saga}.
  */
 @AutoConfiguration
 @ConditionalOnProperty(name = "account.purge.saga.enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(PurgeSettings.class)
-@Import({AccountPurgeSaga.class, PurgeControl.class})
+@Import(AccountPurgeSaga.class)
 public class PurgeSagaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PurgeSagaConfiguration.class);
@@ -131,11 +128,6 @@ public class PurgeSagaConfiguration {
     @Bean
     ApplicationListener<ContextClosedEvent> stopPurgeDeadlines(Scheduler scheduler) {
         return event -> scheduler.stop();
-    }
-
-    @Bean
-    PurgePause purgePause(EventStore eventStore) {
-        return new EventSourcedPurgePause(eventStore);
     }
 
     /** The saga retries a failing event instead of Axon's default of logging and moving on. */

@@ -16,6 +16,8 @@ final class EmbeddedKraftKafkaServer extends KafkaServer {
         // Like production: topics exist because the service declares them, never because someone wrote to them.
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        // A killed consumer's partitions go to the survivors after this session timeout (the default is 45 s).
+        KafkaServer.GROUP_SETTINGS.forEach(broker::brokerProperty);
         broker.afterPropertiesSet();
         // The broker announces itself through system properties; tests get it explicitly instead, and a test of the
         // service's embedded default must not find a broker configured behind its back.

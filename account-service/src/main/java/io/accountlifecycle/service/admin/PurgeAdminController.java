@@ -1,57 +1,42 @@
 package io.accountlifecycle.service.admin;
 
-import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.PausePurgesCommand;
-import io.accountlifecycle.api.PendingPurgeView;
 import io.accountlifecycle.api.PurgesPausedEvent;
 import io.accountlifecycle.api.ResumePurgesCommand;
 import io.accountlifecycle.purge.pause.PurgePause;
-import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.roles.Roles;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
-import org.springframework.validation.annotation.Validated;
-import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.Map;
 
 @RestController
 @RequestMapping("/admin/purges")
-@Validated
 @Tag(name = "Purges", description = "What is about to be purged, and the emergency stop")
+@ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class PurgeAdminController {
 
     private final CommandGateway commands;
-    private final AccountSummaries summaries;
     private final PurgePause pause;
     private final ActorResolver actors;
 
-    PurgeAdminController(CommandGateway commands, AccountSummaries summaries, PurgePause pause, ActorResolver actors) {
+    PurgeAdminController(CommandGateway commands, PurgePause pause, ActorResolver actors) {
         this.commands = commands;
-        this.summaries = summaries;
         this.pause = pause;
         this.actors = actors;
     }
 
     /** Optional body of pause and resume. */
     record Reason(String reason) {
-    }
-
-    @GetMapping("/pending")
-    @Operation(summary = "Quarantined accounts with the time left before their purge, soonest first")
-    PageView<PendingPurgeView> pending(@RequestParam(defaultValue = "0") @Min(0) int page,
-                                       @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
-        return summaries.pendingPurges(page, size);
     }
 
     @PostMapping("/pause")

@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.batch;
 
+import io.accountlifecycle.service.roles.Roles;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.ApproveDeletionBatchCommand;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.RejectDeletionBatchCommand;
@@ -26,6 +28,7 @@ import java.util.UUID;
 @RestController
 @RequestMapping("/admin/deletion-batches")
 @Tag(name = "Deletion batches", description = "Bulk deletion: dry run, execute what was previewed, approve, undo")
+@ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class DeletionBatchController {
 
     private final DeletionBatches batches;

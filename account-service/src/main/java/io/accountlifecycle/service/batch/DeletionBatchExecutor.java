@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.batch;
 
+import io.accountlifecycle.service.roles.Roles;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
@@ -31,6 +33,7 @@ import java.util.UUID;
  */
 @Component
 @ProcessingGroup(DeletionBatchExecutor.PROCESSING_GROUP)
+@ConditionalOnProperty(name = Roles.DELETION_SAGA, havingValue = "true", matchIfMissing = true)
 class DeletionBatchExecutor {
 
     static final String PROCESSING_GROUP = "deletion-batch-executor";

@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.batch;
 
+import io.accountlifecycle.service.roles.Roles;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.ResetDeletionBreakerCommand;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/admin/deletion-breaker")
 @Tag(name = "Deletion breaker", description = "Refuses deletions above a quarantine rate until an admin resets it")
+@ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class DeletionBreakerController {
 
     private final DeletionBreakerGuard guard;

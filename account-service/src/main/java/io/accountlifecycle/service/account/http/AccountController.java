@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.account.http;
 
+import io.accountlifecycle.service.roles.Roles;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
@@ -43,6 +45,7 @@ import java.util.UUID;
 @RequestMapping("/accounts")
 @Validated
 @Tag(name = "Accounts", description = "Open, change and read accounts; every change is an event")
+@ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class AccountController {
 
     static final String CORRELATION_HEADER = "X-Correlation-Id";

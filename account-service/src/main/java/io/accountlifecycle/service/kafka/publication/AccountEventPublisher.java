@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.kafka.publication;
 
+import io.accountlifecycle.service.roles.Roles;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.api.EventEnvelope;
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  */
 @Component
 @ProcessingGroup(AccountEventPublisher.PROCESSING_GROUP)
+@ConditionalOnProperty(name = Roles.EVENT_PUBLICATION, havingValue = "true", matchIfMissing = true)
 public class AccountEventPublisher {
 
     public static final String PROCESSING_GROUP = "account-events-publisher";
