@@ -6,7 +6,9 @@ import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.stats.DailyStats;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.support.PersonalDataAccess;
+import io.accountlifecycle.projections.support.TokenPositions;
 import io.accountlifecycle.projections.timeline.AccountTimelines;
+import org.axonframework.serialization.Serializer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -23,6 +25,11 @@ import java.time.Clock;
 @AutoConfiguration
 @Import({AccountTimelines.class, AuditLog.class, DailyStats.class, DeletionBatchQueries.class})
 public class ProjectionQueriesConfiguration {
+
+    @Bean
+    TokenPositions tokenPositions(JdbcTemplate jdbc, Serializer serializer) {
+        return new TokenPositions(jdbc, serializer);
+    }
 
     @Bean
     AccountSummaries accountSummaries(JdbcTemplate jdbc, SealedValueOpener opener,

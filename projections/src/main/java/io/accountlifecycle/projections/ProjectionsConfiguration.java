@@ -11,6 +11,7 @@ import io.accountlifecycle.projections.http.PendingPurgesController;
 import io.accountlifecycle.projections.stats.DailyStatsProjector;
 import io.accountlifecycle.projections.summary.AccountSummaryProjector;
 import io.accountlifecycle.projections.support.StatementGuard;
+import io.accountlifecycle.projections.support.TokenPositions;
 import io.accountlifecycle.projections.support.TransientFailuresAreRetried;
 import io.accountlifecycle.projections.timeline.AccountTimelineProjector;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -72,8 +73,8 @@ public class ProjectionsConfiguration {
 
     @Bean
     SmartInitializingSingleton projectionMetrics(ObjectProvider<MeterRegistry> registry, ProjectionAdmin admin,
-                                                 JdbcTemplate jdbc) {
-        return () -> registry.ifAvailable(r -> ProjectionMetrics.register(r, admin, jdbc));
+                                                 TokenPositions positions) {
+        return () -> registry.ifAvailable(r -> ProjectionMetrics.register(r, admin, positions));
     }
 
     /**

@@ -95,6 +95,9 @@ public class PurgeSagaConfiguration {
                                 List.of(DbSchedulerDeadlineManager.binaryTask(supplier)))
                         .tableName("scheduled_tasks")
                         .pollingInterval(Duration.ofSeconds(1))
+                        // A deadline picked by an instance that died is run again by another after missed
+                        // heartbeats (6 by default): about a minute and a half, not db-scheduler's default half hour.
+                        .heartbeatInterval(Duration.ofSeconds(15))
                         .threads(2)
                         .build();
     }

@@ -3,11 +3,12 @@ package io.accountlifecycle.projections.admin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import org.springframework.jdbc.core.JdbcTemplate;
+import io.accountlifecycle.projections.support.TokenPositions;
 
 /**
  * Per projection, read on every scrape: {@code account.projection.lag} (events stored beyond the lowest position its
- * segments reached; a lag that grows is a stalled processor), {@code account.projection.replaying} and
+ * segments reached on any instance, from the token store, so every instance reports the same; a lag that grows is a
+ * stalled processor), {@code account.projection.replaying} and
  * {@code account.projection.dead.letters} (parked events). Axon's own per-message metrics are off: they cost more
  * than the work they measure.
  */
@@ -16,15 +17,10 @@ public final class ProjectionMetrics {
     private ProjectionMetrics() {
     }
 
-    public static void register(MeterRegistry registry, ProjectionAdmin admin, JdbcTemplate jdbc) {
+    public static void register(MeterRegistry registry, ProjectionAdmin admin, TokenPositions positions) {
         for (String name : admin.names()) {
             Tags tags = Tags.of("projection", name);
-            Gauge.builder("account.projection.lag", () -> {
-                     Long head = jdbc.queryForObject("select coalesce(max(global_index), 0) from domain_event_entry",
-                                                     Long.class);
-                     Long position = admin.status(name).position();
-                     return Math.max(0, (head == null ? 0 : head) - (position == null ? 0 : position));
-                 })
+            Gauge.builder("account.projection.lag", () -> positions.lag(name))
                  .tags(tags).baseUnit("events")
                  .description("Events stored but not yet applied by the projection")
                  .register(registry);

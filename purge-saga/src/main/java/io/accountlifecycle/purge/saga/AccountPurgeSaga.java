@@ -60,6 +60,7 @@ public class AccountPurgeSaga {
     public void on(AccountQuarantinedEvent event, DeadlineManager deadlines) {
         purgeDueAt = event.purgeDueAt();
         deadlineId = deadlines.schedule(purgeDueAt, PURGE_DEADLINE, event.accountId());
+        log.info("Purge of account {} scheduled for {}", accountId, purgeDueAt);
     }
 
     @EndSaga
@@ -71,6 +72,7 @@ public class AccountPurgeSaga {
     @DeadlineHandler(deadlineName = PURGE_DEADLINE)
     public void holdEnded(UUID account, PurgePause pause, DeadlineManager deadlines, CommandGateway commands,
                           PurgeSettings settings) {
+        log.info("Hold of account {} ended", account);
         if (pause.isPaused()) {
             deferred = true;
             SagaLifecycle.associateWith("purgeControlId", PurgesPausedEvent.PURGE_CONTROL_ID);

@@ -45,14 +45,11 @@ public class AccountEventPublisher {
 
     private final KafkaTemplate<String, String> kafka;
     private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
-    private final PublicationProgress progress;
 
     private final JdbcTemplate jdbc;
 
-    public AccountEventPublisher(KafkaTemplate<String, String> kafka, PublicationProgress progress,
-                                 JdbcTemplate jdbc) {
+    public AccountEventPublisher(KafkaTemplate<String, String> kafka, JdbcTemplate jdbc) {
         this.kafka = kafka;
-        this.progress = progress;
         this.jdbc = jdbc;
     }
 
@@ -78,7 +75,6 @@ public class AccountEventPublisher {
     private void publishBatch(List<EventMessage<?>> batch) {
         Map<String, Long> globalIndexes = globalIndexes(batch);
         List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
-        long highest = -1;
         for (EventMessage<?> event : batch) {
             long globalIndex = globalIndexes.getOrDefault(event.getIdentifier(), -1L);
             EventEnvelope envelope = envelope(event.getPayload(), event, globalIndex);
@@ -88,10 +84,8 @@ public class AccountEventPublisher {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot write the envelope of event " + event.getIdentifier(), e);
             }
-            highest = Math.max(highest, globalIndex);
         }
         awaitAcknowledgements(sends);
-        progress.published(highest);
     }
 
     private Map<String, Long> globalIndexes(List<EventMessage<?>> batch) {

@@ -1,33 +1,22 @@
 package io.accountlifecycle.service.kafka.publication;
 
+import io.accountlifecycle.projections.support.TokenPositions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
- * How far publication is behind the event store: {@code account.events.publication.lag} is the number of global
- * indexes stored but not yet handed to the broker by this instance.
+ * How far publication is behind the event store: {@code account.events.publication.lag} is the number of events
+ * stored beyond the lowest position any publisher segment reached, on whichever instance, read from the token store —
+ * every instance reports the same figure, whether it publishes or not.
  */
 @Component
-public class PublicationProgress {
+class PublicationProgress {
 
-    private final AtomicLong lastPublished = new AtomicLong(0);
-
-    public PublicationProgress(MeterRegistry registry, JdbcTemplate jdbc) {
-        Gauge.builder("account.events.publication.lag", () -> {
-                 Long head = jdbc.queryForObject("select coalesce(max(global_index), 0) from domain_event_entry",
-                                                 Long.class);
-                 return Math.max(0, (head == null ? 0 : head) - lastPublished.get());
-             })
+    PublicationProgress(MeterRegistry registry, TokenPositions positions) {
+        Gauge.builder("account.events.publication.lag", () -> positions.lag(AccountEventPublisher.PROCESSING_GROUP))
              .description("Events stored but not yet published to account.events")
              .baseUnit("events")
              .register(registry);
-    }
-
-    void published(long globalIndex) {
-        lastPublished.accumulateAndGet(globalIndex, Math::max);
     }
 }
