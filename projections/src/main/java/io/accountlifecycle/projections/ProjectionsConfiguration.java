@@ -10,6 +10,7 @@ import io.accountlifecycle.projections.http.AnalyticsController;
 import io.accountlifecycle.projections.http.PendingPurgesController;
 import io.accountlifecycle.projections.stats.DailyStatsProjector;
 import io.accountlifecycle.projections.summary.AccountSummaryProjector;
+import io.accountlifecycle.projections.support.ExclusiveSegments;
 import io.accountlifecycle.projections.support.StatementGuard;
 import io.accountlifecycle.projections.support.TokenPositions;
 import io.accountlifecycle.projections.support.TransientFailuresAreRetried;
@@ -67,8 +68,9 @@ public class ProjectionsConfiguration {
     @Bean
     ProjectionAdmin projectionAdmin(org.axonframework.config.Configuration axon, JdbcTemplate jdbc,
                                     StatementGuard guard, EventStorageEngine storage, TokenStore tokens,
-                                    TransactionManager transactions) {
-        return new ProjectionAdmin(axon, PROJECTIONS, jdbc, guard, storage, tokens, transactions);
+                                    TransactionManager transactions, ObjectProvider<ExclusiveSegments> exclusive) {
+        return new ProjectionAdmin(axon, PROJECTIONS, jdbc, guard, storage, tokens, transactions,
+                                   exclusive.getIfAvailable(() -> ExclusiveSegments.SINGLE_INSTANCE));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.processing;
 
+import io.accountlifecycle.projections.support.ExclusiveSegments;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -30,9 +31,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Failover needs nothing from here: a killed instance's claims expire after the token store's claim timeout and
  * the survivors claim its segments. Its membership expires sooner (half the claim timeout), so by then a survivor's
  * fair share already counts without it and it keeps what it claimed.
+ *
+ * <p>A processor can also be taken whole ({@link #acquire}, for a projection replay): the others release every
+ * segment of it while the {@code processing_exclusive} row is theirs to see, kept fresh by its holder.
  */
 @Component
-public class SegmentBalancer implements SmartLifecycle {
+public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentBalancer.class);
 
@@ -43,6 +47,7 @@ public class SegmentBalancer implements SmartLifecycle {
     private final Duration period;
     private final Duration memberTtl;
     private final Duration releaseFor;
+    private final Duration claimTimeout;
     private volatile ScheduledExecutorService timer;
 
     SegmentBalancer(EventProcessingConfiguration processing, JdbcTemplate jdbc,
@@ -51,6 +56,7 @@ public class SegmentBalancer implements SmartLifecycle {
         this.jdbc = jdbc;
         this.period = min(Duration.ofSeconds(5), claimTimeout.dividedBy(3));
         this.memberTtl = claimTimeout.dividedBy(2);
+        this.claimTimeout = claimTimeout;
         // Longer than a pooled processor's claim scan (5 s), so another instance gets a chance to take it.
         this.releaseFor = claimTimeout.multipliedBy(2).plusSeconds(5);
     }
@@ -99,6 +105,9 @@ public class SegmentBalancer implements SmartLifecycle {
         try {
             jdbc.update("delete from processing_member where last_seen < ?",
                         Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
+            // Processors taken by this instance stay taken while it lives (its processor is stopped meanwhile).
+            jdbc.update("update processing_exclusive set expires_at = ? where member = ?",
+                        Timestamp.from(Instant.now().plus(exclusiveTtl())), member);
         } catch (RuntimeException e) {
             log.warn("Could not balance segments: {}", e.getMessage());
             return;
@@ -114,8 +123,62 @@ public class SegmentBalancer implements SmartLifecycle {
         }
     }
 
+    @Override
+    public void acquire(String processor) {
+        Instant now = Instant.now();
+        int taken = jdbc.update("""
+                insert into processing_exclusive (processor_name, member, expires_at) values (?, ?, ?)
+                on conflict (processor_name) do update set member = excluded.member, expires_at = excluded.expires_at
+                where processing_exclusive.member = excluded.member or processing_exclusive.expires_at < ?""",
+                processor, member, Timestamp.from(now.plus(exclusiveTtl())), Timestamp.from(now));
+        if (taken == 0) {
+            throw new IllegalStateException("Another instance has taken " + processor + " (a replay running there)");
+        }
+        Instant deadline = now.plus(claimTimeout.multipliedBy(3)).plusSeconds(10);
+        while (heldElsewhere(processor) > 0) {
+            if (Instant.now().isAfter(deadline)) {
+                release(processor);
+                throw new IllegalStateException("Other instances still hold segments of " + processor + " after "
+                                                + Duration.between(now, Instant.now()).toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                release(processor);
+                throw new IllegalStateException("Interrupted while taking " + processor, e);
+            }
+        }
+        log.info("Took every segment of {} for this instance", processor);
+    }
+
+    @Override
+    public void release(String processor) {
+        jdbc.update("delete from processing_exclusive where processor_name = ? and member = ?", processor, member);
+    }
+
+    private long heldElsewhere(String processor) {
+        return jdbc.queryForObject("select count(*) from token_entry where processor_name = ? and owner is not null "
+                                   + "and owner <> ?", Long.class, processor, member);
+    }
+
+    /** Refreshed every round by its holder; outlives it by this much when it dies. */
+    private Duration exclusiveTtl() {
+        return claimTimeout.multipliedBy(3);
+    }
+
     private void balance(String name, StreamingEventProcessor processor) {
         Instant now = Instant.now();
+        String holder = jdbc.query("select member from processing_exclusive where processor_name = ? "
+                                   + "and expires_at > ?", row -> row.next() ? row.getString(1) : null,
+                                   name, Timestamp.from(now));
+        if (holder != null && !holder.equals(member)) {
+            for (int segment : processor.processingStatus().keySet()) {
+                log.info("Releasing segment {} of {}: instance {} has taken it", segment, name, holder);
+                processor.releaseSegment(segment, period.multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
         jdbc.update("""
                     insert into processing_member (processor_name, member, last_seen) values (?, ?, ?)
                     on conflict (processor_name, member) do update set last_seen = excluded.last_seen""",

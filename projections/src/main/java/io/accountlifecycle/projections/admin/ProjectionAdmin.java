@@ -1,6 +1,7 @@
 package io.accountlifecycle.projections.admin;
 
 import io.accountlifecycle.api.PageView;
+import io.accountlifecycle.projections.support.ExclusiveSegments;
 import io.accountlifecycle.projections.support.PageQuery;
 import io.accountlifecycle.projections.support.StatementGuard;
 import org.axonframework.common.transaction.TransactionManager;
@@ -43,11 +44,14 @@ public class ProjectionAdmin {
     private final StatementGuard guard;
     private final EventStorageEngine storage;
     private final TokenStore tokens;
+    private final ExclusiveSegments exclusive;
     private final TransactionManager transactions;
     private final Map<String, BulkReplay> bulk = new ConcurrentHashMap<>();
 
     public ProjectionAdmin(Configuration axon, List<String> names, JdbcTemplate jdbc, StatementGuard guard,
-                           EventStorageEngine storage, TokenStore tokens, TransactionManager transactions) {
+                           EventStorageEngine storage, TokenStore tokens, TransactionManager transactions,
+                           ExclusiveSegments exclusive) {
+        this.exclusive = exclusive;
         this.axon = axon;
         this.names = List.copyOf(names);
         this.jdbc = jdbc;
@@ -99,12 +103,14 @@ public class ProjectionAdmin {
         if (bulk.containsKey(name)) {
             return status(name);
         }
-        log.info("Replaying projection {}: stopping its processor", name);
+        log.info("Replaying projection {}: taking its segments from other instances, stopping its processor", name);
+        exclusive.acquire(name);
         processor.shutDown();
         try {
             processor.resetTokens();
         } catch (RuntimeException e) {
             processor.start();
+            exclusive.release(name);
             throw e;
         }
         BulkReplay replay = new BulkReplay(name, processor, storage, tokens, transactions, REPLAY_PAGE, jdbc);
@@ -114,6 +120,7 @@ public class ProjectionAdmin {
                 replay.run();
             } finally {
                 bulk.remove(name);
+                exclusive.release(name);
             }
         }, "BulkReplay[" + name + "]");
         thread.setDaemon(true);
