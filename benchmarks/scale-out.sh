@@ -54,13 +54,15 @@ pids+=($!)
 ready 8091
 echo "warming up both (60 s)"
 wrk -t1 -c4 -d60s -s "$LUA" http://localhost:8080 >/dev/null &
+first=$!
 wrk -t1 -c4 -d60s -s "$LUA" http://localhost:8090 >/dev/null
-wait %1 2>/dev/null || true
+wait "$first"
 two=()
 for round in $(seq 1 "$ROUNDS"); do
-  wrk -t1 -c4 -d"${SECONDS_PER_ROUND}s" -s "$LUA" http://localhost:8080 | rate >"$WORK/r1" &
+  (wrk -t1 -c4 -d"${SECONDS_PER_ROUND}s" -s "$LUA" http://localhost:8080 | rate >"$WORK/r1") &
+  first=$!
   r2=$(wrk -t1 -c4 -d"${SECONDS_PER_ROUND}s" -s "$LUA" http://localhost:8090 | rate)
-  wait %1 2>/dev/null || wait
+  wait "$first"
   r=$(awk -v a="$(cat "$WORK/r1")" -v b="$r2" 'BEGIN {printf "%.0f", a + b}')
   two+=("$r")
   echo "round $round: two instances, 4 connections each: $r req/s"

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service;
 
+import io.accountlifecycle.service.recovery.RecoveryCommand;
 import io.accountlifecycle.service.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,10 +13,18 @@ public class AccountServiceApplication {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.out, System.err));
         }
-        // Axon would otherwise call home for update checks at start-up; a production service does not.
+        if (RecoveryCommand.handles(args)) {
+            disableUpdateChecks();
+            System.exit(RecoveryCommand.run(args, System.out));
+        }
+        disableUpdateChecks();
+        SpringApplication.run(AccountServiceApplication.class, args);
+    }
+
+    /** Axon would otherwise call home for update checks at start-up; a production service does not. */
+    private static void disableUpdateChecks() {
         if (System.getProperty("axoniq.update-checker.disabled") == null) {
             System.setProperty("axoniq.update-checker.disabled", "true");
         }
-        SpringApplication.run(AccountServiceApplication.class, args);
     }
 }

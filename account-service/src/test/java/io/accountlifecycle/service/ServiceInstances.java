@@ -1,6 +1,8 @@
 package io.accountlifecycle.service;
 
+import io.accountlifecycle.testsupport.KafkaServer;
 import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactory;
+import io.accountlifecycle.testsupport.TestInfrastructure;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -20,14 +22,26 @@ public final class ServiceInstances {
      * partitions from another test's contexts.
      */
     public static ConfigurableApplicationContext start(String database, String group, String... extra) {
+        return startOn(TestInfrastructure.kafka(), database, group, extra);
+    }
+
+    /** As {@link #start}, on the broker {@code kafka}. */
+    public static ConfigurableApplicationContext startOn(KafkaServer kafka, String database, String group,
+                                                         String... extra) {
+        return new SpringApplicationBuilder(AccountServiceApplication.class)
+                .run(arguments(kafka, database, group, extra).toArray(String[]::new));
+    }
+
+    /** The command-line arguments that put the service on {@code database} and {@code kafka}. */
+    public static List<String> arguments(KafkaServer kafka, String database, String group, String... extra) {
         Map<String, Object> properties = new HashMap<>();
         properties.putAll(RealInfrastructureContextCustomizerFactory.datasourceProperties(database, "account_owner"));
-        properties.putAll(RealInfrastructureContextCustomizerFactory.kafkaProperties());
+        properties.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("spring.kafka.consumer.group-id", group);
         properties.put("server.port", "0");
         List<String> args = new ArrayList<>(List.of(RealInfrastructureContextCustomizerFactory.asArguments(properties)));
         args.addAll(List.of(extra));
-        return new SpringApplicationBuilder(AccountServiceApplication.class).run(args.toArray(String[]::new));
+        return args;
     }
 
     /** A client of the instance with a token for every scope, subject {@code test-user}. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The service's own jar in a JVM of its own, as it runs in production: a test can kill it without warning
@@ -44,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
             int managementPort = freePort();
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(),
+                    "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", ServiceJar.path().toString(),
                     "--server.port=" + port, "--management.server.port=" + managementPort,
                     "--spring.main.banner-mode=off"));
             command.addAll(args);
@@ -56,15 +55,6 @@ public final class ServiceProcess implements AutoCloseable {
             return service;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Path jar() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("account-service-.*\\.jar"))
-                        .findFirst()
-                        .orElseThrow(() -> new IllegalStateException("No service jar in target/: run the package "
-                                                                     + "phase first (./mvnw verify does)"));
         }
     }
 

@@ -56,6 +56,11 @@ public class PurgeSagaConfiguration {
     /** Sagas are stored by their fields (they have no getters); collaborators are handler parameters, never state. */
     @Bean
     SagaStore<Object> sagaStore(ConnectionProvider connectionProvider) {
+        return newSagaStore(connectionProvider);
+    }
+
+    /** The saga store as the saga uses it; also what a restore writes restored sagas into. */
+    public static SagaStore<Object> newSagaStore(ConnectionProvider connectionProvider) {
         ObjectMapper mapper = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -91,6 +96,11 @@ public class PurgeSagaConfiguration {
      */
     @Bean
     Scheduler purgeDeadlineScheduler(DataSource dataSource, DbSchedulerDeadlineManagerSupplier supplier) {
+        return newScheduler(dataSource, supplier);
+    }
+
+    /** The deadlines' db-scheduler on {@code scheduled_tasks}; a restore schedules through one it never starts. */
+    public static Scheduler newScheduler(DataSource dataSource, DbSchedulerDeadlineManagerSupplier supplier) {
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource),
                                 List.of(DbSchedulerDeadlineManager.binaryTask(supplier)))
                         .tableName("scheduled_tasks")
@@ -106,6 +116,13 @@ public class PurgeSagaConfiguration {
     DeadlineManager deadlineManager(Scheduler scheduler, org.axonframework.config.Configuration configuration,
                                     Serializer serializer, TransactionManager transactionManager,
                                     DbSchedulerDeadlineManagerSupplier supplier) {
+        return newDeadlineManager(scheduler, configuration, serializer, transactionManager, supplier);
+    }
+
+    public static DeadlineManager newDeadlineManager(Scheduler scheduler,
+                                                     org.axonframework.config.Configuration configuration,
+                                                     Serializer serializer, TransactionManager transactionManager,
+                                                     DbSchedulerDeadlineManagerSupplier supplier) {
         DbSchedulerDeadlineManager manager =
                 DbSchedulerDeadlineManager.builder()
                                           .scheduler(scheduler)

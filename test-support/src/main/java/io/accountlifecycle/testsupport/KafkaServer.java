@@ -13,7 +13,9 @@ public abstract class KafkaServer implements AutoCloseable {
     static final Map<String, String> GROUP_SETTINGS = Map.of("group.consumer.session.timeout.ms", "10000",
                                                              "group.consumer.min.session.timeout.ms", "5000",
                                                              "group.consumer.heartbeat.interval.ms", "2000",
-                                                             "group.consumer.min.heartbeat.interval.ms", "1000");
+                                                             "group.consumer.min.heartbeat.interval.ms", "1000",
+                                                             // Compaction of account.keys within the tests' bounds.
+                                                             "log.cleaner.backoff.ms", "500");
 
     public abstract String bootstrapServers();
 

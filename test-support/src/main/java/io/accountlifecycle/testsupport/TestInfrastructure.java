@@ -33,6 +33,16 @@ public final class TestInfrastructure {
         return kafka;
     }
 
+    /**
+     * A broker of the caller's own, which it closes: for a test that reads whole topics as the truth (a restore from
+     * Kafka), where the shared broker's topics also hold every other test's records.
+     */
+    public static synchronized KafkaServer dedicatedKafka() {
+        KafkaServer server = dockerAvailable() ? ContainerKafkaServer.start() : EmbeddedKraftKafkaServer.start();
+        System.err.println("[test-support] dedicated Kafka (" + server.kind() + ") at " + server.bootstrapServers());
+        return server;
+    }
+
     static synchronized void stopAll() throws Exception {
         if (kafka != null) {
             kafka.close();

@@ -31,7 +31,23 @@ public class KafkaConfiguration {
                                                          "cleanup.policy", "delete")),
                 topic(KafkaTopics.COMMANDS, topics, Map.of("retention.ms", inbound)),
                 topic(KafkaTopics.COMMANDS_DLT, topics, Map.of("retention.ms", inbound)),
-                topic(KafkaTopics.COMMAND_RESULTS, topics, Map.of("retention.ms", inbound)));
+                topic(KafkaTopics.COMMAND_RESULTS, topics, Map.of("retention.ms", inbound)),
+                topic(KafkaTopics.KEYS, topics, keyTopicConfig(topics.keyShredBound())));
+    }
+
+    /**
+     * {@code account.keys}: the latest record per key kept forever (a restore needs every live key), and a purge's
+     * tombstone compacts the key away within {@code bound}: the log is compacted at the latest {@code bound} after a
+     * record was written ({@code max.compaction.lag.ms}, which also rolls the active segment), then the tombstone
+     * itself goes after {@code delete.retention.ms} (a tenth of the bound).
+     */
+    public static Map<String, String> keyTopicConfig(Duration bound) {
+        return Map.of("cleanup.policy", "compact",
+                      "min.compaction.lag.ms", "0",
+                      "max.compaction.lag.ms", Long.toString(bound.toMillis()),
+                      "segment.ms", Long.toString(bound.toMillis()),
+                      "delete.retention.ms", Long.toString(bound.dividedBy(10).toMillis()),
+                      "min.cleanable.dirty.ratio", "0.01");
     }
 
     /**

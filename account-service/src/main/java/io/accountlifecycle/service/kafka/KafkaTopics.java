@@ -7,6 +7,8 @@ public final class KafkaTopics {
     public static final String COMMAND_RESULTS = "account.command-results";
     public static final String COMMANDS_DLT = "account.commands.dlt";
     public static final String EVENTS = "account.events";
+    /** Per-account data keys wrapped by the master key, compacted; a purge leaves a tombstone. */
+    public static final String KEYS = "account.keys";
 
     private KafkaTopics() {
     }

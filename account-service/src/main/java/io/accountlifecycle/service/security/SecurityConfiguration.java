@@ -3,6 +3,7 @@ package io.accountlifecycle.service.security;
 import com.nimbusds.jose.JOSEException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -44,6 +45,7 @@ public class SecurityConfiguration {
      */
     @Bean
     @Order(1)
+    @ConditionalOnWebApplication
     @ConditionalOnProperty("management.server.port")
     SecurityFilterChain management(HttpSecurity http, Environment environment) throws Exception {
         http.securityMatcher(request -> isManagementPort(request.getLocalPort(), environment))
@@ -66,6 +68,7 @@ public class SecurityConfiguration {
 
     @Bean
     @Order(2)
+    @ConditionalOnWebApplication
     SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
         http.csrf(csrf -> csrf.disable())
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -2,6 +2,7 @@ package io.accountlifecycle.service.k8s;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.kafka.KafkaConfiguration;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.testsupport.RealKafka;
@@ -330,13 +331,17 @@ class KubernetesManifestsIT {
 
             // Topics: the ones the application uses, replicated, the event log kept forever.
             for (String name : List.of(KafkaTopics.COMMANDS, KafkaTopics.COMMANDS_DLT, KafkaTopics.COMMAND_RESULTS,
-                                       KafkaTopics.EVENTS)) {
+                                       KafkaTopics.EVENTS, KafkaTopics.KEYS)) {
                 KafkaTopic topic = topic(objects, name);
                 assertThat(topic.getSpec().getReplicas()).isEqualTo(3);
                 assertThat(topic.getSpec().getConfig()).containsEntry("min.insync.replicas", 2);
             }
             assertThat(topic(objects, KafkaTopics.EVENTS).getSpec().getConfig())
                     .containsEntry("retention.ms", -1).containsEntry("retention.bytes", -1);
+            // The keys as the service would declare them with its default bound.
+            Map<String, Object> keys = topic(objects, KafkaTopics.KEYS).getSpec().getConfig();
+            KafkaConfiguration.keyTopicConfig(java.time.Duration.ofDays(1)).forEach((name, value) ->
+                    assertThat(String.valueOf(keys.get(name))).as("account.keys %s", name).isEqualTo(value));
 
             // The operators' resources are where the configuration points.
             Map<String, String> config = all(objects, ConfigMap.class).get(0).getData();

@@ -42,6 +42,19 @@ public class AccountPurgeSaga {
     private String deadlineId;
     private boolean deferred;
 
+    /**
+     * The saga as it stands for an account quarantined until {@code purgeDueAt} whose purge deadline is
+     * {@code deadlineId}: what a restore from Kafka writes back, since replaying the saga's events would send its
+     * commands again.
+     */
+    public static AccountPurgeSaga restored(UUID accountId, Instant purgeDueAt, String deadlineId) {
+        AccountPurgeSaga saga = new AccountPurgeSaga();
+        saga.accountId = accountId;
+        saga.purgeDueAt = purgeDueAt;
+        saga.deadlineId = deadlineId;
+        return saga;
+    }
+
     @StartSaga
     @SagaEventHandler(associationProperty = "accountId")
     public void on(AccountDeletionRequestedEvent event, @Timestamp Instant requestedAt, CommandGateway commands,

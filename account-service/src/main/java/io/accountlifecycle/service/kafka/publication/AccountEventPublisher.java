@@ -4,10 +4,14 @@ import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.accountlifecycle.api.AccountOpenedEvent;
+import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.EventEnvelope;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.personal.PersonalDataSealer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -19,10 +23,15 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -73,14 +82,19 @@ public class AccountEventPublisher {
     }
 
     private void publishBatch(List<EventMessage<?>> batch) {
-        Map<String, Long> globalIndexes = globalIndexes(batch);
+        Map<String, Stored> stored = stored(batch);
+        Map<String, byte[]> wrappedKeys = wrappedKeys(batch);
         List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
         for (EventMessage<?> event : batch) {
-            long globalIndex = globalIndexes.getOrDefault(event.getIdentifier(), -1L);
-            EventEnvelope envelope = envelope(event.getPayload(), event, globalIndex);
+            Stored where = stored.get(event.getIdentifier());
+            if (where == null) {
+                throw new IllegalStateException("Event " + event.getIdentifier() + " is not in the store");
+            }
+            EventEnvelope envelope = envelope(event.getPayload(), event, where);
             String key = envelope.aggregateId() != null ? envelope.aggregateId() : envelope.eventId();
             try {
                 sends.add(kafka.send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope)));
+                sends.addAll(keyRecords(event.getPayload(), wrappedKeys));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot write the envelope of event " + event.getIdentifier(), e);
             }
@@ -88,23 +102,77 @@ public class AccountEventPublisher {
         awaitAcknowledgements(sends);
     }
 
-    private Map<String, Long> globalIndexes(List<EventMessage<?>> batch) {
+    /**
+     * The account's data key, wrapped by the master key, on the compacted {@code account.keys} after the event that
+     * sealed with it; a tombstone after its purge, which compaction turns into the key's end on the topic too.
+     */
+    private List<CompletableFuture<?>> keyRecords(Object payload, Map<String, byte[]> wrappedKeys)
+            throws JsonProcessingException {
+        if (payload instanceof AccountPurgedEvent purged) {
+            return List.of(kafka.send(KafkaTopics.KEYS, PersonalDataSealer.keyIdOf(purged.accountId()), null));
+        }
+        UUID account = sealingAccount(payload);
+        byte[] wrapped = account == null ? null : wrappedKeys.get(PersonalDataSealer.keyIdOf(account));
+        if (wrapped == null) {
+            return List.of(); // sealed nothing, or purged since: its tombstone follows
+        }
+        String keyId = PersonalDataSealer.keyIdOf(account);
+        return List.of(kafka.send(KafkaTopics.KEYS, keyId, json.writeValueAsString(
+                new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped)))));
+    }
+
+    /** A data key as {@code account.keys} carries it: only ever wrapped by the master key. */
+    public record WrappedDataKey(String keyId, String wrappedKey) {
+    }
+
+    private static UUID sealingAccount(Object payload) {
+        if (payload instanceof AccountOpenedEvent opened) {
+            return opened.accountId();
+        }
+        if (payload instanceof AccountProfileUpdatedEvent updated) {
+            return updated.accountId();
+        }
+        return null;
+    }
+
+    private Map<String, byte[]> wrappedKeys(List<EventMessage<?>> batch) {
+        String[] ids = batch.stream().map(event -> sealingAccount(event.getPayload())).filter(Objects::nonNull)
+                            .map(PersonalDataSealer::keyIdOf).distinct().toArray(String[]::new);
+        if (ids.length == 0) {
+            return Map.of();
+        }
+        Map<String, byte[]> keys = new HashMap<>();
+        jdbc.query(connection -> {
+            var query = connection.prepareStatement(
+                    "select key_id, wrapped_key from account_data_key where key_id = any(?)");
+            query.setArray(1, connection.createArrayOf("varchar", ids));
+            return query;
+        }, (RowCallbackHandler) row -> keys.put(row.getString(1), row.getBytes(2)));
+        return keys;
+    }
+
+    /** Where and when an event was stored, exactly as the store has it (the message's instant may be rounded). */
+    private record Stored(long globalIndex, Instant timestamp) {
+    }
+
+    private Map<String, Stored> stored(List<EventMessage<?>> batch) {
         if (batch.isEmpty()) {
             return Map.of();
         }
         String[] ids = batch.stream().map(EventMessage::getIdentifier).toArray(String[]::new);
-        Map<String, Long> indexes = new HashMap<>();
+        Map<String, Stored> stored = new HashMap<>();
         jdbc.query(connection -> {
-            var query = connection.prepareStatement(
-                    "select event_identifier, global_index from domain_event_entry where event_identifier = any(?)");
+            var query = connection.prepareStatement("select event_identifier, global_index, time_stamp "
+                                                    + "from domain_event_entry where event_identifier = any(?)");
             query.setArray(1, connection.createArrayOf("varchar", ids));
             return query;
-        }, (RowCallbackHandler) row -> indexes.put(row.getString(1), row.getLong(2)));
-        return indexes;
+        }, (RowCallbackHandler) row -> stored.put(row.getString(1), new Stored(
+                row.getLong(2), row.getObject(3, OffsetDateTime.class).toInstant())));
+        return stored;
     }
 
     @SuppressWarnings("unchecked")
-    private EventEnvelope envelope(Object payload, EventMessage<?> event, long globalIndex) {
+    private EventEnvelope envelope(Object payload, EventMessage<?> event, Stored where) {
         String aggregateType = null;
         String aggregateId = null;
         long sequenceNumber = 0;
@@ -115,9 +183,9 @@ public class AccountEventPublisher {
         }
         return new EventEnvelope(event.getIdentifier(), aggregateType, aggregateId,
                                  "Account".equals(aggregateType) ? aggregateId : null,
-                                 sequenceNumber, globalIndex, EventTypes.nameOf(event.getPayloadType()),
+                                 sequenceNumber, where.globalIndex(), EventTypes.nameOf(event.getPayloadType()),
                                  event.getPayloadType().getName(),
-                                 revisionOf(event), event.getTimestamp().toString(),
+                                 revisionOf(event), where.timestamp().toString(),
                                  json.convertValue(payload, Map.class), Map.copyOf(event.getMetaData()));
     }
 

@@ -1,0 +1,126 @@
+package io.accountlifecycle.service.recovery;
+
+import io.accountlifecycle.projections.admin.ProjectionAdmin;
+import io.accountlifecycle.projections.admin.ProjectionStatusView;
+import io.accountlifecycle.purge.saga.PurgeSagaRestorer;
+import io.accountlifecycle.service.AccountServiceApplication;
+import io.accountlifecycle.service.roles.Roles;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar <service jar> restore|verify [--spring.datasource.url=… --spring.kafka.bootstrap-servers=… …]}:
+ * the service's own configuration (properties, environment), with every role off and no web server, so nothing
+ * acts while the store is rebuilt or read.
+ * <ul>
+ *   <li>{@code restore}: an empty event store and key store from {@code account.events} and {@code account.keys},
+ *       the purge sagas and their deadlines, then every projection from the first event. Resumable.</li>
+ *   <li>{@code verify}: per table, rows and an order-independent checksum ({@link VerifyReport}).</li>
+ * </ul>
+ */
+public final class RecoveryCommand {
+
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+    private RecoveryCommand() {
+    }
+
+    public static boolean handles(String[] args) {
+        return args.length > 0 && (args[0].equals("restore") || args[0].equals("verify"));
+    }
+
+    public static int run(String[] args, PrintStream out) {
+        String[] options = Arrays.copyOfRange(args, 1, args.length);
+        if (args[0].equals("verify")) {
+            try (ConfigurableApplicationContext context = start(options, false)) {
+                new VerifyReport(context.getBean(JdbcTemplate.class)).print(out);
+            }
+            return 0;
+        }
+        int status;
+        try (ConfigurableApplicationContext context = start(options, false)) {
+            status = restore(context).run(out);
+        }
+        if (status != 0) {
+            return status;
+        }
+        try (ConfigurableApplicationContext context = start(options, true)) {
+            rebuildProjections(context.getBean(ProjectionAdmin.class), out);
+        }
+        out.println("Restore complete. Start the service, and compare `verify` with the report taken before the loss.");
+        return 0;
+    }
+
+    private static ConfigurableApplicationContext start(String[] options, boolean projections) {
+        List<String> arguments = new ArrayList<>(List.of(options));
+        for (String role : List.of(Roles.HTTP_COMMANDS, Roles.KAFKA_INTAKE, Roles.EVENT_PUBLICATION,
+                                   Roles.DELETION_SAGA)) {
+            arguments.add("--" + role + "=false");
+        }
+        arguments.add("--" + Roles.PROJECTIONS + "=" + projections);
+        return new SpringApplicationBuilder(AccountServiceApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.main.banner-mode=off", "logging.level.root=WARN",
+                            "logging.level.io.accountlifecycle.service.recovery=INFO")
+                .run(arguments.toArray(String[]::new));
+    }
+
+    private static EventStoreRestore restore(ConfigurableApplicationContext context) {
+        TransactionManager axonTransactions = context.getBean(TransactionManager.class);
+        PurgeSagaRestorer sagas = new PurgeSagaRestorer(context.getBean(ConnectionProvider.class),
+                                                        context.getBean(DataSource.class),
+                                                        context.getBean(org.axonframework.config.Configuration.class),
+                                                        context.getBean(Serializer.class), axonTransactions);
+        return new EventStoreRestore(context.getBean(JdbcTemplate.class),
+                                     new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
+                                     context.getBean(ConsumerFactory.class).getConfigurationProperties(),
+                                     context.getBean(TokenStore.class), context.getBean(EventStorageEngine.class),
+                                     sagas, context.getBean(CommandGateway.class), context.getEnvironment());
+    }
+
+    /** Every projection replayed in bulk, one after the other, with progress. */
+    private static void rebuildProjections(ProjectionAdmin admin, PrintStream out) {
+        for (String name : admin.names()) {
+            Instant start = Instant.now();
+            admin.replay(name);
+            Instant reported = start;
+            while (true) {
+                ProjectionStatusView status = admin.status(name);
+                if (!status.replaying() && status.caughtUp()) {
+                    break;
+                }
+                if (Duration.between(reported, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
+                    reported = Instant.now();
+                    out.printf("Projection %s: at event %s%n", name, status.position());
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            out.printf("Projection %s rebuilt in %.1f s%n", name,
+                       Duration.between(start, Instant.now()).toMillis() / 1000.0);
+        }
+    }
+}

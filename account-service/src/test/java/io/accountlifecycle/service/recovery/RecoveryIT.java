@@ -1,0 +1,251 @@
+package io.accountlifecycle.service.recovery;
+
+import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.ServiceInstances;
+import io.accountlifecycle.service.ServiceJar;
+import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.testsupport.KafkaServer;
+import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactory;
+import io.accountlifecycle.testsupport.RealKafka;
+import io.accountlifecycle.testsupport.RealPostgres;
+import io.accountlifecycle.testsupport.TestInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import tools.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The database is gone: a mixed workload, its verify report, the database dropped and created again empty, restore
+ * from Kafka, the same verify report. On a broker of its own, whose topics hold this workload only.
+ */
+@RealPostgres(database = RecoveryIT.SOURCE)
+@RealKafka
+class RecoveryIT {
+
+    static final String SOURCE = "accounts_recovery";
+    static final String RESUMED = "accounts_recovery_resumed";
+    private static final String OWNER = "account_owner";
+    private static KafkaServer kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = TestInfrastructure.dedicatedKafka();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
+    private static JdbcTemplate owner(String database) {
+        String url = (String) RealInfrastructureContextCustomizerFactory.datasourceProperties(database, OWNER)
+                                                                        .get("spring.datasource.url");
+        return new JdbcTemplate(new DriverManagerDataSource(url, OWNER, OWNER));
+    }
+
+    private static List<String> serviceArguments(String database, String command) {
+        List<String> arguments = new ArrayList<>(List.of(command));
+        arguments.addAll(ServiceInstances.arguments(kafka, database, "recovery-it"));
+        return arguments;
+    }
+
+    private static String run(String database, String command, int expectedStatus) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status = RecoveryCommand.run(serviceArguments(database, command).toArray(String[]::new),
+                                         new PrintStream(output, true, StandardCharsets.UTF_8));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        assertThat(status).as("%s exit status; it printed:%n%s", command, printed).isEqualTo(expectedStatus);
+        return printed;
+    }
+
+    private static String status(HttpJson http, UUID id) {
+        return http.get("/accounts/" + id).json().get("status").asString();
+    }
+
+    @Test
+    void aLostDatabaseIsRebuiltFromKafkaAndVerifiesIdentical() throws Exception {
+        Map<UUID, String> emails = new LinkedHashMap<>();
+        UUID purged;
+        UUID cancelled;
+        UUID quarantined;
+        // A workload with a short hold: one account purged, one deletion cancelled in its hold.
+        try (ConfigurableApplicationContext service = ServiceInstances.startOn(
+                kafka, SOURCE, "recovery-it", "--account.purge.hold=PT3S",
+                "--account.kafka.topics.key-shred-bound=PT2S", "--account.kafka.intake.enabled=false")) {
+            HttpJson http = ServiceInstances.http(service);
+            List<String> plans = List.of("FREE", "STANDARD", "PREMIUM", "ENTERPRISE");
+            for (int i = 0; i < 24; i++) {
+                UUID id = UUID.randomUUID();
+                emails.put(id, "user" + i + "@example.com");
+                assertThat(http.post("/accounts", HttpJson.openAccountJson(id, "user" + i + "@example.com",
+                                                                           "User " + i, plans.get(i % 4)))
+                               .status()).isEqualTo(201);
+                if (i % 3 == 0) {
+                    assertThat(http.patch("/accounts/" + id + "/profile", "{\"displayName\":\"Renamed " + i + "\"}")
+                                   .status()).isEqualTo(204);
+                }
+                if (i % 4 == 1) {
+                    assertThat(http.put("/accounts/" + id + "/plan", "{\"plan\":\"PREMIUM\"}").status())
+                            .isEqualTo(204);
+                }
+            }
+            List<UUID> ids = new ArrayList<>(emails.keySet());
+            purged = ids.get(0);
+            cancelled = ids.get(1);
+            assertThat(http.post("/accounts/" + purged + "/deletion", "{\"reason\":\"customer left\"}").status())
+                    .isEqualTo(202);
+            assertThat(http.post("/accounts/" + cancelled + "/deletion", "{\"reason\":\"by mistake\"}").status())
+                    .isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(http, cancelled).equals("QUARANTINED"));
+            assertThat(http.post("/accounts/" + cancelled + "/deletion/cancel", "{\"reason\":\"undo\"}").status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(http, purged).equals("PURGED"));
+        }
+        // Then with the usual long hold: one account quarantined, its purge due after the restore.
+        try (ConfigurableApplicationContext service = ServiceInstances.startOn(
+                kafka, SOURCE, "recovery-it", "--account.purge.hold=PT75S", "--account.kafka.intake.enabled=false")) {
+            HttpJson http = ServiceInstances.http(service);
+            quarantined = new ArrayList<>(emails.keySet()).get(2);
+            assertThat(http.post("/accounts/" + quarantined + "/deletion", "{\"reason\":\"closing\"}").status())
+                    .isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(http, quarantined).equals("QUARANTINED"));
+            awaitPublished(owner(SOURCE));
+        }
+        Instant purgeDue = Instant.parse(owner(SOURCE).queryForObject("""
+                select convert_from(payload, 'UTF8')::jsonb ->> 'purgeDueAt' from domain_event_entry
+                where aggregate_identifier = ? and payload_type like '%AccountQuarantinedEvent'""", String.class,
+                                                                      quarantined.toString()));
+        List<String> before = new VerifyReport(owner(SOURCE)).lines();
+        assertThat(before).anyMatch(line -> line.startsWith("domain_event_entry"))
+                          .anyMatch(line -> line.startsWith("projection.account_summary"));
+
+        // The database is gone; the owner creates it empty again, the migrations run, the restore fills it.
+        TestInfrastructure.postgres().recreateDatabase(SOURCE, OWNER);
+        String restored = run(SOURCE, "restore", 0);
+        assertThat(restored).contains("Data keys:", "Events:", "Purge sagas: 1", "Projection account-summary rebuilt",
+                                      "Restore complete");
+        assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", java.sql.Timestamp.class))
+                .extracting(java.sql.Timestamp::toInstant).as("the pending purge keeps its original instant")
+                .containsExactly(purgeDue);
+        assertThat(new VerifyReport(owner(SOURCE)).lines()).isEqualTo(before);
+        assertThat(run(SOURCE, "verify", 0)).contains(before.get(0));
+        assertThat(run(SOURCE, "restore", 3)).contains("Refused: the event store is not empty");
+
+        // Killed half-way and run again: the same store.
+        TestInfrastructure.postgres().ensureDatabase(RESUMED, OWNER);
+        Process killed = startRestoreProcess(RESUMED);
+        JdbcTemplate resumed = owner(RESUMED);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            assertThat(killed.isAlive()).as("the restore is still running").isTrue();
+            return tableExists(resumed) && resumed.queryForObject("select count(*) from domain_event_entry",
+                                                                  Long.class) > 0;
+        });
+        killed.destroyForcibly().waitFor();
+        assertThat(resumed.queryForObject("select count(*) from restore_state where finished_at is null", Long.class))
+                .as("killed before it finished").isEqualTo(1);
+        assertThat(run(RESUMED, "restore", 0)).contains("Resuming the restore");
+        assertThat(new VerifyReport(resumed).lines()).isEqualTo(before);
+
+        // The service on the restored store: personal data back where not purged, the purged account unreadable,
+        // the pending purge done at its original instant, the purged key gone from the topic too.
+        try (ConfigurableApplicationContext service = ServiceInstances.startOn(
+                kafka, SOURCE, "recovery-it-after", "--account.kafka.intake.enabled=false",
+                "--account.kafka.topics.key-shred-bound=PT2S")) {
+            HttpJson http = ServiceInstances.http(service);
+            for (Map.Entry<UUID, String> account : emails.entrySet()) {
+                JsonNode read = http.get("/accounts/" + account.getKey()).json();
+                if (account.getKey().equals(purged)) {
+                    assertThat(read.get("status").asString()).isEqualTo("PURGED");
+                    assertThat(read.get("email").isNull()).isTrue();
+                } else {
+                    assertThat(read.get("email").asString()).isEqualTo(account.getValue());
+                }
+            }
+            assertThat(owner(SOURCE).queryForObject("select count(*) from account_data_key where key_id = ?",
+                                                    Long.class, purged.toString())).isZero();
+            await().atMost(Duration.ofSeconds(120)).until(() -> status(http, quarantined).equals("PURGED"));
+            Instant purgedAt = owner(SOURCE).queryForObject("""
+                    select time_stamp from domain_event_entry where aggregate_identifier = ?
+                    and payload_type like '%AccountPurgedEvent'""", java.sql.Timestamp.class,
+                                                            quarantined.toString()).toInstant();
+            assertThat(purgedAt).as("purged at its original instant, not after a fresh hold")
+                                .isAfterOrEqualTo(purgeDue).isBefore(purgeDue.plusSeconds(30));
+            assertThat(status(http, cancelled)).isEqualTo("ACTIVE");
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(keyRecords(purged.toString()))
+                .as("records of the purged account's key on %s (its tombstone may be gone too)", KafkaTopics.KEYS)
+                .allMatch(Objects::isNull));
+    }
+
+    private static boolean tableExists(JdbcTemplate jdbc) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select to_regclass('domain_event_entry') is not null",
+                                                       Boolean.class));
+    }
+
+    /** The events of the source are on the topic (the publisher follows the store). */
+    private void awaitPublished(JdbcTemplate source) {
+        long stored = source.queryForObject("select count(*) from domain_event_entry", Long.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> records(KafkaTopics.EVENTS).size() >= stored);
+    }
+
+    private static List<ConsumerRecord<String, String>> records(String topic) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false),
+                new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                                                      .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    private static List<String> keyRecords(String keyId) {
+        return records(KafkaTopics.KEYS).stream().filter(r -> keyId.equals(r.key())).map(ConsumerRecord::value)
+                                        .toList();
+    }
+
+    /** The jar's restore in a JVM of its own, slowed down so that it can be killed half-way. */
+    private static Process startRestoreProcess(String database) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
+                "-XX:TieredStopAtLevel=1", "-jar", ServiceJar.path().toString()));
+        command.addAll(serviceArguments(database, "restore"));
+        command.add("--account.restore.page-size=5");
+        command.add("--account.restore.pause-between-pages=PT0.3S");
+        command.add("--account.data-dir=target/recovery-it");
+        // The tests' master key (config/application.properties of the tests; a JVM of its own does not read it).
+        command.add("--account.crypto.master-key-file="
+                    + Path.of("target", "test-data", "keys", "master-key.json").toAbsolutePath());
+        Path log = Path.of("target", "recovery-it-killed-restore.log");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+}
