@@ -37,6 +37,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Rebuilds an empty event store and key store from {@code account.events} and {@code account.keys}, then the purge
@@ -197,36 +201,62 @@ public class EventStoreRestore {
                        }, KafkaTopics.EVENTS);
             next.forEach(consumer::seek);
             long total = partitions.stream().mapToLong(p -> Math.max(0, end.get(p) - next.get(p))).sum();
-            long read = 0;
+            // A reader thread polls and parses the next page while this one writes the last: the two halves of a
+            // restore (the broker and JSON, PostgreSQL) overlap on two cores.
+            BlockingQueue<Page> pages = new ArrayBlockingQueue<>(2);
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            AtomicLong readCount = new AtomicLong();
+            Thread reader = new Thread(() -> {
+                try {
+                    List<JsonNode> records = new ArrayList<>(page);
+                    while (partitions.stream().anyMatch(p -> next.get(p) < end.get(p))) {
+                        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                            if (record.offset() >= end.get(partition)) {
+                                continue; // published after the restore began: not part of the lost store
+                            }
+                            records.add(envelope(record));
+                            next.put(partition, record.offset() + 1);
+                            readCount.incrementAndGet();
+                        }
+                        if (records.size() >= page || partitions.stream().allMatch(p -> next.get(p) >= end.get(p))) {
+                            pages.put(new Page(rows(records), Map.copyOf(next)));
+                            records = new ArrayList<>(page);
+                        }
+                    }
+                    pages.put(Page.END);
+                } catch (Throwable e) {
+                    failed.set(e);
+                    pages.offer(Page.END);
+                }
+            }, "restore-reader");
+            reader.setDaemon(true);
+            reader.start();
             long written = 0;
             Instant start = Instant.now();
             Instant reported = start;
-            List<JsonNode> records = new ArrayList<>(page);
-            while (partitions.stream().anyMatch(p -> next.get(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= end.get(partition)) {
-                        continue; // published after the restore began: not part of the lost store
-                    }
-                    records.add(envelope(record));
-                    next.put(partition, record.offset() + 1);
-                    read++;
-                }
-                if (records.size() >= page || partitions.stream().allMatch(p -> next.get(p) >= end.get(p))) {
-                    written += writePage(records, next);
-                    records.clear();
+            try {
+                for (Page current = pages.take(); current != Page.END; current = pages.take()) {
+                    written += writePage(current.rows(), current.offsets());
                     pause();
+                    if (Duration.between(reported, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
+                        reported = Instant.now();
+                        double seconds = Duration.between(start, reported).toMillis() / 1000.0;
+                        long read = readCount.get();
+                        out.printf("Events: %,d of %,d records read (%.0f %%), %,d written, %,.0f records/s%n",
+                                   read, total, 100.0 * read / Math.max(1, total), written,
+                                   written / Math.max(0.001, seconds));
+                    }
                 }
-                if (Duration.between(reported, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
-                    reported = Instant.now();
-                    double seconds = Duration.between(start, reported).toMillis() / 1000.0;
-                    out.printf("Events: %,d of %,d records read (%.0f %%), %,d written, %,.0f records/s%n", read,
-                               total, 100.0 * read / Math.max(1, total), written, read / Math.max(0.001, seconds));
-                }
+                reader.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted", e);
             }
-            if (!records.isEmpty()) {
-                written += writePage(records, next);
+            if (failed.get() != null) {
+                throw new IllegalStateException("Reading " + KafkaTopics.EVENTS + " failed", failed.get());
             }
+            long read = readCount.get();
             out.printf("Events: %,d records read, %,d events written%n", read, written);
             return jdbc.queryForObject("select count(*) from domain_event_entry", Long.class);
         }
@@ -252,8 +282,17 @@ public class EventStoreRestore {
         }
     }
 
-    /** One page in one transaction, with how far each partition has been read. */
-    private int writePage(List<JsonNode> page, Map<TopicPartition, Long> next) {
+    /** A page of rows as column arrays, and how far each partition has been read once it is written. */
+    private record Page(Rows rows, Map<TopicPartition, Long> offsets) {
+        static final Page END = new Page(null, Map.of());
+    }
+
+    private record Rows(Object[] globalIndexes, Object[] eventIds, Object[] aggregateIds, Object[] sequences,
+                        Object[] types, Object[] timestamps, Object[] payloadTypes, Object[] revisions,
+                        byte[][] payloads, byte[][] metadata) {
+    }
+
+    private static Rows rows(List<JsonNode> page) {
         int size = page.size();
         Object[] globalIndexes = new Object[size];
         Object[] eventIds = new Object[size];
@@ -284,7 +323,17 @@ public class EventStoreRestore {
             JsonNode meta = event.get("metadata");
             metadata[i] = meta == null || meta.isNull() ? null : meta.toString().getBytes(StandardCharsets.UTF_8);
         }
+        return new Rows(globalIndexes, eventIds, aggregateIds, sequences, types, timestamps, payloadTypes, revisions,
+                        payloads, metadata);
+    }
+
+    /**
+     * One page in one transaction, with how far each partition has been read. Without waiting for the disk: a page
+     * lost to a crash is lost with its progress row and simply read again.
+     */
+    private int writePage(Rows rows, Map<TopicPartition, Long> next) {
         return transaction.execute(status -> {
+            jdbc.execute("set local synchronous_commit = off");
             int inserted = jdbc.execute((java.sql.Connection connection) -> {
                 try (var insert = connection.prepareStatement("""
                         insert into domain_event_entry (global_index, event_identifier, aggregate_identifier,
@@ -293,16 +342,16 @@ public class EventStoreRestore {
                                              ?::text[]::timestamptz[], ?::varchar[], ?::varchar[], ?::bytea[],
                                              ?::bytea[])
                         on conflict do nothing""")) {
-                    Array[] arrays = {connection.createArrayOf("bigint", globalIndexes),
-                                      connection.createArrayOf("varchar", eventIds),
-                                      connection.createArrayOf("varchar", aggregateIds),
-                                      connection.createArrayOf("bigint", sequences),
-                                      connection.createArrayOf("varchar", types),
-                                      connection.createArrayOf("text", timestamps),
-                                      connection.createArrayOf("varchar", payloadTypes),
-                                      connection.createArrayOf("varchar", revisions),
-                                      connection.createArrayOf("bytea", payloads),
-                                      connection.createArrayOf("bytea", metadata)};
+                    Array[] arrays = {connection.createArrayOf("bigint", rows.globalIndexes()),
+                                      connection.createArrayOf("varchar", rows.eventIds()),
+                                      connection.createArrayOf("varchar", rows.aggregateIds()),
+                                      connection.createArrayOf("bigint", rows.sequences()),
+                                      connection.createArrayOf("varchar", rows.types()),
+                                      connection.createArrayOf("text", rows.timestamps()),
+                                      connection.createArrayOf("varchar", rows.payloadTypes()),
+                                      connection.createArrayOf("varchar", rows.revisions()),
+                                      connection.createArrayOf("bytea", rows.payloads()),
+                                      connection.createArrayOf("bytea", rows.metadata())};
                     for (int i = 0; i < arrays.length; i++) {
                         insert.setArray(i + 1, arrays[i]);
                     }
