@@ -3,9 +3,9 @@ package io.accountlifecycle.service.recovery;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.PrintStream;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -123,6 +123,9 @@ class RecoveryIT {
             assertThat(http.post("/accounts/" + cancelled + "/deletion/cancel", "{\"reason\":\"undo\"}").status())
                     .isEqualTo(200);
             await().atMost(Duration.ofSeconds(30)).until(() -> status(http, purged).equals("PURGED"));
+            // Events of another aggregate than accounts: the purge switch.
+            assertThat(http.post("/admin/purges/pause", "{\"reason\":\"drill\"}").status()).isEqualTo(200);
+            assertThat(http.post("/admin/purges/resume", "{\"reason\":\"drill over\"}").status()).isEqualTo(200);
         }
         // Then with the usual long hold: one account quarantined, its purge due after the restore.
         try (ConfigurableApplicationContext service = ServiceInstances.startOn(
