@@ -67,6 +67,8 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
 
     @Override
     public void start() {
+        // A restarted container can come back under the same name: a replay its predecessor left unfinished is over.
+        jdbc.update("delete from processing_exclusive where member = ?", member);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "segment-balancer");
             thread.setDaemon(true);

@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -89,15 +90,20 @@ public class EventStoreRestore {
         this.pause = environment.getProperty("account.restore.pause-between-pages", Duration.class, Duration.ZERO);
     }
 
-    /** Exit status: 0 restored, 3 refused. */
+    /** Exit status: 0 restored (or restored before, projections still to rebuild), 3 refused. */
     public int run(PrintStream out) {
-        Boolean restoring = jdbc.queryForObject("select exists(select 1 from restore_state where finished_at is null)",
-                                                Boolean.class);
+        List<Map<String, Object>> state = jdbc.queryForList(
+                "select finished_at, processors_reset_at, projections_rebuilt_at from restore_state");
         Boolean hasEvents = jdbc.queryForObject("select exists(select 1 from domain_event_entry)", Boolean.class);
-        if (Boolean.TRUE.equals(hasEvents) && !Boolean.TRUE.equals(restoring)) {
-            out.println("Refused: the event store is not empty. A restore only fills an empty database; to restore over "
-                        + "this one, the owner role drops and recreates it first (README, \"The database is gone\").");
-            return 3;
+        if (!state.isEmpty() && state.get(0).get("finished_at") != null) {
+            if (state.get(0).get("projections_rebuilt_at") == null) {
+                out.println("The event store was restored before; the projections are rebuilt next");
+                return 0;
+            }
+            return refuseNonEmpty(out);
+        }
+        if (Boolean.TRUE.equals(hasEvents) && state.isEmpty()) {
+            return refuseNonEmpty(out);
         }
         Long live = jdbc.queryForObject("select count(*) from processing_member where last_seen > now() - interval "
                                         + "'1 minute'", Long.class);
@@ -108,20 +114,39 @@ public class EventStoreRestore {
         }
         jdbc.update("insert into restore_state (started_at) values (now()) on conflict (id) do nothing");
         Instant started = Instant.now();
-        out.println(Boolean.TRUE.equals(restoring) ? "Resuming the restore where it stopped" : "Restoring from Kafka");
+        out.println(state.isEmpty() ? "Restoring from Kafka" : "Resuming the restore where it stopped");
 
         int keys = restoreKeys(out);
         long events = restoreEvents(out);
+        forgetPurgedKeys();
         advanceGlobalIndexSequence();
         List<UUID> awaitingQuarantine = new ArrayList<>();
         int restoredSagas = restoreSagas(out, awaitingQuarantine);
-        resetProcessors();
+        boolean reset = state.isEmpty() || state.get(0).get("processors_reset_at") == null;
+        if (reset) {
+            resetProcessors();
+        }
         quarantine(awaitingQuarantine);
         jdbc.update("update restore_state set finished_at = now()");
         Duration took = Duration.between(started, Instant.now());
         out.printf("Restored %,d events, %,d data keys and %,d purge sagas in %.1f s (%,.0f events/s)%n", events, keys,
                    restoredSagas, took.toMillis() / 1000.0, events / Math.max(0.001, took.toMillis() / 1000.0));
         return 0;
+    }
+
+    private static int refuseNonEmpty(PrintStream out) {
+        out.println("Refused: the event store is not empty. A restore only fills an empty database; to restore over "
+                    + "this one, the owner role drops and recreates it first (README, \"The database is gone\").");
+        return 3;
+    }
+
+    /**
+     * A key the topic still had although its account was purged (a key record delivered late, after the tombstone)
+     * does not come back: the restored events say the account is purged.
+     */
+    private void forgetPurgedKeys() {
+        jdbc.update("delete from account_data_key where key_id in (select aggregate_identifier from "
+                    + "domain_event_entry where payload_type = ?)", AccountPurgedEvent.class.getName());
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
@@ -225,9 +250,10 @@ public class EventStoreRestore {
                         }
                     }
                     pages.put(Page.END);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt(); // the writer failed and stopped this reader
                 } catch (Throwable e) {
                     failed.set(e);
-                    pages.offer(Page.END);
                 }
             }, "restore-reader");
             reader.setDaemon(true);
@@ -236,7 +262,17 @@ public class EventStoreRestore {
             Instant start = Instant.now();
             Instant reported = start;
             try {
-                for (Page current = pages.take(); current != Page.END; current = pages.take()) {
+                while (true) {
+                    Page current = pages.poll(1, TimeUnit.SECONDS);
+                    if (current == null) {
+                        if (failed.get() != null || !reader.isAlive() && pages.isEmpty()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (current == Page.END) {
+                        break;
+                    }
                     written += writePage(current.rows(), current.offsets());
                     pause();
                     if (Duration.between(reported, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
@@ -248,10 +284,17 @@ public class EventStoreRestore {
                                    written / Math.max(0.001, seconds));
                     }
                 }
-                reader.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted", e);
+            } finally {
+                // The consumer is the reader's: stop it before the consumer is closed, whatever happened here.
+                reader.interrupt();
+                try {
+                    reader.join(30_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (failed.get() != null) {
                 throw new IllegalStateException("Reading " + KafkaTopics.EVENTS + " failed", failed.get());
@@ -341,7 +384,7 @@ public class EventStoreRestore {
                         select * from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[], ?::varchar[],
                                              ?::text[]::timestamptz[], ?::varchar[], ?::varchar[], ?::bytea[],
                                              ?::bytea[])
-                        on conflict do nothing""")) {
+                        on conflict (event_identifier) do nothing""")) {
                     Array[] arrays = {connection.createArrayOf("bigint", rows.globalIndexes()),
                                       connection.createArrayOf("varchar", rows.eventIds()),
                                       connection.createArrayOf("varchar", rows.aggregateIds()),
@@ -390,27 +433,33 @@ public class EventStoreRestore {
      * quarantine, which is sent again. Done once: a resumed restore finds the sagas already there.
      */
     private int restoreSagas(PrintStream out, List<UUID> awaitingQuarantine) {
-        if (Boolean.TRUE.equals(jdbc.queryForObject("select exists(select 1 from saga_entry)", Boolean.class))) {
-            return jdbc.queryForObject("select count(*) from saga_entry", Integer.class);
-        }
+        // Per account, so that a restore killed half-way through the sagas completes them without doubles.
+        java.util.Set<String> haveSaga = new java.util.HashSet<>(jdbc.queryForList(
+                "select association_value from association_value_entry where association_key = 'accountId'",
+                String.class));
         int count = 0;
         List<Map<String, Object>> last = jdbc.queryForList("""
                 select distinct on (aggregate_identifier) aggregate_identifier, payload_type,
-                       convert_from(payload, 'UTF8') as payload, time_stamp
+                       convert_from(payload, 'UTF8') as payload
                 from domain_event_entry
                 where type = 'Account' and payload_type in (?, ?, ?, ?)
                 order by aggregate_identifier, sequence_number desc""",
                 AccountDeletionRequestedEvent.class.getName(), AccountQuarantinedEvent.class.getName(),
                 AccountDeletionCancelledEvent.class.getName(), AccountPurgedEvent.class.getName());
         for (Map<String, Object> row : last) {
-            UUID account = UUID.fromString((String) row.get("aggregate_identifier"));
+            String id = (String) row.get("aggregate_identifier");
+            UUID account = UUID.fromString(id);
             String type = (String) row.get("payload_type");
             if (type.equals(AccountQuarantinedEvent.class.getName())) {
-                sagas.quarantined(account, Instant.parse(readTree((String) row.get("payload"))
-                                                                 .get("purgeDueAt").asText()));
+                if (!haveSaga.contains(id)) {
+                    sagas.quarantined(account, Instant.parse(readTree((String) row.get("payload"))
+                                                                     .get("purgeDueAt").asText()));
+                }
                 count++;
             } else if (type.equals(AccountDeletionRequestedEvent.class.getName())) {
-                sagas.requested(account);
+                if (!haveSaga.contains(id)) {
+                    sagas.requested(account);
+                }
                 awaitingQuarantine.add(account);
                 count++;
             }
@@ -449,6 +498,7 @@ public class EventStoreRestore {
     private void resetProcessors() {
         TrackingToken head = storage.createHeadToken();
         transaction.executeWithoutResult(status -> {
+            jdbc.update("update restore_state set processors_reset_at = now()");
             jdbc.update("delete from token_entry");
             for (String processor : ACTING_PROCESSORS) {
                 int segments = environment.getProperty("axon.eventhandling.processors." + processor

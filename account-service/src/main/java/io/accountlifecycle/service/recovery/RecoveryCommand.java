@@ -65,6 +65,7 @@ public final class RecoveryCommand {
         }
         try (ConfigurableApplicationContext context = start(options, true)) {
             rebuildProjections(context.getBean(ProjectionAdmin.class), out);
+            context.getBean(JdbcTemplate.class).update("update restore_state set projections_rebuilt_at = now()");
         }
         out.println("Restore complete. Start the service, and compare `verify` with the report taken before the loss.");
         return 0;

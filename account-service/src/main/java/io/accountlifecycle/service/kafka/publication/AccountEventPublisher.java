@@ -50,7 +50,12 @@ public class AccountEventPublisher {
 
     public static final String PROCESSING_GROUP = "account-events-publisher";
     private static final String PENDING_BATCH = AccountEventPublisher.class.getName() + ".batch";
-    private static final long ACK_TIMEOUT_SECONDS = 30;
+    /**
+     * Longer than the producer's {@code delivery.timeout.ms} (60 s, application.yml): a record this batch gave up on
+     * has been given up by the producer too, so it cannot land after the retry's records — a purged key's record
+     * arriving after its tombstone would survive compaction.
+     */
+    private static final long ACK_TIMEOUT_SECONDS = 75;
 
     private final KafkaTemplate<String, String> kafka;
     private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
