@@ -5,6 +5,8 @@ import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactor
 import io.accountlifecycle.testsupport.TestInfrastructure;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +44,13 @@ public final class ServiceInstances {
         List<String> args = new ArrayList<>(List.of(RealInfrastructureContextCustomizerFactory.asArguments(properties)));
         args.addAll(List.of(extra));
         return args;
+    }
+
+    /** SQL on {@code database} as its owner, as an operator with psql: what tests check behind the service's back. */
+    public static JdbcTemplate owner(String database) {
+        String url = (String) RealInfrastructureContextCustomizerFactory.datasourceProperties(database, "account_owner")
+                                                                        .get("spring.datasource.url");
+        return new JdbcTemplate(new DriverManagerDataSource(url, "account_owner", "account_owner"));
     }
 
     /** A client of the instance with a token for every scope, subject {@code test-user}. */

@@ -1,5 +1,7 @@
 package io.accountlifecycle.service;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -10,9 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * The service's own jar in a JVM of its own, as it runs in production: a test can kill it without warning
@@ -66,37 +69,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         HttpClient client = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
-            try {
-                HttpResponse<String> ready = client.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
-                                                          + "/actuator/health/readiness")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (ready.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(Duration.ofMillis(250));
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log);
-    }
-
-    private static void sleep(Duration duration) {
+        HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                                                                  + "/actuator/health/readiness")).build();
         try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).ignoreExceptionsInstanceOf(IOException.class)
+                   .until(() -> {
+                       if (!process.isAlive()) {
+                           throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see "
+                                                           + log);
+                       }
+                       return client.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                   });
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log, e);
         }
     }
 

@@ -14,7 +14,7 @@ final class ContainerKafkaServer extends KafkaServer {
     static ContainerKafkaServer start() {
         KafkaContainer container = new KafkaContainer("apache/kafka:4.1.0")
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
-        KafkaServer.GROUP_SETTINGS.forEach((name, value) ->
+        KafkaServer.BROKER_SETTINGS.forEach((name, value) ->
                 container.withEnv("KAFKA_" + name.toUpperCase().replace('.', '_'), value));
         container.start();
         return new ContainerKafkaServer(container);

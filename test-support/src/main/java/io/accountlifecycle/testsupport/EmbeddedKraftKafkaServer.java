@@ -17,7 +17,7 @@ final class EmbeddedKraftKafkaServer extends KafkaServer {
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
         // A killed consumer's partitions go to the survivors after this session timeout (the default is 45 s).
-        KafkaServer.GROUP_SETTINGS.forEach(broker::brokerProperty);
+        KafkaServer.BROKER_SETTINGS.forEach(broker::brokerProperty);
         broker.afterPropertiesSet();
         // The broker announces itself through system properties; tests get it explicitly instead, and a test of the
         // service's embedded default must not find a broker configured behind its back.

@@ -28,14 +28,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -377,7 +380,7 @@ public class EventStoreRestore {
     private int writePage(Rows rows, Map<TopicPartition, Long> next) {
         return transaction.execute(status -> {
             jdbc.execute("set local synchronous_commit = off");
-            int inserted = jdbc.execute((java.sql.Connection connection) -> {
+            int inserted = jdbc.execute((Connection connection) -> {
                 try (var insert = connection.prepareStatement("""
                         insert into domain_event_entry (global_index, event_identifier, aggregate_identifier,
                                sequence_number, type, time_stamp, payload_type, payload_revision, payload, meta_data)
@@ -434,7 +437,7 @@ public class EventStoreRestore {
      */
     private int restoreSagas(PrintStream out, List<UUID> awaitingQuarantine) {
         // Per account, so that a restore killed half-way through the sagas completes them without doubles.
-        java.util.Set<String> haveSaga = new java.util.HashSet<>(jdbc.queryForList(
+        Set<String> haveSaga = new HashSet<>(jdbc.queryForList(
                 "select association_value from association_value_entry where association_key = 'accountId'",
                 String.class));
         int count = 0;

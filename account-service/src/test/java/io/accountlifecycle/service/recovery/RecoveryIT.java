@@ -5,7 +5,6 @@ import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.ServiceJar;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.testsupport.KafkaServer;
-import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactory;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
@@ -18,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import tools.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,9 +60,7 @@ class RecoveryIT {
     }
 
     private static JdbcTemplate owner(String database) {
-        String url = (String) RealInfrastructureContextCustomizerFactory.datasourceProperties(database, OWNER)
-                                                                        .get("spring.datasource.url");
-        return new JdbcTemplate(new DriverManagerDataSource(url, OWNER, OWNER));
+        return ServiceInstances.owner(database);
     }
 
     private static List<String> serviceArguments(String database, String command) {
@@ -150,8 +147,8 @@ class RecoveryIT {
         String restored = run(SOURCE, "restore", 0);
         assertThat(restored).contains("Data keys:", "Events:", "Purge sagas: 1", "Projection account-summary rebuilt",
                                       "Restore complete");
-        assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", java.sql.Timestamp.class))
-                .extracting(java.sql.Timestamp::toInstant).as("the pending purge keeps its original instant")
+        assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", Timestamp.class))
+                .extracting(Timestamp::toInstant).as("the pending purge keeps its original instant")
                 .containsExactly(purgeDue);
         assertThat(new VerifyReport(owner(SOURCE)).lines()).isEqualTo(before);
         assertThat(run(SOURCE, "verify", 0)).contains(before.get(0));
@@ -192,7 +189,7 @@ class RecoveryIT {
             await().atMost(Duration.ofSeconds(120)).until(() -> status(http, quarantined).equals("PURGED"));
             Instant purgedAt = owner(SOURCE).queryForObject("""
                     select time_stamp from domain_event_entry where aggregate_identifier = ?
-                    and payload_type like '%AccountPurgedEvent'""", java.sql.Timestamp.class,
+                    and payload_type like '%AccountPurgedEvent'""", Timestamp.class,
                                                             quarantined.toString()).toInstant();
             assertThat(purgedAt).as("purged at its original instant, not after a fresh hold")
                                 .isAfterOrEqualTo(purgeDue).isBefore(purgeDue.plusSeconds(30));
