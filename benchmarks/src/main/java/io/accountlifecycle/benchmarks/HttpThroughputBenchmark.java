@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>
  * The JDK's HttpClient costs the load generator far more CPU than wrk does, and on two shared cores that lowers the
  * service's figure: for the HTTP side prefer {@code wrk -t2 -c8 -d20s -s benchmarks/wrk/open-account.lua URL} and
- * use this class for the raw baseline in the same run ({@code --rounds 1}). Give the service a few minutes of load
- * first: C2 keeps compiling for that long on two cores.
+ * use this class for the raw baseline in the same run ({@code --rounds 1}, or {@code --raw-only true} for the baseline
+ * alone). Give the service a few minutes of load first: C2 keeps compiling for that long on two cores.
  *
  * <pre>
  * ./mvnw -q -Pbenchmarks -pl benchmarks -am install -DskipTests
@@ -48,6 +48,16 @@ public final class HttpThroughputBenchmark {
             Histogram latency = new ConcurrentHistogram(3);
             System.out.printf("HTTP POST /accounts %.0f req/s (p99 %.1f ms)%n", runHttp(url, connections, seconds, latency),
                               latency.getValueAtPercentile(99) / 1000.0);
+            return;
+        }
+        if (args.get("raw-only", "false").equals("true")) {
+            RawInsertBaseline.prepare(jdbc, user, password);
+            try {
+                System.out.printf("raw INSERT+COMMIT %.0f tx/s%n",
+                                  RawInsertBaseline.run(jdbc, user, password, connections, seconds));
+            } finally {
+                RawInsertBaseline.drop(jdbc, user, password);
+            }
             return;
         }
         RawInsertBaseline.prepare(jdbc, user, password);

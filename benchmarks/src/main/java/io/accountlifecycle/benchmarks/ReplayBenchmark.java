@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  *   <li>Rebuilds one account of 1,000 events {@code --rebuilds} times ({@code GET /accounts/{id}}): p50/p99 of the
  *       server's own {@code Server-Timing} and of the whole request.</li>
  * </ol>
+ * {@code --rebuild-only true} skips the fill, the baselines and the replays: only the last step, on whatever store
+ * the service has (benchmarks/compare.sh runs it so).
  * Run against the embedded default (its PostgreSQL on 5433, the owner role without password):
  * <pre>./mvnw -q -Pbenchmarks -pl benchmarks exec:java -Dexec.mainClass=io.accountlifecycle.benchmarks.ReplayBenchmark
  *     -Dexec.args="--token $(java -jar account-service/target/*.jar token --subject bench --scopes accounts:read,accounts:write,accounts:admin)"</pre>
@@ -67,6 +69,10 @@ public final class ReplayBenchmark {
         ReplayBenchmark bench = new ReplayBenchmark(args);
         if (bench.token == null) {
             throw new IllegalArgumentException("--token: a token with accounts:read, accounts:write, accounts:admin");
+        }
+        if (args.get("rebuild-only", "false").equals("true")) {
+            bench.rebuildOneAccount(args.getInt("rebuilds", 300));
+            return;
         }
         long events = bench.fill(args.getInt("events", 1_000_000));
         bench.awaitCaughtUp(PROJECTIONS, Duration.ofMinutes(30));

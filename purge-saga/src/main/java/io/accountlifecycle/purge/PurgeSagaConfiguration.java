@@ -51,7 +51,7 @@ import java.util.List;
 public class PurgeSagaConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(PurgeSagaConfiguration.class);
-    static final String SAGA_PROCESSOR = AccountPurgeSaga.class.getSimpleName() + "Processor";
+    public static final String SAGA_PROCESSOR = AccountPurgeSaga.class.getSimpleName() + "Processor";
 
     /** Sagas are stored by their fields (they have no getters); collaborators are handler parameters, never state. */
     @Bean

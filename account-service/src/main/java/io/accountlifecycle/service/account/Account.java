@@ -21,42 +21,32 @@ import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
 import io.accountlifecycle.api.PersonalText;
-import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
-import io.accountlifecycle.api.SealedValue;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
- * The account, event-sourced: command handlers validate and apply, event sourcing handlers only assign. Personal
- * fields arrive sealed by the intake and stay sealed here; the plaintext is used for validation only.
+ * The account, event-sourced: command handlers decide on the {@link AccountState} and apply; the one event sourcing
+ * handler hands every event to the state's fold. Personal fields arrive sealed by the intake and stay sealed here;
+ * the plaintext is used for validation only.
  */
 @Aggregate
 public class Account {
 
     @AggregateIdentifier
     private UUID accountId;
-    private AccountStatus status;
-    private SealedValue email;
-    private SealedValue displayName;
-    private Plan plan;
-    private boolean protectedAccount;
-    private Instant lastActivityAt;
-    private boolean deletionRequested;
-    /** Set while the deletion of this protected account waits for a second admin. */
-    private String approvalRequestedBy;
-    private String approvalReason;
-    private Instant purgeDueAt;
+    /** Everything a decision here needs, folded by {@link AccountState#after} and nowhere else. */
+    private AccountState state = AccountState.NONE;
 
     protected Account() {
         // for Axon
@@ -69,7 +59,7 @@ public class Account {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     public void handle(OpenAccountCommand command) {
-        if (accountId != null) {
+        if (state.exists()) {
             throw new AccountAlreadyExistsException(command.accountId());
         }
         AccountRules.check()
@@ -107,10 +97,10 @@ public class Account {
     public void handle(ChangeAccountPlanCommand command) {
         requireActive();
         AccountRules.check().plan("plan", command.plan()).enforce();
-        if (command.plan() == plan) {
+        if (command.plan() == state.plan()) {
             return; // already on it: nothing happened, nothing to record
         }
-        apply(new AccountPlanChangedEvent(accountId, plan, command.plan()));
+        apply(new AccountPlanChangedEvent(accountId, state.plan(), command.plan()));
     }
 
     @CommandHandler
@@ -119,7 +109,7 @@ public class Account {
         AccountRules.check()
                     .require(command.lastActivityAt() != null, "lastActivityAt", "must not be null")
                     .enforce();
-        if (lastActivityAt != null && !command.lastActivityAt().isAfter(lastActivityAt)) {
+        if (state.lastActivityAt() != null && !command.lastActivityAt().isAfter(state.lastActivityAt())) {
             return; // late or repeated report: the last-seen instant only moves forward
         }
         apply(new AccountActivityRecordedEvent(accountId, command.lastActivityAt()));
@@ -128,10 +118,10 @@ public class Account {
     @CommandHandler
     public void handle(RequestAccountDeletionCommand command) {
         requireActive();
-        if (deletionRequested) {
+        if (state.deletionRequested()) {
             throw new DeletionConflictException("Deletion of account " + accountId + " was already requested");
         }
-        if (approvalRequestedBy != null) {
+        if (state.awaitingApproval()) {
             throw new DeletionConflictException("Deletion of account " + accountId + " already waits for approval");
         }
         AccountRules.check().reason("reason", command.reason()).enforce();
@@ -146,7 +136,7 @@ public class Account {
     public void handle(ApproveAccountDeletionCommand command) {
         String requester = requirePendingApproval(command.approvedBy());
         apply(new AccountDeletionApprovedEvent(accountId, command.approvedBy()));
-        apply(new AccountDeletionRequestedEvent(accountId, approvalReason, requester));
+        apply(new AccountDeletionRequestedEvent(accountId, state.approval().reason(), requester));
     }
 
     @CommandHandler
@@ -158,23 +148,24 @@ public class Account {
     /** Returns who asked; refuses when nothing waits or when the requester decides on their own request. */
     private String requirePendingApproval(String decider) {
         requireActive();
-        if (approvalRequestedBy == null) {
+        if (!state.awaitingApproval()) {
             throw new DeletionConflictException("Deletion of account " + accountId + " does not wait for approval");
         }
-        if (approvalRequestedBy.equals(decider)) {
+        String requester = state.approval().requestedBy();
+        if (requester.equals(decider)) {
             throw new SelfApprovalException(accountId, decider);
         }
-        return approvalRequestedBy;
+        return requester;
     }
 
     @CommandHandler
     public void handle(QuarantineAccountCommand command) {
-        if (status == AccountStatus.QUARANTINED) {
+        if (state.status() == AccountStatus.QUARANTINED) {
             // Already held: a redelivery, or the saga of an earlier request (cancelled, then requested again while the
             // saga processor lagged) got here first. The saga of this request adopts that hold from its event.
             return;
         }
-        if (status != AccountStatus.ACTIVE || !deletionRequested) {
+        if (!state.awaitingQuarantine()) {
             throw new DeletionConflictException("Account " + accountId + " has no pending deletion to quarantine");
         }
         apply(new AccountQuarantinedEvent(accountId, command.purgeDueAt()));
@@ -182,10 +173,10 @@ public class Account {
 
     @CommandHandler
     public void handle(CancelAccountDeletionCommand command) {
-        if (status == AccountStatus.PURGED) {
+        if (state.status() == AccountStatus.PURGED) {
             throw new AccountPurgedException(accountId);
         }
-        if (status != AccountStatus.QUARANTINED && !deletionRequested) {
+        if (state.status() != AccountStatus.QUARANTINED && !state.deletionRequested()) {
             throw new DeletionConflictException("Account " + accountId + " has no deletion to cancel");
         }
         AccountRules.check().reason("reason", command.reason()).enforce();
@@ -194,92 +185,28 @@ public class Account {
 
     @CommandHandler
     public void handle(PurgeAccountCommand command) {
-        if (status == AccountStatus.PURGED) {
+        if (state.status() == AccountStatus.PURGED) {
             return; // a redelivered purge has exactly one effect
         }
-        if (status != AccountStatus.QUARANTINED) {
+        if (state.status() != AccountStatus.QUARANTINED) {
             throw new DeletionConflictException("Account " + accountId + " is not quarantined; it cannot be purged");
         }
         apply(new AccountPurgedEvent(accountId));
     }
 
     private void requireActive() {
-        if (status == AccountStatus.QUARANTINED) {
-            throw new AccountQuarantinedException(accountId, purgeDueAt);
+        if (state.status() == AccountStatus.QUARANTINED) {
+            throw new AccountQuarantinedException(accountId, state.purgeDueAt());
         }
-        if (status == AccountStatus.PURGED) {
+        if (state.status() == AccountStatus.PURGED) {
             throw new AccountPurgedException(accountId);
         }
     }
 
     @EventSourcingHandler
-    void on(AccountDeletionRequestedEvent event) {
-        deletionRequested = true;
-        approvalRequestedBy = null;
-        approvalReason = null;
-    }
-
-    @EventSourcingHandler
-    void on(AccountDeletionApprovalRequestedEvent event) {
-        approvalRequestedBy = event.requestedBy() == null ? "" : event.requestedBy();
-        approvalReason = event.reason();
-    }
-
-    @EventSourcingHandler
-    void on(AccountDeletionRejectedEvent event) {
-        approvalRequestedBy = null;
-        approvalReason = null;
-    }
-
-    @EventSourcingHandler
-    void on(AccountQuarantinedEvent event) {
-        status = AccountStatus.QUARANTINED;
-        purgeDueAt = event.purgeDueAt();
-    }
-
-    @EventSourcingHandler
-    void on(AccountDeletionCancelledEvent event) {
-        status = AccountStatus.ACTIVE;
-        deletionRequested = false;
-        purgeDueAt = null;
-    }
-
-    @EventSourcingHandler
-    void on(AccountPurgedEvent event) {
-        status = AccountStatus.PURGED;
-        deletionRequested = false;
-        email = null;
-        displayName = null;
-    }
-
-    @EventSourcingHandler
-    void on(AccountOpenedEvent event) {
-        accountId = event.accountId();
-        status = AccountStatus.ACTIVE;
-        email = event.email();
-        displayName = event.displayName();
-        plan = event.plan();
-        protectedAccount = event.protectedAccount();
-    }
-
-    @EventSourcingHandler
-    void on(AccountProfileUpdatedEvent event) {
-        if (event.email() != null) {
-            email = event.email();
-        }
-        if (event.displayName() != null) {
-            displayName = event.displayName();
-        }
-    }
-
-    @EventSourcingHandler
-    void on(AccountPlanChangedEvent event) {
-        plan = event.plan();
-    }
-
-    @EventSourcingHandler
-    void on(AccountActivityRecordedEvent event) {
-        lastActivityAt = event.lastActivityAt();
+    void on(Object event, DomainEventMessage<?> message) {
+        state = state.after(message);
+        accountId = state.accountId();
     }
 
     private static String plaintext(PersonalText text) {

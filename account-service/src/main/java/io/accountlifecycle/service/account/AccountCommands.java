@@ -10,48 +10,32 @@ import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
-import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
- * The intake's single way into the aggregate: seals personal fields under the account's key and dispatches the
- * command with who and why as metadata. One transaction covers a new data key and the events, so a rejected command
+ * The intake's single way into the account aggregate: seals personal fields under the account's key and sends the
+ * command with its {@link Origin}. One transaction covers a new data key and the events, so a rejected command
  * leaves neither behind.
  */
 @Service
 public class AccountCommands {
 
-    private final CommandGateway commandGateway;
+    private final CommandSender commandSender;
     private final PersonalDataSealer sealer;
     private final DeletionSafeguards safeguards;
 
-    public AccountCommands(CommandGateway commandGateway, PersonalDataSealer sealer, DeletionSafeguards safeguards) {
-        this.commandGateway = commandGateway;
+    public AccountCommands(CommandSender commandSender, PersonalDataSealer sealer, DeletionSafeguards safeguards) {
+        this.commandSender = commandSender;
         this.sealer = sealer;
         this.safeguards = safeguards;
-    }
-
-    /** Who issued a command and under which correlation id; correlation may be null (a fresh one is used). */
-    public record Origin(String actor, String correlationId) {
-
-        MetaData metaData() {
-            Map<String, Object> values = new HashMap<>();
-            values.put(EventStoreConfiguration.ACTOR, actor);
-            if (correlationId != null) {
-                values.put(EventStoreConfiguration.CORRELATION_ID, correlationId);
-            }
-            return MetaData.from(values);
-        }
     }
 
     @Transactional
@@ -106,6 +90,6 @@ public class AccountCommands {
     }
 
     private void send(Object command, Origin origin) {
-        commandGateway.sendAndWait(command, origin.metaData());
+        commandSender.sendAndWait(command, origin);
     }
 }

@@ -5,12 +5,11 @@ import io.accountlifecycle.api.PurgesPausedEvent;
 import io.accountlifecycle.api.ResumePurgesCommand;
 import io.accountlifecycle.purge.pause.PurgePause;
 import io.accountlifecycle.service.actor.ActorResolver;
-import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.roles.Roles;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -25,11 +24,11 @@ import java.util.Map;
 @ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class PurgeAdminController {
 
-    private final CommandGateway commands;
+    private final CommandSender commands;
     private final PurgePause pause;
     private final ActorResolver actors;
 
-    PurgeAdminController(CommandGateway commands, PurgePause pause, ActorResolver actors) {
+    PurgeAdminController(CommandSender commands, PurgePause pause, ActorResolver actors) {
         this.commands = commands;
         this.pause = pause;
         this.actors = actors;
@@ -44,8 +43,7 @@ class PurgeAdminController {
     Map<String, Object> pause(@RequestBody(required = false) Reason body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new PausePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,
-                                                    body == null ? null : body.reason(), actor),
-                             MetaData.with(EventStoreConfiguration.ACTOR, actor));
+                                                    body == null ? null : body.reason(), actor), Origin.of(actor));
         return Map.of("paused", pause.isPaused());
     }
 
@@ -54,8 +52,7 @@ class PurgeAdminController {
     Map<String, Object> resume(@RequestBody(required = false) Reason body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResumePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,
-                                                     body == null ? null : body.reason(), actor),
-                             MetaData.with(EventStoreConfiguration.ACTOR, actor));
+                                                     body == null ? null : body.reason(), actor), Origin.of(actor));
         return Map.of("paused", pause.isPaused());
     }
 }

@@ -3,15 +3,14 @@ package io.accountlifecycle.service.batch;
 import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.ApproveDeletionBatchCommand;
-import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.RejectDeletionBatchCommand;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.batches.DeletionBatchView;
 import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,10 +32,10 @@ class DeletionBatchController {
 
     private final DeletionBatches batches;
     private final DeletionBatchQueries views;
-    private final CommandGateway commands;
+    private final CommandSender commands;
     private final ActorResolver actors;
 
-    DeletionBatchController(DeletionBatches batches, DeletionBatchQueries views, CommandGateway commands,
+    DeletionBatchController(DeletionBatches batches, DeletionBatchQueries views, CommandSender commands,
                             ActorResolver actors) {
         this.batches = batches;
         this.views = views;
@@ -87,9 +86,7 @@ class DeletionBatchController {
     @Operation(summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
     Map<String, Object> approve(@PathVariable UUID id) {
         String actor = actors.currentActor();
-        commands.sendAndWait(new ApproveDeletionBatchCommand(id, actor), MetaData.with(MetaDataKeys.ACTOR, actor)
-                                                                                 .and(MetaDataKeys.BATCH_ID,
-                                                                                      id.toString()));
+        commands.sendAndWait(new ApproveDeletionBatchCommand(id, actor), Origin.of(actor).inBatch(id));
         return Map.of("batchId", id, "state", "IN_PROGRESS");
     }
 
@@ -98,7 +95,7 @@ class DeletionBatchController {
     Map<String, Object> reject(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new RejectDeletionBatchCommand(id, actor, body == null ? null : body.reason()),
-                             MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, id.toString()));
+                             Origin.of(actor).inBatch(id));
         return Map.of("batchId", id, "state", "REJECTED");
     }
 }

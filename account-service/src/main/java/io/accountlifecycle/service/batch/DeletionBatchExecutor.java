@@ -7,17 +7,16 @@ import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
 import io.accountlifecycle.api.DeletionBatchRequestsSentEvent;
 import io.accountlifecycle.api.DeletionBatchState;
-import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordDeletionBatchRequestsSentCommand;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.MetaData;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -34,26 +33,26 @@ import java.util.UUID;
 @Component
 @ProcessingGroup(DeletionBatchExecutor.PROCESSING_GROUP)
 @ConditionalOnProperty(name = Roles.DELETION_SAGA, havingValue = "true", matchIfMissing = true)
-class DeletionBatchExecutor {
+public class DeletionBatchExecutor {
 
-    static final String PROCESSING_GROUP = "deletion-batch-executor";
+    public static final String PROCESSING_GROUP = "deletion-batch-executor";
 
-    private final CommandGateway commands;
+    private final CommandSender commands;
     private final EventStore events;
-    private final JdbcTemplate jdbc;
+    private final AccountStates accounts;
     private final DeletionBreakerGuard breaker;
     /** Accounts per transaction: Axon re-reads a unit of work's staged events on every load, so keep units small. */
     private final int chunkSize;
     /** Checked again per chunk: an account may have moved to a protected plan since the preview. */
     private final Set<Plan> protectedPlans;
 
-    DeletionBatchExecutor(CommandGateway commands, EventStore events, JdbcTemplate jdbc,
+    DeletionBatchExecutor(CommandSender commands, EventStore events, AccountStates accounts,
                           DeletionBreakerGuard breaker, DeletionBatchSettings settings) {
         this.chunkSize = Math.max(1, settings.requestChunkSize());
         this.protectedPlans = settings.protectedPlans();
         this.commands = commands;
         this.events = events;
-        this.jdbc = jdbc;
+        this.accounts = accounts;
         this.breaker = breaker;
     }
 
@@ -77,7 +76,7 @@ class DeletionBatchExecutor {
     }
 
     private void requestChunk(UUID batchId, int from) {
-        AccountDeletionState.lockBatch(jdbc, batchId);
+        accounts.lockBatch(batchId);
         DeletionBatchCreatedEvent created = null;
         int requestedUpTo = 0;
         for (DomainEventMessage<?> message : events.readEvents(batchId.toString()).asStream().toList()) {
@@ -101,19 +100,18 @@ class DeletionBatchExecutor {
         breaker.check();
         int to = Math.min(from + chunkSize, created.accountIds().size());
         List<UUID> chunk = created.accountIds().subList(from, to);
-        Map<UUID, AccountDeletionState> states = AccountDeletionState.of(jdbc, chunk);
-        MetaData metaData = MetaData.from(Map.of(MetaDataKeys.ACTOR, created.requestedBy(),
-                                                 MetaDataKeys.BATCH_ID, batchId.toString()));
+        Map<UUID, AccountState> states = accounts.of(chunk);
+        Origin origin = Origin.of(created.requestedBy()).inBatch(batchId);
         int requested = 0;
         for (UUID accountId : chunk) {
             if (states.get(accountId).deletableByBatch(protectedPlans)) {
                 commands.sendAndWait(new RequestAccountDeletionCommand(accountId, created.reason(),
-                                                                       created.requestedBy()), metaData);
+                                                                       created.requestedBy()), origin);
                 requested++;
             }
         }
         Boolean recorded = commands.sendAndWait(new RecordDeletionBatchRequestsSentCommand(
-                batchId, from, to, created.accountIds().size(), requested, chunk.size() - requested), metaData);
+                batchId, from, to, created.accountIds().size(), requested, chunk.size() - requested), origin);
         if (!Boolean.TRUE.equals(recorded)) {
             throw new IllegalStateException("Batch " + batchId + " was cancelled while accounts " + from + ".." + to
                                             + " were being requested; none of them is kept");

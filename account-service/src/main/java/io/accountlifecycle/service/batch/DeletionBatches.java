@@ -6,14 +6,14 @@ import io.accountlifecycle.api.CancelDeletionBatchCommand;
 import io.accountlifecycle.api.CreateDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
 import io.accountlifecycle.api.DeletionBatchState;
-import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.DeletionCandidate;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -45,17 +45,19 @@ public class DeletionBatches {
 
     private final AccountSummaries summaries;
     private final DeletionBatchSettings settings;
-    private final CommandGateway commands;
+    private final CommandSender commands;
+    private final AccountStates accounts;
     private final EventStore events;
     private final JdbcTemplate jdbc;
     private final JsonMapper json;
     private final Clock clock;
 
-    DeletionBatches(AccountSummaries summaries, DeletionBatchSettings settings, CommandGateway commands,
-                    EventStore events, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+    DeletionBatches(AccountSummaries summaries, DeletionBatchSettings settings, CommandSender commands,
+                    AccountStates accounts, EventStore events, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
         this.summaries = summaries;
         this.settings = settings;
         this.commands = commands;
+        this.accounts = accounts;
         this.events = events;
         this.jdbc = jdbc;
         this.json = json;
@@ -133,7 +135,7 @@ public class DeletionBatches {
                                                             now.accounts().stream().map(PreviewAccount::accountId)
                                                                .toList(),
                                                             reason, actor, now.value(), approval),
-                             MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, batchId.toString()));
+                             Origin.of(actor).inBatch(batchId));
         return new Created(batchId, approval ? DeletionBatchState.PENDING_APPROVAL : DeletionBatchState.IN_PROGRESS);
     }
 
@@ -143,7 +145,7 @@ public class DeletionBatches {
      */
     @Transactional
     public Cancelled cancel(UUID batchId, String reason, String actor) {
-        AccountDeletionState.lockBatch(jdbc, batchId);
+        accounts.lockBatch(batchId);
         DeletionBatchCreatedEvent created = events.readEvents(batchId.toString()).asStream()
                                                   .map(DomainEventMessage::getPayload)
                                                   .filter(DeletionBatchCreatedEvent.class::isInstance)
@@ -151,20 +153,20 @@ public class DeletionBatches {
                                                   .findFirst()
                                                   .orElseThrow(() -> new AggregateNotFoundException(
                                                           batchId.toString(), "No deletion batch " + batchId));
-        MetaData metaData = MetaData.with(MetaDataKeys.ACTOR, actor).and(MetaDataKeys.BATCH_ID, batchId.toString());
+        Origin origin = Origin.of(actor).inBatch(batchId);
         int restored = 0;
         int purged = 0;
-        Map<UUID, AccountDeletionState> states = AccountDeletionState.of(jdbc, created.accountIds());
+        Map<UUID, AccountState> states = accounts.of(created.accountIds());
         for (UUID accountId : created.accountIds()) {
-            AccountDeletionState state = states.get(accountId);
+            AccountState state = states.get(accountId);
             if (state.purgedBy(batchId)) {
                 purged++;
             } else if (state.inHoldFor(batchId)) {
-                commands.sendAndWait(new CancelAccountDeletionCommand(accountId, reason, actor), metaData);
+                commands.sendAndWait(new CancelAccountDeletionCommand(accountId, reason, actor), origin);
                 restored++;
             }
         }
-        commands.sendAndWait(new CancelDeletionBatchCommand(batchId, actor, reason, restored, purged), metaData);
+        commands.sendAndWait(new CancelDeletionBatchCommand(batchId, actor, reason, restored, purged), origin);
         return new Cancelled(batchId, restored, purged);
     }
 

@@ -3,13 +3,12 @@ package io.accountlifecycle.service.batch;
 import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
-import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.ResetDeletionBreakerCommand;
 import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -23,10 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 class DeletionBreakerController {
 
     private final DeletionBreakerGuard guard;
-    private final CommandGateway commands;
+    private final CommandSender commands;
     private final ActorResolver actors;
 
-    DeletionBreakerController(DeletionBreakerGuard guard, CommandGateway commands, ActorResolver actors) {
+    DeletionBreakerController(DeletionBreakerGuard guard, CommandSender commands, ActorResolver actors) {
         this.guard = guard;
         this.commands = commands;
         this.actors = actors;
@@ -47,7 +46,7 @@ class DeletionBreakerController {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResetDeletionBreakerCommand(DeletionBreakerTrippedEvent.BREAKER_ID, actor,
                                                              body == null ? null : body.reason()),
-                             MetaData.with(MetaDataKeys.ACTOR, actor));
+                             Origin.of(actor));
         return guard.state();
     }
 }

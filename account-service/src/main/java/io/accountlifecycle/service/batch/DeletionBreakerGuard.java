@@ -1,9 +1,12 @@
 package io.accountlifecycle.service.batch;
 
+import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.DeletionBreakerResetEvent;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.TripDeletionBreakerCommand;
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.eventstore.EventTable;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -12,13 +15,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -36,17 +37,17 @@ public class DeletionBreakerGuard {
     private static final String BREAKER = DeletionBreakerTrippedEvent.BREAKER_ID;
 
     private final EventStore events;
-    private final CommandGateway commands;
-    private final JdbcTemplate jdbc;
+    private final CommandSender commands;
+    private final EventTable table;
     private final DeletionBatchSettings settings;
     private final TransactionTemplate ownTransaction;
     private volatile ScheduledExecutorService watch;
 
-    DeletionBreakerGuard(EventStore events, CommandGateway commands, JdbcTemplate jdbc,
+    DeletionBreakerGuard(EventStore events, CommandSender commands, EventTable table,
                          DeletionBatchSettings settings, PlatformTransactionManager transactions) {
         this.events = events;
         this.commands = commands;
-        this.jdbc = jdbc;
+        this.table = table;
         this.settings = settings;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -101,17 +102,15 @@ public class DeletionBreakerGuard {
         if (resetAt != null && resetAt.isAfter(from)) {
             from = resetAt;
         }
-        Long count = jdbc.queryForObject("select count(*) from domain_event_entry where payload_type = "
-                                         + "'io.accountlifecycle.api.AccountQuarantinedEvent' and time_stamp > ?",
-                                         Long.class, Timestamp.from(from));
-        return count == null ? 0 : count;
+        return table.countSince(AccountQuarantinedEvent.class, from);
     }
 
     /** In a transaction of its own: the request that trips the breaker is refused, the alert must stay. */
     private void trip(long quarantines, int limit) {
         log.warn("Deletion breaker tripped: {} quarantines within a minute, limit {}", quarantines, limit);
         ownTransaction.executeWithoutResult(
-                status -> commands.sendAndWait(new TripDeletionBreakerCommand(BREAKER, quarantines, limit)));
+                status -> commands.sendAndWait(new TripDeletionBreakerCommand(BREAKER, quarantines, limit),
+                                               Origin.system("deletion-breaker")));
     }
 
     @EventListener(ApplicationReadyEvent.class)

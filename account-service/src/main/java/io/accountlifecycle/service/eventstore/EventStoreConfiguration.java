@@ -10,6 +10,7 @@ import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import javax.sql.DataSource;
@@ -24,9 +25,6 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.messaging.correlation.CorrelationDataProvider;
-import org.axonframework.messaging.correlation.MessageOriginProvider;
-import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -36,14 +34,10 @@ import org.springframework.context.annotation.Primary;
 
 /**
  * The event store: Axon's JDBC engine on the Flyway-owned schema in {@code db/migration/service}, Jackson for every
- * payload, message and token (no XStream), and the metadata every event carries: actor, correlation and causation.
+ * payload, message and token (no XStream), and the one reader of the event table outside Axon ({@link EventTable}).
  */
 @Configuration(proxyBeanMethods = false)
 public class EventStoreConfiguration {
-
-    public static final String ACTOR = io.accountlifecycle.api.MetaDataKeys.ACTOR;
-    public static final String CORRELATION_ID = io.accountlifecycle.api.MetaDataKeys.CORRELATION_ID;
-    public static final String CAUSATION_ID = io.accountlifecycle.api.MetaDataKeys.CAUSATION_ID;
 
     /** Snake-case names for Axon's event and snapshot tables, matching V1__event_store.sql. */
     public static EventSchema eventSchema() {
@@ -124,6 +118,12 @@ public class EventStoreConfiguration {
     }
 
     @Bean
+    EventTable eventTable(JdbcTemplate jdbc, EventSchema schema, @Qualifier("eventSerializer") Serializer eventSerializer,
+                          org.axonframework.config.Configuration configuration) {
+        return new EventTable(jdbc, schema, eventSerializer, configuration.upcasterChain());
+    }
+
+    @Bean
     TokenSchema tokenSchema() {
         return TokenSchema.builder()
                           .setTokenTable("token_entry")
@@ -181,11 +181,6 @@ public class EventStoreConfiguration {
     }
 
     /**
-     * Axon's "correlation" key is the parent message's id and its "trace" key the conversation's root, which is what
-     * the event envelope calls {@code causationId} and {@code correlationId}. A correlation id the caller sent (the
-     * Kafka command id, an {@code X-Correlation-Id} header) is kept as the root.
-     */
-    /**
      * Processors in this JVM are woken when a unit of work commits, but the intake commits its database transaction
      * after that (a whole Kafka batch, or a new data key with the events), so the wake-up can come before the rows are
      * visible; events from other instances are never announced at all. Polling every {@code fetch-delay} bounds that
@@ -200,15 +195,5 @@ public class EventStoreConfiguration {
                                  .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
                                  .fetchDelay(fetchDelay.toMillis())
                                  .build();
-    }
-
-    @Bean
-    CorrelationDataProvider messageOriginProvider() {
-        return new MessageOriginProvider(CAUSATION_ID, CORRELATION_ID);
-    }
-
-    @Bean
-    CorrelationDataProvider actorProvider() {
-        return new SimpleCorrelationDataProvider(ACTOR, io.accountlifecycle.api.MetaDataKeys.BATCH_ID);
     }
 }

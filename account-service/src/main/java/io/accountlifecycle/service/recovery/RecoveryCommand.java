@@ -4,8 +4,9 @@ import io.accountlifecycle.projections.admin.ProjectionAdmin;
 import io.accountlifecycle.projections.admin.ProjectionStatusView;
 import io.accountlifecycle.purge.saga.PurgeSagaRestorer;
 import io.accountlifecycle.service.AccountServiceApplication;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.eventstore.EventTable;
 import io.accountlifecycle.service.roles.Roles;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -95,7 +96,8 @@ public final class RecoveryCommand {
                                      new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
                                      context.getBean(ConsumerFactory.class).getConfigurationProperties(),
                                      context.getBean(TokenStore.class), context.getBean(EventStorageEngine.class),
-                                     sagas, context.getBean(CommandGateway.class), context.getEnvironment());
+                                     context.getBean(EventTable.class), sagas, context.getBean(CommandSender.class),
+                                     context.getEnvironment());
     }
 
     /** Every projection replayed in bulk, one after the other, with progress. */

@@ -1,5 +1,8 @@
 package io.accountlifecycle.service.recovery;
 
+import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.eventstore.EventTable;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -23,13 +26,8 @@ public class VerifyReport {
     private static final Map<String, String> STORE = new LinkedHashMap<>();
 
     static {
-        STORE.put("domain_event_entry", """
-                select global_index || '|' || event_identifier || '|' || aggregate_identifier || '|'
-                       || sequence_number || '|' || coalesce(type, '') || '|'
-                       || to_char(time_stamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || payload_type
-                       || '|' || coalesce(payload_revision, '') || '|' || convert_from(payload, 'UTF8')::jsonb::text
-                       || '|' || coalesce(convert_from(meta_data, 'UTF8')::jsonb::text, '') as row
-                from domain_event_entry""");
+        EventSchema events = EventStoreConfiguration.eventSchema();
+        STORE.put(events.domainEventTable(), EventTable.rowsAsText(events));
         STORE.put("account_data_key", """
                 select key_id || '|' || encode(wrapped_key, 'base64') as row from account_data_key""");
         STORE.put("purge_deadlines", """

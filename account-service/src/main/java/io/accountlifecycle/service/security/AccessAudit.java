@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.security;
 
 import io.accountlifecycle.api.AccessDeniedEvent;
+import io.accountlifecycle.api.MetaDataKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,7 +55,7 @@ class AccessAudit {
                                                         account.find() ? account.group(1) : null, reason);
         try {
             transaction.executeWithoutResult(status -> eventBus.publish(
-                    GenericEventMessage.asEventMessage(event).andMetaData(MetaData.from(Map.of("actor", actor)))));
+                    GenericEventMessage.asEventMessage(event).andMetaData(MetaData.from(Map.of(MetaDataKeys.ACTOR, actor)))));
         } catch (RuntimeException e) {
             log.error("Could not record the refusal of {} {} for {}", request.getMethod(), request.getRequestURI(),
                       actor, e);

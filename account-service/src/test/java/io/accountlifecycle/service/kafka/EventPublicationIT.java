@@ -4,6 +4,7 @@ import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.account.AccountCommands;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.junit.jupiter.api.Test;
@@ -174,7 +175,7 @@ class EventPublicationIT {
             TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
             done = threads.submit(() -> transaction.executeWithoutResult(status -> {
                 commands.open(accountId, "slow@example.com", "Slow", Plan.FREE, false,
-                              new AccountCommands.Origin("test", null));
+                              Origin.of("test"));
                 applied.countDown();
                 try {
                     release.await(60, TimeUnit.SECONDS);

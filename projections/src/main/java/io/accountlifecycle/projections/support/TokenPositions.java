@@ -1,5 +1,6 @@
 package io.accountlifecycle.projections.support;
 
+import io.accountlifecycle.projections.eventstore.EventStoreHead;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -17,10 +18,12 @@ public class TokenPositions {
 
     private final JdbcTemplate jdbc;
     private final Serializer serializer;
+    private final EventStoreHead head;
 
     public TokenPositions(JdbcTemplate jdbc, Serializer serializer) {
         this.jdbc = jdbc;
         this.serializer = serializer;
+        this.head = new EventStoreHead(jdbc);
     }
 
     /** The lowest position any segment of {@code processor} has reached (0 for a segment not started); empty if the
@@ -41,8 +44,6 @@ public class TokenPositions {
 
     /** Events stored beyond {@link #lowest}: the processor's lag over all instances. */
     public long lag(String processor) {
-        Long head = jdbc.queryForObject("select coalesce(max(global_index), 0) from domain_event_entry", Long.class);
-        long stored = head == null ? 0 : head;
-        return Math.max(0, stored - lowest(processor).orElse(0L));
+        return Math.max(0, head.globalIndex() - lowest(processor).orElse(0L));
     }
 }

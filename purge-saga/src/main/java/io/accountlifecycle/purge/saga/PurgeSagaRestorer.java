@@ -12,7 +12,12 @@ import org.axonframework.modelling.saga.repository.SagaStore;
 import org.axonframework.serialization.Serializer;
 
 import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,6 +34,7 @@ public class PurgeSagaRestorer {
     private final SagaStore<Object> sagas;
     private final DeadlineManager deadlines;
     private final TransactionManager transactions;
+    private final DataSource dataSource;
 
     public PurgeSagaRestorer(ConnectionProvider connections, DataSource dataSource,
                              org.axonframework.config.Configuration axon, Serializer serializer,
@@ -38,6 +44,23 @@ public class PurgeSagaRestorer {
         this.deadlines = PurgeSagaConfiguration.newDeadlineManager(
                 PurgeSagaConfiguration.newScheduler(dataSource, supplier), axon, serializer, transactions, supplier);
         this.transactions = transactions;
+        this.dataSource = dataSource;
+    }
+
+    /** The accounts that have a purge saga already (a resumed restore does not restore theirs twice). */
+    public Set<UUID> accountsWithSaga() {
+        Set<UUID> accounts = new HashSet<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement query = connection.prepareStatement(
+                     "select association_value from association_value_entry where association_key = 'accountId'");
+             ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                accounts.add(UUID.fromString(rows.getString(1)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the purge sagas' associations", e);
+        }
+        return accounts;
     }
 
     /** A quarantined account: its saga, and its purge at {@code purgeDueAt} (in the past: it fires at once). */

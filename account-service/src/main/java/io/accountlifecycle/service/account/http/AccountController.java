@@ -5,9 +5,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
-import io.accountlifecycle.service.account.AccountCommands.Origin;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.account.query.AccountHistory;
-import io.accountlifecycle.service.account.query.AccountState;
+import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.swagger.v3.oas.annotations.Operation;
@@ -174,7 +174,7 @@ class AccountController {
     }
 
     private Origin origin(String correlationId) {
-        return new Origin(actors.currentActor(), correlationId);
+        return Origin.of(actors.currentActor(), correlationId);
     }
 
     private AccountResponse toResponse(AccountState state) {

@@ -9,6 +9,7 @@ import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.batch.DeletionBreakerOpenException;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,9 +125,8 @@ class KafkaCommandIntake {
             String deadLetterReason = earlier.get().deadLetterReason();
             return new Outgoing(earlier.get().result(), deadLetterReason == null ? null : record, deadLetterReason);
         }
-        AccountCommands.Origin origin = new AccountCommands.Origin(
-                command.issuedBy() == null ? "kafka:unknown" : command.issuedBy(),
-                command.commandId().toString());
+        Origin origin = Origin.of(command.issuedBy() == null ? "kafka:unknown" : command.issuedBy(),
+                                  command.commandId().toString());
         for (int attempt = 1; ; attempt++) {
             try {
                 // The outcome row is the claim, inside the command's savepoint: a concurrent delivery of the same

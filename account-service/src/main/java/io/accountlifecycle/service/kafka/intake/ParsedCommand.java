@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.kafka.intake;
 
 import io.accountlifecycle.service.account.AccountCommands;
+import io.accountlifecycle.service.command.Origin;
 
 import java.util.UUID;
 
@@ -9,6 +10,6 @@ record ParsedCommand(UUID commandId, String type, UUID accountId, String issuedB
 
     @FunctionalInterface
     interface Execution {
-        void run(AccountCommands commands, AccountCommands.Origin origin);
+        void run(AccountCommands commands, Origin origin);
     }
 }

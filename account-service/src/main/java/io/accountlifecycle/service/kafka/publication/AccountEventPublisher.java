@@ -9,6 +9,8 @@ import io.accountlifecycle.api.AccountProfileUpdatedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.EventEnvelope;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.eventstore.EventTable;
+import io.accountlifecycle.service.eventstore.EventTable.StoredPosition;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
@@ -23,8 +25,6 @@ import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -61,10 +61,12 @@ public class AccountEventPublisher {
     private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
 
     private final JdbcTemplate jdbc;
+    private final EventTable events;
 
-    public AccountEventPublisher(KafkaTemplate<String, String> kafka, JdbcTemplate jdbc) {
+    public AccountEventPublisher(KafkaTemplate<String, String> kafka, JdbcTemplate jdbc, EventTable events) {
         this.kafka = kafka;
         this.jdbc = jdbc;
+        this.events = events;
     }
 
     @EventHandler
@@ -87,11 +89,12 @@ public class AccountEventPublisher {
     }
 
     private void publishBatch(List<EventMessage<?>> batch) {
-        Map<String, Stored> stored = stored(batch);
+        Map<String, StoredPosition> stored = events.positions(
+                batch.stream().map(EventMessage::getIdentifier).toList());
         Map<String, byte[]> wrappedKeys = wrappedKeys(batch);
         List<CompletableFuture<?>> sends = new ArrayList<>(batch.size());
         for (EventMessage<?> event : batch) {
-            Stored where = stored.get(event.getIdentifier());
+            StoredPosition where = stored.get(event.getIdentifier());
             if (where == null) {
                 throw new IllegalStateException("Event " + event.getIdentifier() + " is not in the store");
             }
@@ -156,28 +159,8 @@ public class AccountEventPublisher {
         return keys;
     }
 
-    /** Where and when an event was stored, exactly as the store has it (the message's instant may be rounded). */
-    private record Stored(long globalIndex, Instant timestamp) {
-    }
-
-    private Map<String, Stored> stored(List<EventMessage<?>> batch) {
-        if (batch.isEmpty()) {
-            return Map.of();
-        }
-        String[] ids = batch.stream().map(EventMessage::getIdentifier).toArray(String[]::new);
-        Map<String, Stored> stored = new HashMap<>();
-        jdbc.query(connection -> {
-            var query = connection.prepareStatement("select event_identifier, global_index, time_stamp "
-                                                    + "from domain_event_entry where event_identifier = any(?)");
-            query.setArray(1, connection.createArrayOf("varchar", ids));
-            return query;
-        }, (RowCallbackHandler) row -> stored.put(row.getString(1), new Stored(
-                row.getLong(2), row.getObject(3, OffsetDateTime.class).toInstant())));
-        return stored;
-    }
-
     @SuppressWarnings("unchecked")
-    private EventEnvelope envelope(Object payload, EventMessage<?> event, Stored where) {
+    private EventEnvelope envelope(Object payload, EventMessage<?> event, StoredPosition where) {
         String aggregateType = null;
         String aggregateId = null;
         long sequenceNumber = 0;

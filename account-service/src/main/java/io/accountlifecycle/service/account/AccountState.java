@@ -1,0 +1,165 @@
+package io.accountlifecycle.service.account;
+
+import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountOpenedEvent;
+import io.accountlifecycle.api.AccountPlanChangedEvent;
+import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.SealedValue;
+import org.axonframework.eventhandling.DomainEventMessage;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An account's lifecycle at one point of its history, and the one fold that gets there: {@link #after} is the only
+ * place an account event changes an account. The aggregate decides on it, {@code GET /accounts/{id}} shows it, a
+ * deletion batch checks its chunk with it and a restore finds the deletions under way with it — a new lifecycle event
+ * is taught here once. Personal fields stay sealed.
+ *
+ * @param status            null until the account is opened ({@link #exists()})
+ * @param version           the sequence number of the last event folded in (0 after opening)
+ * @param updatedAt         the timestamp of that event
+ * @param deletionRequested a deletion was requested (and not cancelled): the saga quarantines or has quarantined
+ * @param deletionRequestedAt when the current deletion request was stored
+ * @param approval          a deletion of this (protected) account waiting for a second admin, or null
+ * @param requestBatch      the deletion batch whose request is the current one (null: a single request); kept after
+ *                          the purge, so a batch knows which purges were its own
+ */
+public record AccountState(UUID accountId,
+                           AccountStatus status,
+                           SealedValue email,
+                           SealedValue displayName,
+                           Plan plan,
+                           boolean protectedAccount,
+                           Instant openedAt,
+                           Instant lastActivityAt,
+                           long version,
+                           Instant updatedAt,
+                           Instant purgeDueAt,
+                           boolean deletionRequested,
+                           Instant deletionRequestedAt,
+                           PendingApproval approval,
+                           UUID requestBatch) {
+
+    /** Who asked for the deletion that waits for approval, and why. */
+    public record PendingApproval(String requestedBy, String reason) {
+    }
+
+    /** Before the first event: no account. */
+    public static final AccountState NONE = new AccountState(null, null, null, null, null, false, null, null, -1, null,
+                                                             null, false, null, null, null);
+
+    /**
+     * Events that only change personal fields or the last-seen instant: a reader that needs the lifecycle alone (status,
+     * plan, protection, deletion) may leave them out of its query. Every other event type, a new one included, must
+     * be read.
+     */
+    public static final Set<Class<?>> PROFILE_ONLY_EVENTS = Set.of(AccountProfileUpdatedEvent.class,
+                                                                   AccountActivityRecordedEvent.class);
+
+    public boolean exists() {
+        return status != null;
+    }
+
+    public boolean awaitingApproval() {
+        return approval != null;
+    }
+
+    /** The state after a stored event: its payload, sequence number, timestamp and (in metadata) deletion batch. */
+    public AccountState after(DomainEventMessage<?> event) {
+        Object batch = event.getMetaData().get(MetaDataKeys.BATCH_ID);
+        return after(event.getPayload(), event.getSequenceNumber(), event.getTimestamp(),
+                     batch == null ? null : UUID.fromString(batch.toString()));
+    }
+
+    /**
+     * The transition: this state, then {@code event} stored as number {@code sequence} at {@code at}, in deletion
+     * batch {@code batchId} (or none). Nothing precedes the opening: an event before it is ignored rather than
+     * inventing an account; an event of a type the lifecycle does not know still counts as a version.
+     */
+    public AccountState after(Object event, long sequence, Instant at, UUID batchId) {
+        if (event instanceof AccountOpenedEvent e) {
+            return new AccountState(e.accountId(), AccountStatus.ACTIVE, e.email(), e.displayName(), e.plan(),
+                                    e.protectedAccount(), at, null, sequence, at, null, false, null, null, null);
+        }
+        if (!exists()) {
+            return this;
+        }
+        AccountState next = this;
+        if (event instanceof AccountProfileUpdatedEvent e) {
+            next = new AccountState(accountId, status, e.email() != null ? e.email() : email,
+                                    e.displayName() != null ? e.displayName() : displayName, plan, protectedAccount,
+                                    openedAt, lastActivityAt, version, updatedAt, purgeDueAt, deletionRequested,
+                                    deletionRequestedAt, approval, requestBatch);
+        } else if (event instanceof AccountPlanChangedEvent e) {
+            next = new AccountState(accountId, status, email, displayName, e.plan(), protectedAccount, openedAt,
+                                    lastActivityAt, version, updatedAt, purgeDueAt, deletionRequested,
+                                    deletionRequestedAt, approval, requestBatch);
+        } else if (event instanceof AccountActivityRecordedEvent e) {
+            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
+                                    e.lastActivityAt(), version, updatedAt, purgeDueAt, deletionRequested,
+                                    deletionRequestedAt, approval, requestBatch);
+        } else if (event instanceof AccountDeletionApprovalRequestedEvent e) {
+            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
+                                    lastActivityAt, version, updatedAt, purgeDueAt, false, null,
+                                    new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason()),
+                                    null);
+        } else if (event instanceof AccountDeletionRejectedEvent) {
+            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
+                                    lastActivityAt, version, updatedAt, purgeDueAt, false, null, null, null);
+        } else if (event instanceof AccountDeletionRequestedEvent) {
+            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
+                                    lastActivityAt, version, updatedAt, purgeDueAt, true, at, null, batchId);
+        } else if (event instanceof AccountQuarantinedEvent e) {
+            next = new AccountState(accountId, AccountStatus.QUARANTINED, email, displayName, plan, protectedAccount,
+                                    openedAt, lastActivityAt, version, updatedAt, e.purgeDueAt(), true,
+                                    deletionRequestedAt, null, requestBatch);
+        } else if (event instanceof AccountDeletionCancelledEvent) {
+            next = new AccountState(accountId, AccountStatus.ACTIVE, email, displayName, plan, protectedAccount,
+                                    openedAt, lastActivityAt, version, updatedAt, null, false, null, null, null);
+        } else if (event instanceof AccountPurgedEvent) {
+            // The key is shredded with this event: what stays sealed here can never be opened again.
+            next = new AccountState(accountId, AccountStatus.PURGED, null, null, plan, protectedAccount, openedAt,
+                                    lastActivityAt, version, updatedAt, null, false, null, null, requestBatch);
+        }
+        return next.at(sequence, at);
+    }
+
+    private AccountState at(long sequence, Instant at) {
+        return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt, lastActivityAt,
+                                sequence, at, purgeDueAt, deletionRequested, deletionRequestedAt, approval,
+                                requestBatch);
+    }
+
+    /** Active, no deletion under way or awaiting approval, and not protected (by flag or by a protected plan). */
+    public boolean deletableByBatch(Set<Plan> protectedPlans) {
+        return status == AccountStatus.ACTIVE && !deletionRequested && approval == null && !protectedAccount
+               && !protectedPlans.contains(plan);
+    }
+
+    /** Held (or about to be) because of deletion batch {@code batchId}'s request, not someone else's. */
+    public boolean inHoldFor(UUID batchId) {
+        return batchId.equals(requestBatch)
+               && (status == AccountStatus.QUARANTINED || (status == AccountStatus.ACTIVE && deletionRequested));
+    }
+
+    /** Purged because of deletion batch {@code batchId}'s request. */
+    public boolean purgedBy(UUID batchId) {
+        return status == AccountStatus.PURGED && batchId.equals(requestBatch);
+    }
+
+    /** Requested for deletion and not yet quarantined: the saga's next step is the quarantine. */
+    public boolean awaitingQuarantine() {
+        return status == AccountStatus.ACTIVE && deletionRequested;
+    }
+}

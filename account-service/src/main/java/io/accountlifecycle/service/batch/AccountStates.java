@@ -1,0 +1,49 @@
+package io.accountlifecycle.service.batch;
+
+import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.eventstore.EventTable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Where accounts stand, folded by the aggregate's own fold from their events (the source of truth, not a projection),
+ * in one query for a whole chunk: so a batch sends only commands that will succeed, and a failing command never
+ * spoils the batch's transaction.
+ */
+@Component
+class AccountStates {
+
+    private final EventTable events;
+    private final JdbcTemplate jdbc;
+
+    AccountStates(EventTable events, JdbcTemplate jdbc) {
+        this.events = events;
+        this.jdbc = jdbc;
+    }
+
+    /** Every account asked for, {@link AccountState#NONE} for one that does not exist. */
+    Map<UUID, AccountState> of(Collection<UUID> accountIds) {
+        Map<String, AccountState> states = new HashMap<>();
+        accountIds.forEach(id -> states.put(id.toString(), AccountState.NONE));
+        events.readAggregates(states.keySet(), AccountState.PROFILE_ONLY_EVENTS,
+                              event -> states.computeIfPresent(event.getAggregateIdentifier(),
+                                                               (id, state) -> state.after(event)));
+        Map<UUID, AccountState> byId = new HashMap<>();
+        accountIds.forEach(id -> byId.put(id, states.get(id.toString())));
+        return byId;
+    }
+
+    /**
+     * Serialises the batch's chunks and its undo, until the transaction ends: an undo either sees a chunk's requests
+     * (and restores them) or makes the chunk refuse itself.
+     */
+    void lockBatch(UUID batchId) {
+        jdbc.query("select pg_advisory_xact_lock(?)", row -> { },
+                   batchId.getMostSignificantBits() ^ batchId.getLeastSignificantBits());
+    }
+}

@@ -1,0 +1,286 @@
+package io.accountlifecycle.service.eventstore;
+
+import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
+import org.axonframework.eventsourcing.EventStreamUtils;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Every read of the event table outside Axon's storage engine, and the restore's bulk write into it: named by the
+ * {@link EventSchema}, and events handed out as messages through the event serializer and the upcaster chain, so a
+ * caller never parses a payload or matches a class name itself. No other class of the service writes SQL against the
+ * event table (an architecture test holds to that).
+ */
+public class EventTable {
+
+    /** Rows a streaming read fetches from the server at a time. */
+    private static final int FETCH_SIZE = 1_000;
+
+    private final JdbcTemplate jdbc;
+    private final Serializer serializer;
+    private final EventUpcaster upcasters;
+    private final String table;
+    private final String globalIndex;
+    private final String timestamp;
+    private final String eventId;
+    private final String aggregateId;
+    private final String sequence;
+    private final String aggregateType;
+    private final String payloadType;
+    private final String payloadRevision;
+    private final String payload;
+    private final String metaData;
+    private final String domainFields;
+
+    public EventTable(JdbcTemplate jdbc, EventSchema schema, Serializer eventSerializer, EventUpcaster upcasters) {
+        this.jdbc = jdbc;
+        this.serializer = eventSerializer;
+        this.upcasters = upcasters;
+        this.table = schema.domainEventTable();
+        this.globalIndex = schema.globalIndexColumn();
+        this.timestamp = schema.timestampColumn();
+        this.eventId = schema.eventIdentifierColumn();
+        this.aggregateId = schema.aggregateIdentifierColumn();
+        this.sequence = schema.sequenceNumberColumn();
+        this.aggregateType = schema.typeColumn();
+        this.payloadType = schema.payloadTypeColumn();
+        this.payloadRevision = schema.payloadRevisionColumn();
+        this.payload = schema.payloadColumn();
+        this.metaData = schema.metaDataColumn();
+        this.domainFields = String.join(", ", aggregateType, aggregateId, sequence, eventId, timestamp, payloadType,
+                                        payloadRevision, payload, metaData);
+    }
+
+    /** Where and when an event was stored, exactly as the store has it (a message's own instant may be rounded). */
+    public record StoredPosition(long globalIndex, Instant timestamp) {
+    }
+
+    /** The stored position of each of these events that is in the table, by event id. */
+    public Map<String, StoredPosition> positions(Collection<String> eventIds) {
+        if (eventIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, StoredPosition> positions = new HashMap<>();
+        jdbc.query(connection -> {
+            PreparedStatement query = connection.prepareStatement(
+                    "select " + eventId + ", " + globalIndex + ", " + timestamp + " from " + table + " where "
+                    + eventId + " = any(?)");
+            query.setArray(1, connection.createArrayOf("varchar", eventIds.toArray()));
+            return query;
+        }, (RowCallbackHandler) row -> positions.put(row.getString(1), new StoredPosition(
+                row.getLong(2), row.getObject(3, OffsetDateTime.class).toInstant())));
+        return positions;
+    }
+
+    /** How many events of this type were stored after {@code since}. */
+    public long countSince(Class<?> eventType, Instant since) {
+        Long count = jdbc.queryForObject("select count(*) from " + table + " where " + payloadType + " = ? and "
+                                         + timestamp + " > ?", Long.class, eventType.getName(),
+                                         Timestamp.from(since));
+        return count == null ? 0 : count;
+    }
+
+    /**
+     * The events of these aggregates in one query, each aggregate's in sequence order, leaving out the payload types
+     * in {@code except} (a reader that needs no profile changes spares their rows).
+     */
+    public void readAggregates(Collection<String> aggregateIds, Set<Class<?>> except,
+                               Consumer<DomainEventMessage<?>> each) {
+        if (aggregateIds.isEmpty()) {
+            return;
+        }
+        List<DomainEventData<?>> rows = new ArrayList<>();
+        jdbc.query(connection -> {
+            PreparedStatement query = connection.prepareStatement(
+                    "select " + domainFields + " from " + table + " where " + aggregateId + " = any(?) and "
+                    + payloadType + " <> all(?) order by " + aggregateId + ", " + sequence);
+            query.setArray(1, connection.createArrayOf("varchar", aggregateIds.toArray()));
+            query.setArray(2, connection.createArrayOf("varchar", names(except)));
+            return query;
+        }, (RowCallbackHandler) row -> rows.add(domainEntry(row)));
+        deserialize(rows.stream(), each);
+    }
+
+    /**
+     * Every event of every aggregate of {@code type} (an aggregate class's simple name, as Axon stores it), grouped by
+     * aggregate in sequence order and streamed from the server, leaving out the payload types in {@code except}.
+     */
+    public void readAllOfType(String type, Set<Class<?>> except, Consumer<DomainEventMessage<?>> each) {
+        jdbc.execute((ConnectionCallback<Void>) connection -> {
+            boolean autoCommit = connection.getAutoCommit();
+            if (autoCommit) {
+                connection.setAutoCommit(false); // PostgreSQL streams a result with a fetch size only in a transaction
+            }
+            try (PreparedStatement query = connection.prepareStatement(
+                    "select " + domainFields + " from " + table + " where " + aggregateType + " = ? and "
+                    + payloadType + " <> all(?) order by " + aggregateId + ", " + sequence)) {
+                query.setFetchSize(FETCH_SIZE);
+                query.setString(1, type);
+                query.setArray(2, connection.createArrayOf("varchar", names(except)));
+                List<DomainEventData<?>> page = new ArrayList<>(FETCH_SIZE);
+                try (ResultSet row = query.executeQuery()) {
+                    while (row.next()) {
+                        page.add(domainEntry(row));
+                        if (page.size() == FETCH_SIZE) {
+                            deserialize(page.stream(), each);
+                            page.clear();
+                        }
+                    }
+                }
+                deserialize(page.stream(), each);
+            } finally {
+                if (autoCommit) {
+                    connection.rollback();
+                    connection.setAutoCommit(true);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Whether any event is stored. */
+    public boolean isEmpty() {
+        return !Boolean.TRUE.equals(jdbc.queryForObject("select exists(select 1 from " + table + ")", Boolean.class));
+    }
+
+    public long count() {
+        Long count = jdbc.queryForObject("select count(*) from " + table, Long.class);
+        return count == null ? 0 : count;
+    }
+
+    /** The highest global index stored (0 when empty): the head of the store. */
+    public long head() {
+        Long head = jdbc.queryForObject("select coalesce(max(" + globalIndex + "), 0) from " + table, Long.class);
+        return head == null ? 0 : head;
+    }
+
+    /**
+     * A query giving every stored event as one line of text, column {@code row}: every column, payload and metadata
+     * as normalised JSON, instants in microseconds in UTC. For checksums that compare two stores whatever order their
+     * rows were written in.
+     */
+    public static String rowsAsText(EventSchema schema) {
+        return """
+               select %s || '|' || %s || '|' || %s || '|' || %s || '|' || coalesce(%s, '') || '|'
+                      || to_char(%s at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') || '|' || %s
+                      || '|' || coalesce(%s, '') || '|' || convert_from(%s, 'UTF8')::jsonb::text
+                      || '|' || coalesce(convert_from(%s, 'UTF8')::jsonb::text, '') as row
+               from %s""".formatted(schema.globalIndexColumn(), schema.eventIdentifierColumn(),
+                                    schema.aggregateIdentifierColumn(), schema.sequenceNumberColumn(),
+                                    schema.typeColumn(), schema.timestampColumn(), schema.payloadTypeColumn(),
+                                    schema.payloadRevisionColumn(), schema.payloadColumn(), schema.metaDataColumn(),
+                                    schema.domainEventTable());
+    }
+
+    /** One stored event exactly as the store has it: what the event topic carries, and a restore writes back. */
+    public record Row(long globalIndex, String eventId, String aggregateId, long sequence, String aggregateType,
+                      Instant timestamp, String payloadType, String payloadRevision, byte[] payload,
+                      byte[] metaData) {
+    }
+
+    /**
+     * Writes restored events with their original global indexes, in one statement; an event already stored (by its
+     * unique id) is skipped. Returns how many were written. Runs in the caller's transaction.
+     */
+    public int insertRestored(List<Row> rows) {
+        Object[] globalIndexes = new Object[rows.size()];
+        Object[] eventIds = new Object[rows.size()];
+        Object[] aggregateIds = new Object[rows.size()];
+        Object[] sequences = new Object[rows.size()];
+        Object[] types = new Object[rows.size()];
+        Object[] timestamps = new Object[rows.size()];
+        Object[] payloadTypes = new Object[rows.size()];
+        Object[] revisions = new Object[rows.size()];
+        byte[][] payloads = new byte[rows.size()][];
+        byte[][] metaData = new byte[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            Row row = rows.get(i);
+            globalIndexes[i] = row.globalIndex();
+            eventIds[i] = row.eventId();
+            aggregateIds[i] = row.aggregateId();
+            sequences[i] = row.sequence();
+            types[i] = row.aggregateType();
+            timestamps[i] = row.timestamp().toString();
+            payloadTypes[i] = row.payloadType();
+            revisions[i] = row.payloadRevision();
+            payloads[i] = row.payload();
+            metaData[i] = row.metaData();
+        }
+        Integer inserted = jdbc.execute((Connection connection) -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "insert into " + table + " (" + globalIndex + ", " + eventId + ", " + aggregateId + ", " + sequence
+                    + ", " + aggregateType + ", " + timestamp + ", " + payloadType + ", " + payloadRevision + ", "
+                    + payload + ", " + metaData + ") select * from unnest(?::bigint[], ?::varchar[], ?::varchar[], ?::bigint[], "
+                    + "?::varchar[], ?::text[]::timestamptz[], ?::varchar[], ?::varchar[], ?::bytea[], ?::bytea[]) "
+                    + "on conflict (" + eventId + ") do nothing")) {
+                Array[] arrays = {connection.createArrayOf("bigint", globalIndexes),
+                                  connection.createArrayOf("varchar", eventIds),
+                                  connection.createArrayOf("varchar", aggregateIds),
+                                  connection.createArrayOf("bigint", sequences),
+                                  connection.createArrayOf("varchar", types),
+                                  connection.createArrayOf("text", timestamps),
+                                  connection.createArrayOf("varchar", payloadTypes),
+                                  connection.createArrayOf("varchar", revisions),
+                                  connection.createArrayOf("bytea", payloads),
+                                  connection.createArrayOf("bytea", metaData)};
+                for (int i = 0; i < arrays.length; i++) {
+                    insert.setArray(i + 1, arrays[i]);
+                }
+                return insert.executeUpdate();
+            }
+        });
+        return inserted == null ? 0 : inserted;
+    }
+
+    /**
+     * Moves the global-index sequence past the highest restored index, so new events are numbered after the restored
+     * ones (the application role may draw from the sequence, not set it).
+     */
+    public void advanceGlobalIndexPastHead() {
+        long highest = head();
+        Long drawn = jdbc.queryForObject("select nextval(pg_get_serial_sequence(?, ?))", Long.class, table,
+                                         globalIndex);
+        if (drawn != null && drawn < highest) {
+            jdbc.queryForObject("select max(nextval(pg_get_serial_sequence(?, ?))) from generate_series(1, ?)",
+                                Long.class, table, globalIndex, highest - drawn);
+        }
+    }
+
+    private static Object[] names(Set<Class<?>> types) {
+        return types.stream().map(Class::getName).toArray();
+    }
+
+    private void deserialize(Stream<DomainEventData<?>> rows, Consumer<DomainEventMessage<?>> each) {
+        EventStreamUtils.asStream(EventStreamUtils.upcastAndDeserializeDomainEvents(rows, serializer, upcasters))
+                        .forEach(each);
+    }
+
+    private DomainEventData<?> domainEntry(ResultSet row) throws SQLException {
+        return new GenericDomainEventEntry<>(row.getString(1), row.getString(2), row.getLong(3), row.getString(4),
+                                             row.getObject(5, OffsetDateTime.class).toInstant(), row.getString(6),
+                                             row.getString(7), row.getBytes(8), row.getBytes(9));
+    }
+}
