@@ -209,6 +209,11 @@ public class Account {
         accountId = state.accountId();
     }
 
+    /** What the aggregate decides on (for tests that compare it with the other readers of the same events). */
+    AccountState state() {
+        return state;
+    }
+
     private static String plaintext(PersonalText text) {
         return text == null ? null : text.value();
     }

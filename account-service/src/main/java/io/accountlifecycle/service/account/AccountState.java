@@ -67,6 +67,20 @@ public record AccountState(UUID accountId,
     public static final Set<Class<?>> PROFILE_ONLY_EVENTS = Set.of(AccountProfileUpdatedEvent.class,
                                                                    AccountActivityRecordedEvent.class);
 
+    /**
+     * The part of the state a reader that leaves out {@link #PROFILE_ONLY_EVENTS} still gets exactly right: status,
+     * plan, protection and deletion, without personal fields, activity or version.
+     */
+    public record Lifecycle(UUID accountId, AccountStatus status, Plan plan, boolean protectedAccount,
+                            Instant purgeDueAt, boolean deletionRequested, Instant deletionRequestedAt,
+                            PendingApproval approval, UUID requestBatch) {
+    }
+
+    public Lifecycle lifecycle() {
+        return new Lifecycle(accountId, status, plan, protectedAccount, purgeDueAt, deletionRequested,
+                             deletionRequestedAt, approval, requestBatch);
+    }
+
     public boolean exists() {
         return status != null;
     }

@@ -16,7 +16,7 @@ import java.util.UUID;
  * spoils the batch's transaction.
  */
 @Component
-class AccountStates {
+public class AccountStates {
 
     private final EventTable events;
     private final JdbcTemplate jdbc;
@@ -27,7 +27,7 @@ class AccountStates {
     }
 
     /** Every account asked for, {@link AccountState#NONE} for one that does not exist. */
-    Map<UUID, AccountState> of(Collection<UUID> accountIds) {
+    public Map<UUID, AccountState> of(Collection<UUID> accountIds) {
         Map<String, AccountState> states = new HashMap<>();
         accountIds.forEach(id -> states.put(id.toString(), AccountState.NONE));
         events.readAggregates(states.keySet(), AccountState.PROFILE_ONLY_EVENTS,

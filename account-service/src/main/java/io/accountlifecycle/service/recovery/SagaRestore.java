@@ -23,7 +23,7 @@ import java.util.UUID;
  * purge at the original instant (an instant already past fires at once), requested-but-not-quarantined ones waiting
  * for the quarantine, which is sent again once the processors stand at the head.
  */
-final class SagaRestore {
+public final class SagaRestore {
 
     private final EventTable events;
     private final PurgeSagaRestorer sagas;
@@ -31,7 +31,7 @@ final class SagaRestore {
     private final KeyRestore keys;
     private final Duration hold;
 
-    SagaRestore(EventTable events, PurgeSagaRestorer sagas, CommandSender commands, KeyRestore keys, Duration hold) {
+    public SagaRestore(EventTable events, PurgeSagaRestorer sagas, CommandSender commands, KeyRestore keys, Duration hold) {
         this.events = events;
         this.sagas = sagas;
         this.commands = commands;
@@ -40,10 +40,10 @@ final class SagaRestore {
     }
 
     /** The last state of every account whose lifecycle matters here: purged, quarantined or awaiting quarantine. */
-    record Deletions(List<UUID> purged, List<AccountState> quarantined, List<AccountState> awaitingQuarantine) {
+    public record Deletions(List<UUID> purged, List<AccountState> quarantined, List<AccountState> awaitingQuarantine) {
     }
 
-    Deletions scan() {
+    public Deletions scan() {
         Deletions deletions = new Deletions(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         AccountState[] current = {AccountState.NONE};
         String[] aggregate = {null};

@@ -282,7 +282,7 @@ class AccountTest {
         fixture.given(quarantined())
                .when(new CancelAccountDeletionCommand(ID, "requested in error", "admin"))
                .expectEvents(new AccountDeletionCancelledEvent(ID, "requested in error", "admin"))
-               .expectState(account -> assertThat(account).extracting("status").isEqualTo(AccountStatus.ACTIVE));
+               .expectState(account -> assertThat(account).extracting("state.status").isEqualTo(AccountStatus.ACTIVE));
     }
 
     @Test
