@@ -43,7 +43,7 @@ REBUILDS=${REBUILDS:-300}
 SETTLE_SECONDS=${SETTLE_SECONDS:-10}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:-}
-PORTS="8080 8081 5433 9092"
+PORTS="8080 8081 5433 9092 9093" # HTTP, management, PostgreSQL, broker, its KRaft controller
 SCOPES=accounts:read,accounts:write,accounts:admin,analytics:read
 WORK=$(mktemp -d /tmp/compare.XXXXXX)
 echo "work folder (logs, each step's output): $WORK"
@@ -144,7 +144,7 @@ bench() { # name class args...
   if ! timeout "$STEP_TIMEOUT" java -cp "$CP" "io.accountlifecycle.benchmarks.$class" "$@" \
        >"$WORK/$name.txt" 2>"$WORK/$name.err"; then
     echo "  ! $class failed or timed out; see $WORK/$name.txt and .err:" >&2
-    tail -5 "$WORK/$name.err" "$WORK/$name.txt" >&2
+    tail -n 5 "$WORK/$name.err" "$WORK/$name.txt" >&2
     return 1
   fi
 }

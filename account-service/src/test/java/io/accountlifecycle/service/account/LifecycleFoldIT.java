@@ -7,10 +7,15 @@ import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.batch.AccountStates;
 import io.accountlifecycle.service.eventstore.EventTable;
+import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.kafka.TopicReader;
 import io.accountlifecycle.service.recovery.SagaRestore;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
@@ -20,9 +25,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import tools.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,6 +170,47 @@ class LifecycleFoldIT {
         assertThat(lifecycles(deletions.awaitingQuarantine(), aggregate.keySet()))
                 .as("awaiting quarantine, as the restore finds them")
                 .containsExactlyInAnyOrderElementsOf(lifecycles(aggregate, AccountState::awaitingQuarantine));
+
+        everyPublishedEnvelopeMatchesTheSchema(aggregate.keySet(), Set.of(undone, heldBatchId(aggregate, heldBatch)));
+    }
+
+    /**
+     * What {@code account.events} carried of this history — every account event type and the batches' — is what the
+     * published {@code account-event-envelope.schema.json} describes.
+     */
+    @SuppressWarnings("unchecked")
+    private static void everyPublishedEnvelopeMatchesTheSchema(Set<UUID> accounts, Set<String> batches) {
+        Set<String> aggregates = new HashSet<>(batches);
+        accounts.forEach(id -> aggregates.add(id.toString()));
+        long stored = jdbc.queryForObject("select count(*) from domain_event_entry where aggregate_identifier = any(?)",
+                                          Long.class, (Object) aggregates.toArray(String[]::new));
+        Schema schema;
+        try (InputStream in = LifecycleFoldIT.class.getResourceAsStream("/schemas/account-event-envelope.schema.json")) {
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        try (TopicReader topic = new TopicReader(KafkaTopics.EVENTS)) {
+            List<JsonNode>[] ours = new List[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                ours[0] = topic.values(event -> aggregates.contains(event.path("aggregateId").asString()));
+                return ours[0].stream().map(event -> event.get("eventId").asString()).distinct().count() == stored;
+            });
+            Set<String> types = new HashSet<>();
+            for (JsonNode event : ours[0]) {
+                types.add(event.get("type").asString());
+                assertThat(schema.validate(event)).as("%s", event).isEmpty();
+            }
+            assertThat(types).as("the history covers every account event type").contains(
+                    "AccountOpened", "AccountProfileUpdated", "AccountPlanChanged", "AccountActivityRecorded",
+                    "AccountDeletionRequested", "AccountQuarantined", "AccountDeletionCancelled", "AccountPurged",
+                    "AccountDeletionApprovalRequested", "AccountDeletionApproved", "AccountDeletionRejected",
+                    "DeletionBatchCreated", "DeletionBatchRequestsSent", "DeletionBatchCancelled");
+        }
+    }
+
+    private static String heldBatchId(Map<UUID, AccountState> states, UUID account) {
+        return states.get(account).requestBatch().toString();
     }
 
     private static UUID open(Map<String, UUID> accounts, String name, String plan) {

@@ -26,8 +26,12 @@ class CommandEnvelopeParser {
 
     static final int MAX_RECORD_BYTES = 64 * 1024;
     private static final int MAX_ISSUED_BY = 200;
-    private static final Set<String> ENVELOPE_FIELDS = Set.of("commandId", "type", "accountId", "payload", "issuedBy");
-    private static final Map<String, Set<String>> PAYLOAD_FIELDS = Map.of(
+    static final Set<String> ENVELOPE_FIELDS = Set.of("commandId", "type", "accountId", "payload", "issuedBy");
+    /**
+     * The command types and their payload fields, exactly as the published JSON Schema describes them
+     * ({@code CommandEnvelopeSchemaTest} holds the two together).
+     */
+    static final Map<String, Set<String>> PAYLOAD_FIELDS = Map.of(
             "OpenAccount", Set.of("email", "displayName", "plan", "protected"),
             "UpdateAccountProfile", Set.of("email", "displayName"),
             "ChangeAccountPlan", Set.of("plan"),

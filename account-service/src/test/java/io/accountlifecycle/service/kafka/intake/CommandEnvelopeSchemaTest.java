@@ -1,0 +1,105 @@
+package io.accountlifecycle.service.kafka.intake;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The JSON Schema product services read ({@code account-command-envelope.schema.json} in account-api) is the single
+ * description of {@code account.commands}: it names exactly the parser's command types and payload fields, and the
+ * schema and the parser accept and refuse the same records.
+ */
+class CommandEnvelopeSchemaTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Schema SCHEMA = schema();
+    private final CommandEnvelopeParser parser = new CommandEnvelopeParser(Clock.systemUTC());
+
+    private static Schema schema() {
+        try (InputStream in = CommandEnvelopeSchemaTest.class
+                .getResourceAsStream("/schemas/account-command-envelope.schema.json")) {
+            return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode schemaDocument() {
+        try (InputStream in = CommandEnvelopeSchemaTest.class
+                .getResourceAsStream("/schemas/account-command-envelope.schema.json")) {
+            return JSON.readTree(in);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theSchemaNamesExactlyTheParsersCommandTypesAndFields() {
+        JsonNode schema = schemaDocument();
+        Set<String> envelopeFields = new HashSet<>(schema.get("properties").propertyNames());
+        assertThat(envelopeFields).isEqualTo(CommandEnvelopeParser.ENVELOPE_FIELDS);
+        Set<String> types = new HashSet<>();
+        schema.get("properties").get("type").get("enum").forEach(type -> types.add(type.asString()));
+        assertThat(types).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
+        Map<String, Set<String>> payloadFields = new HashMap<>();
+        for (JsonNode rule : schema.get("allOf")) {
+            String type = rule.at("/if/properties/type/const").asString();
+            payloadFields.put(type, new HashSet<>(rule.at("/then/properties/payload/properties").propertyNames()));
+        }
+        assertThat(payloadFields).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS);
+    }
+
+    @Test
+    void everyCommandTypeTheSchemaAcceptsTheParserAccepts() {
+        Map<String, String> payloads = Map.of(
+                "OpenAccount", "{\"email\":\"a@example.com\",\"displayName\":\"A\",\"plan\":\"FREE\",\"protected\":true}",
+                "UpdateAccountProfile", "{\"displayName\":\"B\"}",
+                "ChangeAccountPlan", "{\"plan\":\"PREMIUM\"}",
+                "RecordAccountActivity", "{\"lastActivityAt\":\"2026-11-23T10:15:30Z\"}",
+                "RequestAccountDeletion", "{\"reason\":\"asked by the customer\"}",
+                "CancelAccountDeletion", "{\"reason\":\"in error\"}");
+        assertThat(payloads.keySet()).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
+        payloads.forEach((type, payload) -> {
+            String record = envelope(type, payload, ",\"issuedBy\":\"billing\"");
+            assertThat(SCHEMA.validate(record, InputFormat.JSON)).as(type).isEmpty();
+            assertThat(parser.parse(record.getBytes()).type()).isEqualTo(type);
+        });
+    }
+
+    @Test
+    void recordsTheSchemaRefusesTheParserRefuses() {
+        for (String record : new String[] {
+                envelope("OpenAccount", "{\"email\":\"a@example.com\",\"displayName\":\"A\",\"plan\":\"FREE\"}",
+                         ",\"extra\":1"),
+                envelope("ChangeAccountPlan", "{\"plan\":\"GOLD\"}", ""),
+                envelope("ChangeAccountPlan", "{\"plan\":\"FREE\",\"price\":3}", ""),
+                envelope("DeleteEverything", "{}", ""),
+                envelope("OpenAccount", "{\"email\":\"a@example.com\",\"displayName\":\"A\",\"plan\":\"FREE\"}",
+                         ",\"issuedBy\":\"" + "x".repeat(201) + "\""),
+                "{\"type\":\"ChangeAccountPlan\",\"accountId\":\"" + UUID.randomUUID() + "\",\"payload\":{}}"}) {
+            assertThat(SCHEMA.validate(record, InputFormat.JSON)).as(record).isNotEmpty();
+            assertThatThrownBy(() -> parser.parse(record.getBytes())).as(record)
+                                                                    .isInstanceOf(InvalidCommandException.class);
+        }
+    }
+
+    private static String envelope(String type, String payload, String more) {
+        return "{\"commandId\":\"" + UUID.randomUUID() + "\",\"type\":\"" + type + "\",\"accountId\":\""
+               + UUID.randomUUID() + "\",\"payload\":" + payload + more + "}";
+    }
+}
