@@ -91,9 +91,17 @@ public record AccountState(UUID accountId,
 
     /** The state after a stored event: its payload, sequence number, timestamp and (in metadata) deletion batch. */
     public AccountState after(DomainEventMessage<?> event) {
-        Object batch = event.getMetaData().get(MetaDataKeys.BATCH_ID);
         return after(event.getPayload(), event.getSequenceNumber(), event.getTimestamp(),
-                     batch == null ? null : UUID.fromString(batch.toString()));
+                     batchOf(event.getMetaData().get(MetaDataKeys.BATCH_ID)));
+    }
+
+    /** A batch id the service wrote; anything else in that key names no batch (an account must always load). */
+    private static UUID batchOf(Object value) {
+        try {
+            return value == null ? null : UUID.fromString(value.toString());
+        } catch (IllegalArgumentException notOurs) {
+            return null;
+        }
     }
 
     /**
