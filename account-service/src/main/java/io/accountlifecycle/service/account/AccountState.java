@@ -68,6 +68,16 @@ public record AccountState(UUID accountId,
                                                                    AccountActivityRecordedEvent.class);
 
     /**
+     * Events after which an account whose history holds nothing else is active, with no deletion under way or waiting
+     * for approval: a reader looking for deletions may pass such accounts over. Any other event type, a new one
+     * included, makes the account one to fold.
+     */
+    public static final Set<Class<?>> NO_DELETION_EVENTS = Set.of(AccountOpenedEvent.class,
+                                                                  AccountProfileUpdatedEvent.class,
+                                                                  AccountPlanChangedEvent.class,
+                                                                  AccountActivityRecordedEvent.class);
+
+    /**
      * The part of the state a reader that leaves out {@link #PROFILE_ONLY_EVENTS} still gets exactly right: status,
      * plan, protection and deletion, without personal fields, activity or version.
      */
@@ -89,10 +99,16 @@ public record AccountState(UUID accountId,
         return approval != null;
     }
 
-    /** The state after a stored event: its payload, sequence number, timestamp and (in metadata) deletion batch. */
+    /**
+     * The state after a stored event: its payload, sequence number, timestamp and, for a deletion request, the batch
+     * in its metadata (read only there: a stored event's metadata is deserialized on first use, and a rebuild of a
+     * long history would pay for it on every event).
+     */
     public AccountState after(DomainEventMessage<?> event) {
-        return after(event.getPayload(), event.getSequenceNumber(), event.getTimestamp(),
-                     batchOf(event.getMetaData().get(MetaDataKeys.BATCH_ID)));
+        Object payload = event.getPayload();
+        UUID batch = payload instanceof AccountDeletionRequestedEvent
+                     ? batchOf(event.getMetaData().get(MetaDataKeys.BATCH_ID)) : null;
+        return after(payload, event.getSequenceNumber(), event.getTimestamp(), batch);
     }
 
     /** A batch id the service wrote; anything else in that key names no batch (an account must always load). */
@@ -106,8 +122,9 @@ public record AccountState(UUID accountId,
 
     /**
      * The transition: this state, then {@code event} stored as number {@code sequence} at {@code at}, in deletion
-     * batch {@code batchId} (or none). Nothing precedes the opening: an event before it is ignored rather than
-     * inventing an account; an event of a type the lifecycle does not know still counts as a version.
+     * batch {@code batchId} (or none; only a deletion request's batch is kept). Nothing precedes the opening: an event
+     * before it is ignored rather than inventing an account; an event of a type the lifecycle does not know still
+     * counts as a version.
      */
     public AccountState after(Object event, long sequence, Instant at, UUID batchId) {
         if (event instanceof AccountOpenedEvent e) {

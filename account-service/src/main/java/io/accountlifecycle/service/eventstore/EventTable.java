@@ -128,10 +128,13 @@ public class EventTable {
     }
 
     /**
-     * Every event of every aggregate of {@code type} (an aggregate class's simple name, as Axon stores it), grouped by
-     * aggregate in sequence order and streamed from the server, leaving out the payload types in {@code except}.
+     * Every event of the aggregates of {@code type} (an aggregate class's simple name, as Axon stores it) that hold at
+     * least one event outside {@code quiet}, grouped by aggregate in sequence order and streamed from the server,
+     * leaving out the payload types in {@code except}. An aggregate whose every event is in {@code quiet} is not read
+     * at all: the set names what may be passed over, so an event type added later is read by default.
      */
-    public void readAllOfType(String type, Set<Class<?>> except, Consumer<DomainEventMessage<?>> each) {
+    public void readAllOfType(String type, Set<Class<?>> quiet, Set<Class<?>> except,
+                              Consumer<DomainEventMessage<?>> each) {
         jdbc.execute((ConnectionCallback<Void>) connection -> {
             boolean autoCommit = connection.getAutoCommit();
             if (autoCommit) {
@@ -139,10 +142,14 @@ public class EventTable {
             }
             try (PreparedStatement query = connection.prepareStatement(
                     "select " + domainFields + " from " + table + " where " + aggregateType + " = ? and "
-                    + payloadType + " <> all(?) order by " + aggregateId + ", " + sequence)) {
+                    + payloadType + " <> all(?) and " + aggregateId + " in (select " + aggregateId + " from " + table
+                    + " where " + aggregateType + " = ? and " + payloadType + " <> all(?)) order by " + aggregateId
+                    + ", " + sequence)) {
                 query.setFetchSize(FETCH_SIZE);
                 query.setString(1, type);
                 query.setArray(2, connection.createArrayOf("varchar", names(except)));
+                query.setString(3, type);
+                query.setArray(4, connection.createArrayOf("varchar", names(quiet)));
                 List<DomainEventData<?>> page = new ArrayList<>(FETCH_SIZE);
                 try (ResultSet row = query.executeQuery()) {
                     while (row.next()) {

@@ -39,7 +39,10 @@ public final class SagaRestore {
         this.hold = hold;
     }
 
-    /** The last state of every account whose lifecycle matters here: purged, quarantined or awaiting quarantine. */
+    /**
+     * The last state of every account whose lifecycle matters here: purged, quarantined or awaiting quarantine. Only
+     * accounts with an event beyond {@link AccountState#NO_DELETION_EVENTS} are folded.
+     */
     public record Deletions(List<UUID> purged, List<AccountState> quarantined, List<AccountState> awaitingQuarantine) {
     }
 
@@ -47,7 +50,8 @@ public final class SagaRestore {
         Deletions deletions = new Deletions(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         AccountState[] current = {AccountState.NONE};
         String[] aggregate = {null};
-        events.readAllOfType(Account.class.getSimpleName(), AccountState.PROFILE_ONLY_EVENTS, event -> {
+        events.readAllOfType(Account.class.getSimpleName(), AccountState.NO_DELETION_EVENTS,
+                             AccountState.PROFILE_ONLY_EVENTS, event -> {
             if (!event.getAggregateIdentifier().equals(aggregate[0])) {
                 collect(current[0], deletions);
                 aggregate[0] = event.getAggregateIdentifier();
