@@ -8,10 +8,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+
+import static org.awaitility.Awaitility.await;
 
 /** Whole service instances, started and stopped by a test, on the shared test PostgreSQL and broker. */
 public final class ServiceInstances {
@@ -62,5 +66,12 @@ public final class ServiceInstances {
     public static HttpJson http(ConfigurableApplicationContext context, String subject, String... scopes) {
         return new HttpJson(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")))
                 .withToken(TestTokens.mint(context, subject, List.of(scopes)));
+    }
+
+    /** Waits until the account summary (what a bulk-deletion preview reads) shows each account with its activity. */
+    public static void awaitSummaries(JdbcTemplate jdbc, List<UUID> ids) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> jdbc.queryForObject(
+                "select count(*) from projection.account_summary where account_id = ? and last_activity_at is not null",
+                Integer.class, id) == 1));
     }
 }

@@ -134,47 +134,60 @@ public record AccountState(UUID accountId,
         if (!exists()) {
             return this;
         }
-        AccountState next = this;
+        AccountStatus status = this.status;
+        SealedValue email = this.email;
+        SealedValue displayName = this.displayName;
+        Plan plan = this.plan;
+        Instant lastActivityAt = this.lastActivityAt;
+        Instant purgeDueAt = this.purgeDueAt;
+        boolean deletionRequested = this.deletionRequested;
+        Instant deletionRequestedAt = this.deletionRequestedAt;
+        PendingApproval approval = this.approval;
+        UUID requestBatch = this.requestBatch;
         if (event instanceof AccountProfileUpdatedEvent e) {
-            next = new AccountState(accountId, status, e.email() != null ? e.email() : email,
-                                    e.displayName() != null ? e.displayName() : displayName, plan, protectedAccount,
-                                    openedAt, lastActivityAt, version, updatedAt, purgeDueAt, deletionRequested,
-                                    deletionRequestedAt, approval, requestBatch);
+            email = e.email() != null ? e.email() : email;
+            displayName = e.displayName() != null ? e.displayName() : displayName;
         } else if (event instanceof AccountPlanChangedEvent e) {
-            next = new AccountState(accountId, status, email, displayName, e.plan(), protectedAccount, openedAt,
-                                    lastActivityAt, version, updatedAt, purgeDueAt, deletionRequested,
-                                    deletionRequestedAt, approval, requestBatch);
+            plan = e.plan();
         } else if (event instanceof AccountActivityRecordedEvent e) {
-            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                    e.lastActivityAt(), version, updatedAt, purgeDueAt, deletionRequested,
-                                    deletionRequestedAt, approval, requestBatch);
+            lastActivityAt = e.lastActivityAt();
         } else if (event instanceof AccountDeletionApprovalRequestedEvent e) {
-            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                    lastActivityAt, version, updatedAt, purgeDueAt, false, null,
-                                    new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason()),
-                                    null);
+            approval = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason());
+            deletionRequested = false;
+            deletionRequestedAt = null;
+            requestBatch = null;
         } else if (event instanceof AccountDeletionRejectedEvent) {
-            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                    lastActivityAt, version, updatedAt, purgeDueAt, false, null, null, null);
+            approval = null;
+            deletionRequested = false;
+            deletionRequestedAt = null;
+            requestBatch = null;
         } else if (event instanceof AccountDeletionRequestedEvent) {
-            next = new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt,
-                                    lastActivityAt, version, updatedAt, purgeDueAt, true, at, null, batchId);
+            approval = null;
+            deletionRequested = true;
+            deletionRequestedAt = at;
+            requestBatch = batchId;
         } else if (event instanceof AccountQuarantinedEvent e) {
-            next = new AccountState(accountId, AccountStatus.QUARANTINED, email, displayName, plan, protectedAccount,
-                                    openedAt, lastActivityAt, version, updatedAt, e.purgeDueAt(), true,
-                                    deletionRequestedAt, null, requestBatch);
+            status = AccountStatus.QUARANTINED;
+            purgeDueAt = e.purgeDueAt();
+            approval = null;
+            deletionRequested = true;
         } else if (event instanceof AccountDeletionCancelledEvent) {
-            next = new AccountState(accountId, AccountStatus.ACTIVE, email, displayName, plan, protectedAccount,
-                                    openedAt, lastActivityAt, version, updatedAt, null, false, null, null, null);
+            status = AccountStatus.ACTIVE;
+            purgeDueAt = null;
+            approval = null;
+            deletionRequested = false;
+            deletionRequestedAt = null;
+            requestBatch = null;
         } else if (event instanceof AccountPurgedEvent) {
             // The key is shredded with this event: what stays sealed here can never be opened again.
-            next = new AccountState(accountId, AccountStatus.PURGED, null, null, plan, protectedAccount, openedAt,
-                                    lastActivityAt, version, updatedAt, null, false, null, null, requestBatch);
+            status = AccountStatus.PURGED;
+            email = null;
+            displayName = null;
+            purgeDueAt = null;
+            approval = null;
+            deletionRequested = false;
+            deletionRequestedAt = null;
         }
-        return next.at(sequence, at);
-    }
-
-    private AccountState at(long sequence, Instant at) {
         return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt, lastActivityAt,
                                 sequence, at, purgeDueAt, deletionRequested, deletionRequestedAt, approval,
                                 requestBatch);

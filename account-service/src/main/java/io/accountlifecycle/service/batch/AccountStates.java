@@ -28,14 +28,12 @@ public class AccountStates {
 
     /** Every account asked for, {@link AccountState#NONE} for one that does not exist. */
     public Map<UUID, AccountState> of(Collection<UUID> accountIds) {
-        Map<String, AccountState> states = new HashMap<>();
-        accountIds.forEach(id -> states.put(id.toString(), AccountState.NONE));
-        events.readAggregates(states.keySet(), AccountState.PROFILE_ONLY_EVENTS,
-                              event -> states.computeIfPresent(event.getAggregateIdentifier(),
+        Map<UUID, AccountState> states = new HashMap<>();
+        accountIds.forEach(id -> states.put(id, AccountState.NONE));
+        events.readAggregates(accountIds.stream().map(UUID::toString).toList(), AccountState.PROFILE_ONLY_EVENTS,
+                              event -> states.computeIfPresent(UUID.fromString(event.getAggregateIdentifier()),
                                                                (id, state) -> state.after(event)));
-        Map<UUID, AccountState> byId = new HashMap<>();
-        accountIds.forEach(id -> byId.put(id, states.get(id.toString())));
-        return byId;
+        return states;
     }
 
     /**

@@ -117,7 +117,7 @@ class LifecycleFoldIT {
 
         UUID undoneBatch = open(accounts, "batch-undone", "STANDARD");
         UUID heldBatch = open(accounts, "batch-held", "STANDARD");
-        awaitSummaries(List.of(undoneBatch, heldBatch));
+        ServiceInstances.awaitSummaries(jdbc, List.of(undoneBatch, heldBatch));
         String undone = executeBatch(undoneBatch);
         awaitStatus(undoneBatch, "QUARANTINED");
         assertThat(admin.post("/admin/deletion-batches/" + undone + "/cancel", "{\"reason\":\"wrong list\"}")
@@ -232,12 +232,6 @@ class LifecycleFoldIT {
     private static void awaitStatus(UUID id, String status) {
         await().atMost(Duration.ofSeconds(30))
                .until(() -> status.equals(admin.get("/accounts/" + id).json().get("status").asString()));
-    }
-
-    private static void awaitSummaries(List<UUID> ids) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> jdbc.queryForObject(
-                "select count(*) from projection.account_summary where account_id = ? and last_activity_at is not null",
-                Integer.class, id) == 1));
     }
 
     /** A one-account batch, executed from its preview; returns the batch id. */

@@ -76,12 +76,6 @@ class DeletionBatchIT {
                + "]}";
     }
 
-    private static void awaitSummaries(List<UUID> ids) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> ids.stream().allMatch(id -> jdbc.queryForObject(
-                "select count(*) from projection.account_summary where account_id = ? and last_activity_at is not null",
-                Integer.class, id) == 1));
-    }
-
     private static String status(UUID id) {
         return admin.get("/accounts/" + id).json().get("status").asString();
     }
@@ -104,7 +98,7 @@ class DeletionBatchIT {
         UUID enterprise = inactive("ENTERPRISE", false);
         UUID flagged = inactive("STANDARD", true);
         List<UUID> all = List.of(a, b, c, enterprise, flagged);
-        awaitSummaries(all);
+        ServiceInstances.awaitSummaries(jdbc, all);
 
         long eventsBefore = jdbc.queryForObject("select count(*) from domain_event_entry", Long.class);
         JsonNode preview = admin.post("/admin/deletion-batches/preview",
@@ -169,7 +163,7 @@ class DeletionBatchIT {
         for (int i = 0; i < 3; i++) {
             accounts.add(inactive("FREE", false));
         }
-        awaitSummaries(accounts);
+        ServiceInstances.awaitSummaries(jdbc, accounts);
         String token = admin.post("/admin/deletion-batches/preview", criteria(accounts, "FREE")).json()
                             .get("previewToken").asString();
         JsonNode created = admin.post("/admin/deletion-batches",
@@ -212,7 +206,7 @@ class DeletionBatchIT {
     @Test
     void anExpiredPreviewIsRefusedAndNothingHappens() {
         UUID account = inactive("FREE", false);
-        awaitSummaries(List.of(account));
+        ServiceInstances.awaitSummaries(jdbc, List.of(account));
         JsonNode preview = admin.post("/admin/deletion-batches/preview", criteria(List.of(account), "FREE")).json();
         String token = preview.get("previewToken").asString();
         Instant expiresAt = Instant.parse(preview.get("expiresAt").asString());
