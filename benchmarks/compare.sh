@@ -90,6 +90,9 @@ start_instance() { # jar label
   java $SERVICE_JAVA_OPTS -jar "$1" --account.data-dir="$SERVICE_DATA" \
     --account.deletion.approval-above-accounts=$((BATCH_ACCOUNTS > 10000 ? 2 * BATCH_ACCOUNTS : 20000)) \
     --account.deletion.approval-above-monthly-value=10000000 \
+    --account.deletion.actor-max-accounts=100000000 --account.deletion.actor-max-monthly-value=1000000000 \
+    --account.deletion.total-max-accounts=100000000 --account.deletion.total-max-monthly-value=1000000000 \
+    --account.deletion.breaker-requests-per-minute=1000000 \
     --account.deletion.breaker-quarantines-per-minute=1000000 >"$WORK/$2.log" 2>&1 &
   SERVICE_PID=$!
   local started=$SECONDS
@@ -227,7 +230,7 @@ measure() { # jar label round
   fi
 
   settle
-  if bench "$tag-burst" KafkaLatencyBenchmark --mode burst --count "$BURST_COUNT"; then
+  if bench "$tag-burst" KafkaLatencyBenchmark --mode burst --count "$BURST_COUNT" --token "$token"; then
     line=$(grep '^burst of' "$WORK/$tag-burst.txt" || true)
     record "$label" burst "$(grab "$WORK/$tag-burst.txt" 's/.* -> \([0-9.]*\) commands\/s.*/\1/p')"
     echo "$tag: $line"
@@ -235,7 +238,8 @@ measure() { # jar label round
   fi
 
   settle
-  if bench "$tag-latency" KafkaLatencyBenchmark --mode latency --rate "$LATENCY_RATE" --seconds "$RUN_SECONDS"; then
+  if bench "$tag-latency" KafkaLatencyBenchmark --mode latency --rate "$LATENCY_RATE" --seconds "$RUN_SECONDS" \
+       --token "$token"; then
     line=$(grep '^rate ' "$WORK/$tag-latency.txt" || true)
     record "$label" kafka_p50 "$(grab "$WORK/$tag-latency.txt" 's/.*event on topic p50 \([0-9.]*\) ms.*/\1/p')"
     record "$label" kafka_p99 "$(grab "$WORK/$tag-latency.txt" 's/.*event on topic p50 .* p99 \([0-9.]*\) ms, max.*/\1/p')"

@@ -3,6 +3,7 @@ package io.accountlifecycle.api;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,5 +17,7 @@ public record CreateDeletionBatchCommand(@TargetAggregateIdentifier UUID batchId
                                          String reason,
                                          String requestedBy,
                                          BigDecimal monthlyValueAtRisk,
-                                         boolean needsApproval) {
+                                         boolean needsApproval,
+                                         Instant inactiveSince,
+                                         List<Plan> plans) {
 }

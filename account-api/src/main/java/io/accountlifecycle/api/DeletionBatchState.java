@@ -8,6 +8,8 @@ package io.accountlifecycle.api;
 public enum DeletionBatchState {
     PENDING_APPROVAL,
     REJECTED,
+    /** Waited for approval longer than {@code account.deletion.approval-ttl}; deleted nothing. */
+    EXPIRED,
     IN_PROGRESS,
     IN_HOLD,
     CANCELLED,

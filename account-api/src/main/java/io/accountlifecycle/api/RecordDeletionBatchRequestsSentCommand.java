@@ -2,6 +2,7 @@ package io.accountlifecycle.api;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -9,5 +10,6 @@ import java.util.UUID;
  * is cancelled or when the chunk is not the next one, which rolls the chunk's requests back.
  */
 public record RecordDeletionBatchRequestsSentCommand(@TargetAggregateIdentifier UUID batchId, int from, int to,
-                                                     int total, int requested, int skipped) {
+                                                     int total, int requested, int skipped,
+                                                     List<DeletionBatchRequestsSentEvent.LeftOut> leftOut) {
 }

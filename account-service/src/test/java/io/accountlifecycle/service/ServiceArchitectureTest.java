@@ -1,5 +1,11 @@
 package io.accountlifecycle.service;
 
+import io.accountlifecycle.api.ApproveAccountDeletionCommand;
+import io.accountlifecycle.api.ApproveDeletionBatchCommand;
+import io.accountlifecycle.api.RequestAccountDeletionCommand;
+import io.accountlifecycle.service.account.Account;
+import io.accountlifecycle.service.batch.DeletionBatch;
+import io.accountlifecycle.service.deletion.DeletionPolicy;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -23,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The service's own shape: its feature packages form no cycle, the HTTP and Kafka adapters do not reach into each
- * other, commands leave only through {@code command.CommandSender} with their origin, and only the {@code eventstore}
+ * other, commands leave only through {@code command.CommandSender} with their origin, deletions only through the
+ * deletion policy, and only the {@code eventstore}
  * packages (and the migrations) touch the event table's SQL or match events by class-name strings.
  */
 @AnalyzeClasses(packages = "io.accountlifecycle.service", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -51,6 +58,17 @@ class ServiceArchitectureTest {
     static final ArchRule commandsLeaveOnlyThroughTheCommandSender =
             noClasses().that().resideOutsideOfPackage("..service.command..")
                        .should().dependOnClassesThat().areAssignableTo(CommandGateway.class);
+
+    /**
+     * One deletion policy whatever the door: no class but the policy builds or sends a deletion request or an
+     * approval (the account and the batch handle them); HTTP, Kafka and batches all go through {@code deletion.DeletionPolicy}.
+     */
+    @ArchTest
+    static final ArchRule deletionRequestsAreSentOnlyThroughTheDeletionPolicy =
+            noClasses().that().doNotBelongToAnyOf(DeletionPolicy.class, Account.class, DeletionBatch.class)
+                       .should().dependOnClassesThat().belongToAnyOf(RequestAccountDeletionCommand.class,
+                                                                     ApproveAccountDeletionCommand.class,
+                                                                     ApproveDeletionBatchCommand.class);
 
     @ArchTest
     static final ArchRule noControllerBuildsMetaData =

@@ -6,6 +6,7 @@ import io.accountlifecycle.service.security.TokenSettings;
 import org.springframework.context.ApplicationContext;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /** Tokens signed with a running service's local key, as its jar's {@code token} command mints them. */
@@ -21,8 +22,13 @@ public final class TestTokens {
         return mint(context, subject, scopes, Duration.ofMinutes(30));
     }
 
+    /** A negative {@code ttl}: a token that expired that long ago (issued a minute before). */
     public static String mint(ApplicationContext context, String subject, List<String> scopes, Duration ttl) {
         TokenSettings settings = context.getBean(TokenSettings.class);
-        return LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer()).mint(subject, scopes, ttl);
+        LocalTokens tokens = LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer());
+        if (ttl.isNegative()) {
+            return tokens.mint(subject, scopes, Instant.now().plus(ttl).minusSeconds(60), Duration.ofSeconds(60));
+        }
+        return tokens.mint(subject, scopes, ttl);
     }
 }

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Run against an embedded default started with thresholds a 10,000-account batch passes (say so with the figures):
  * <pre>java -jar account-service/target/*.jar --account.deletion.approval-above-accounts=20000 \
  *      --account.deletion.approval-above-monthly-value=10000000 \
- *      --account.deletion.breaker-quarantines-per-minute=1000000
+ *      --account.deletion.actor-max-accounts=100000000 --account.deletion.actor-max-monthly-value=1000000000 \
+ *      --account.deletion.total-max-accounts=100000000 --account.deletion.total-max-monthly-value=1000000000 \
+ *      --account.deletion.breaker-requests-per-minute=1000000
  * ./mvnw -q -Pbenchmarks -pl benchmarks exec:java -Dexec.mainClass=io.accountlifecycle.benchmarks.BatchBenchmark \
  *     -Dexec.args="--token $(java -jar account-service/target/*.jar token --subject bench --scopes accounts:write,accounts:admin,accounts:read,analytics:read)"</pre>
  * It opens its accounts on plan STANDARD in a fresh data folder and selects "STANDARD, not seen in use since now".

@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code --mode burst}: {@code --count} commands sent at once; prints commands/s from the first send until the
  * last result on account.command-results.</li>
  * </ul>
+ * Every command carries {@code --token} (scope {@code accounts:write}) in header {@code authorization}, as the service
+ * requires: {@code java -jar account-service/target/*.jar token --subject bench --scopes accounts:write --ttl PT2H},
+ * run in the service's working folder.
  */
 public final class KafkaLatencyBenchmark {
 
@@ -39,11 +43,26 @@ public final class KafkaLatencyBenchmark {
         Args args = new Args(argv);
         String bootstrap = args.get("bootstrap", "127.0.0.1:9092");
         String mode = args.get("mode", "latency");
-        if (mode.equals("burst")) {
-            burst(bootstrap, args.getInt("count", 20000));
-        } else {
-            latency(bootstrap, args.getInt("rate", 200), args.getInt("seconds", 30));
+        String token = args.get("token", null);
+        if (token == null) {
+            System.err.println("no --token: the service refuses every command unless it runs with "
+                               + "account.kafka.intake.require-token=false");
         }
+        if (mode.equals("burst")) {
+            burst(bootstrap, token, args.getInt("count", 20000));
+        } else {
+            latency(bootstrap, token, args.getInt("rate", 200), args.getInt("seconds", 30));
+        }
+    }
+
+    /** An OpenAccount command for a new account, with {@code token} (when given) as product services send it. */
+    private static ProducerRecord<String, String> command(UUID commandId, UUID accountId, String token) {
+        ProducerRecord<String, String> record = new ProducerRecord<>("account.commands", accountId.toString(),
+                                                                     openAccount(commandId, accountId));
+        if (token != null) {
+            record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
     }
 
     private static KafkaConsumer<String, String> tail(String bootstrap, String topic) {
@@ -70,7 +89,7 @@ public final class KafkaLatencyBenchmark {
                 .formatted(commandId, accountId);
     }
 
-    static void latency(String bootstrap, int rate, int seconds) throws Exception {
+    static void latency(String bootstrap, String token, int rate, int seconds) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentWall = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3);
@@ -113,8 +132,7 @@ public final class KafkaLatencyBenchmark {
                 UUID accountId = UUID.randomUUID();
                 sentAt.put(commandId.toString(), System.nanoTime());
                 sentWall.put(commandId.toString(), System.currentTimeMillis());
-                producer.send(new ProducerRecord<>("account.commands", accountId.toString(),
-                                                   openAccount(commandId, accountId)));
+                producer.send(command(commandId, accountId, token));
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
             Thread.sleep(seconds * 1000L);
             sender.shutdown();
@@ -136,13 +154,12 @@ public final class KafkaLatencyBenchmark {
         }
     }
 
-    static void burst(String bootstrap, int count) throws Exception {
+    static void burst(String bootstrap, String token, int count) throws Exception {
         try (var results = tail(bootstrap, "account.command-results"); var producer = producer(bootstrap)) {
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 UUID accountId = UUID.randomUUID();
-                producer.send(new ProducerRecord<>("account.commands", accountId.toString(),
-                                                   openAccount(UUID.randomUUID(), accountId)));
+                producer.send(command(UUID.randomUUID(), accountId, token));
             }
             producer.flush();
             long sentNanos = System.nanoTime() - start;

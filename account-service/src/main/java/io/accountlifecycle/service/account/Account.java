@@ -1,7 +1,11 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
+import io.accountlifecycle.api.ChangeAccountProtectionCommand;
+import io.accountlifecycle.api.ExpireAccountDeletionApprovalCommand;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.ApproveAccountDeletionCommand;
@@ -104,6 +108,17 @@ public class Account {
     }
 
     @CommandHandler
+    public void handle(ChangeAccountProtectionCommand command) {
+        requireActive();
+        AccountRules.check().reason("reason", command.reason()).enforce();
+        if (command.protectedAccount() == state.protectedAccount()) {
+            return; // already so: nothing happened, nothing to record
+        }
+        apply(new AccountProtectionChangedEvent(accountId, command.protectedAccount(), command.changedBy(),
+                                                command.reason()));
+    }
+
+    @CommandHandler
     public void handle(RecordAccountActivityCommand command) {
         requireActive();
         AccountRules.check()
@@ -145,6 +160,15 @@ public class Account {
         apply(new AccountDeletionRejectedEvent(accountId, command.rejectedBy(), command.reason()));
     }
 
+    /** Expires a deletion that waited for approval since before the command's instant; anything else is left alone. */
+    @CommandHandler
+    public void handle(ExpireAccountDeletionApprovalCommand command) {
+        if (state.awaitingApproval() && state.approval().requestedAt() != null
+            && state.approval().requestedAt().isBefore(command.requestedBefore())) {
+            apply(new AccountDeletionApprovalExpiredEvent(accountId, state.approval().requestedBy()));
+        }
+    }
+
     /** Returns who asked; refuses when nothing waits or when the requester decides on their own request. */
     private String requirePendingApproval(String decider) {
         requireActive();
@@ -158,8 +182,13 @@ public class Account {
         return requester;
     }
 
+    /**
+     * The saga's (or a restore's) step after a request. The breaker is asked again first: a request the saga reaches
+     * while the breaker is open is withdrawn, not quarantined — whoever wants it must request it again, through the
+     * policy, once the breaker is reset.
+     */
     @CommandHandler
-    public void handle(QuarantineAccountCommand command) {
+    public void handle(QuarantineAccountCommand command, DeletionSafeguards safeguards) {
         if (state.status() == AccountStatus.QUARANTINED) {
             // Already held: a redelivery, or the saga of an earlier request (cancelled, then requested again while the
             // saga processor lagged) got here first. The saga of this request adopts that hold from its event.
@@ -168,8 +197,16 @@ public class Account {
         if (!state.awaitingQuarantine()) {
             throw new DeletionConflictException("Account " + accountId + " has no pending deletion to quarantine");
         }
+        if (safeguards.breakerOpen()) {
+            apply(new AccountDeletionCancelledEvent(accountId, BREAKER_WITHDRAWAL, "system:deletion-breaker"));
+            return;
+        }
         apply(new AccountQuarantinedEvent(accountId, command.purgeDueAt()));
     }
+
+    /** The reason a deletion request reached while the breaker was open is withdrawn with. */
+    public static final String BREAKER_WITHDRAWAL = "withdrawn: the deletion breaker was open when this request was "
+                                                    + "to be quarantined; request it again once an admin has reset it";
 
     @CommandHandler
     public void handle(CancelAccountDeletionCommand command) {

@@ -1,10 +1,8 @@
 package io.accountlifecycle.service.account;
 
-import io.accountlifecycle.api.ApproveAccountDeletionCommand;
 import io.accountlifecycle.api.CancelAccountDeletionCommand;
-import io.accountlifecycle.api.RejectAccountDeletionCommand;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
-import io.accountlifecycle.api.RequestAccountDeletionCommand;
+import io.accountlifecycle.api.ChangeAccountProtectionCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
 import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.Plan;
@@ -62,26 +60,28 @@ public class AccountCommands {
     }
 
     /**
-     * Requests deletion, or — for a protected account — records a request that waits for a second admin. Refused
-     * while the deletion breaker is open. Returns whether approval is needed.
+     * Requests deletion through the deletion policy ({@link DeletionSafeguards}): the deletion goes ahead, or waits for
+     * a second person's approval. Refused while the deletion breaker is open. Returns why it waits, or null.
      */
     @Transactional
-    public boolean requestDeletion(UUID accountId, String reason, Origin origin) {
-        safeguards.checkBreaker();
-        boolean approvalRequired = safeguards.requiresApproval(accountId);
-        send(new RequestAccountDeletionCommand(accountId, reason, origin.actor(), approvalRequired), origin);
-        return approvalRequired;
+    public String requestDeletion(UUID accountId, String reason, Origin origin) {
+        return safeguards.requestDeletion(accountId, reason, origin);
     }
 
     @Transactional
     public void approveDeletion(UUID accountId, Origin origin) {
-        safeguards.checkBreaker();
-        send(new ApproveAccountDeletionCommand(accountId, origin.actor()), origin);
+        safeguards.approveDeletion(accountId, origin);
     }
 
     @Transactional
     public void rejectDeletion(UUID accountId, String reason, Origin origin) {
-        send(new RejectAccountDeletionCommand(accountId, origin.actor(), reason), origin);
+        safeguards.rejectDeletion(accountId, reason, origin);
+    }
+
+    /** Sets or removes the protected flag; who may do which is the caller's to check (write sets, admin removes). */
+    @Transactional
+    public void changeProtection(UUID accountId, boolean protectedAccount, String reason, Origin origin) {
+        send(new ChangeAccountProtectionCommand(accountId, protectedAccount, origin.actor(), reason), origin);
     }
 
     @Transactional

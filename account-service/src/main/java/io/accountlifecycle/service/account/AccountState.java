@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
@@ -8,6 +9,7 @@ import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.AccountStatus;
@@ -17,6 +19,10 @@ import io.accountlifecycle.api.SealedValue;
 import org.axonframework.eventhandling.DomainEventMessage;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -30,10 +36,15 @@ import java.util.UUID;
  * @param version           the sequence number of the last event folded in (0 after opening)
  * @param updatedAt         the timestamp of that event
  * @param deletionRequested a deletion was requested (and not cancelled): the saga quarantines or has quarantined
- * @param deletionRequestedAt when the current deletion request was stored
+ * @param deletionRequestedAt when the current deletion request was stored (kept after the purge, with the request's
+ *                          batch, actor and correlation, so an undo knows which operation purged it)
  * @param approval          a deletion of this (protected) account waiting for a second admin, or null
  * @param requestBatch      the deletion batch whose request is the current one (null: a single request); kept after
  *                          the purge, so a batch knows which purges were its own
+ * @param requestedBy       who made the current (or, after the purge, the last) deletion request
+ * @param requestCorrelation the correlation id of that request: with the actor, the operation it belonged to
+ * @param protectionEndedAt when the protected flag was last removed (null: never)
+ * @param plansLeftAt       for each plan the account has left, when it last did: protection by plan is judged on it
  */
 public record AccountState(UUID accountId,
                            AccountStatus status,
@@ -49,15 +60,20 @@ public record AccountState(UUID accountId,
                            boolean deletionRequested,
                            Instant deletionRequestedAt,
                            PendingApproval approval,
-                           UUID requestBatch) {
+                           UUID requestBatch,
+                           String requestedBy,
+                           String requestCorrelation,
+                           Instant protectionEndedAt,
+                           Map<Plan, Instant> plansLeftAt) {
 
-    /** Who asked for the deletion that waits for approval, and why. */
-    public record PendingApproval(String requestedBy, String reason) {
+    /** Who asked for the deletion that waits for approval, why, and when. */
+    public record PendingApproval(String requestedBy, String reason, Instant requestedAt) {
     }
 
     /** Before the first event: no account. */
     public static final AccountState NONE = new AccountState(null, null, null, null, null, false, null, null, -1, null,
-                                                             null, false, null, null, null);
+                                                             null, false, null, null, null, null, null, null,
+                                                             Map.of());
 
     /**
      * Events that only change personal fields or the last-seen instant: a reader that needs the lifecycle alone (status,
@@ -75,6 +91,7 @@ public record AccountState(UUID accountId,
     public static final Set<Class<?>> NO_DELETION_EVENTS = Set.of(AccountOpenedEvent.class,
                                                                   AccountProfileUpdatedEvent.class,
                                                                   AccountPlanChangedEvent.class,
+                                                                  AccountProtectionChangedEvent.class,
                                                                   AccountActivityRecordedEvent.class);
 
     /**
@@ -83,12 +100,14 @@ public record AccountState(UUID accountId,
      */
     public record Lifecycle(UUID accountId, AccountStatus status, Plan plan, boolean protectedAccount,
                             Instant purgeDueAt, boolean deletionRequested, Instant deletionRequestedAt,
-                            PendingApproval approval, UUID requestBatch) {
+                            PendingApproval approval, UUID requestBatch, String requestedBy,
+                            String requestCorrelation, Instant protectionEndedAt, Map<Plan, Instant> plansLeftAt) {
     }
 
     public Lifecycle lifecycle() {
         return new Lifecycle(accountId, status, plan, protectedAccount, purgeDueAt, deletionRequested,
-                             deletionRequestedAt, approval, requestBatch);
+                             deletionRequestedAt, approval, requestBatch, requestedBy, requestCorrelation,
+                             protectionEndedAt, plansLeftAt);
     }
 
     public boolean exists() {
@@ -101,14 +120,19 @@ public record AccountState(UUID accountId,
 
     /**
      * The state after a stored event: its payload, sequence number, timestamp and, for a deletion request, the batch
-     * in its metadata (read only there: a stored event's metadata is deserialized on first use, and a rebuild of a
-     * long history would pay for it on every event).
+     * and correlation in its metadata (read only there: a stored event's metadata is deserialized on first use, and a
+     * rebuild of a long history would pay for it on every event).
      */
     public AccountState after(DomainEventMessage<?> event) {
         Object payload = event.getPayload();
-        UUID batch = payload instanceof AccountDeletionRequestedEvent
-                     ? batchOf(event.getMetaData().get(MetaDataKeys.BATCH_ID)) : null;
-        return after(payload, event.getSequenceNumber(), event.getTimestamp(), batch);
+        if (payload instanceof AccountDeletionRequestedEvent) {
+            var metaData = event.getMetaData();
+            Object correlation = metaData.get(MetaDataKeys.CORRELATION_ID);
+            return after(payload, event.getSequenceNumber(), event.getTimestamp(),
+                         batchOf(metaData.get(MetaDataKeys.BATCH_ID)),
+                         correlation == null ? null : correlation.toString());
+        }
+        return after(payload, event.getSequenceNumber(), event.getTimestamp(), null, null);
     }
 
     /** A batch id the service wrote; anything else in that key names no batch (an account must always load). */
@@ -122,14 +146,15 @@ public record AccountState(UUID accountId,
 
     /**
      * The transition: this state, then {@code event} stored as number {@code sequence} at {@code at}, in deletion
-     * batch {@code batchId} (or none; only a deletion request's batch is kept). Nothing precedes the opening: an event
-     * before it is ignored rather than inventing an account; an event of a type the lifecycle does not know still
-     * counts as a version.
+     * batch {@code batchId} and conversation {@code correlationId} (or none; only a deletion request's are kept).
+     * Nothing precedes the opening: an event before it is ignored rather than inventing an account; an event of a type
+     * the lifecycle does not know still counts as a version.
      */
-    public AccountState after(Object event, long sequence, Instant at, UUID batchId) {
+    public AccountState after(Object event, long sequence, Instant at, UUID batchId, String correlationId) {
         if (event instanceof AccountOpenedEvent e) {
             return new AccountState(e.accountId(), AccountStatus.ACTIVE, e.email(), e.displayName(), e.plan(),
-                                    e.protectedAccount(), at, null, sequence, at, null, false, null, null, null);
+                                    e.protectedAccount(), at, null, sequence, at, null, false, null, null, null,
+                                    null, null, null, Map.of());
         }
         if (!exists()) {
             return this;
@@ -144,28 +169,46 @@ public record AccountState(UUID accountId,
         Instant deletionRequestedAt = this.deletionRequestedAt;
         PendingApproval approval = this.approval;
         UUID requestBatch = this.requestBatch;
+        String requestedBy = this.requestedBy;
+        String requestCorrelation = this.requestCorrelation;
+        boolean protectedAccount = this.protectedAccount;
+        Instant protectionEndedAt = this.protectionEndedAt;
+        Map<Plan, Instant> plansLeftAt = this.plansLeftAt;
         if (event instanceof AccountProfileUpdatedEvent e) {
             email = e.email() != null ? e.email() : email;
             displayName = e.displayName() != null ? e.displayName() : displayName;
         } else if (event instanceof AccountPlanChangedEvent e) {
+            if (e.plan() != plan && plan != null) {
+                Map<Plan, Instant> left = new EnumMap<>(Plan.class);
+                left.putAll(plansLeftAt);
+                left.put(plan, at);
+                plansLeftAt = Collections.unmodifiableMap(left);
+            }
             plan = e.plan();
+        } else if (event instanceof AccountProtectionChangedEvent e) {
+            if (protectedAccount && !e.protectedAccount()) {
+                protectionEndedAt = at;
+            }
+            protectedAccount = e.protectedAccount();
         } else if (event instanceof AccountActivityRecordedEvent e) {
             lastActivityAt = e.lastActivityAt();
         } else if (event instanceof AccountDeletionApprovalRequestedEvent e) {
-            approval = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason());
+            approval = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason(), at);
             deletionRequested = false;
             deletionRequestedAt = null;
             requestBatch = null;
-        } else if (event instanceof AccountDeletionRejectedEvent) {
+        } else if (event instanceof AccountDeletionRejectedEvent || event instanceof AccountDeletionApprovalExpiredEvent) {
             approval = null;
             deletionRequested = false;
             deletionRequestedAt = null;
             requestBatch = null;
-        } else if (event instanceof AccountDeletionRequestedEvent) {
+        } else if (event instanceof AccountDeletionRequestedEvent e) {
             approval = null;
             deletionRequested = true;
             deletionRequestedAt = at;
             requestBatch = batchId;
+            requestedBy = e.requestedBy();
+            requestCorrelation = correlationId;
         } else if (event instanceof AccountQuarantinedEvent e) {
             status = AccountStatus.QUARANTINED;
             purgeDueAt = e.purgeDueAt();
@@ -178,6 +221,8 @@ public record AccountState(UUID accountId,
             deletionRequested = false;
             deletionRequestedAt = null;
             requestBatch = null;
+            requestedBy = null;
+            requestCorrelation = null;
         } else if (event instanceof AccountPurgedEvent) {
             // The key is shredded with this event: what stays sealed here can never be opened again.
             status = AccountStatus.PURGED;
@@ -186,17 +231,52 @@ public record AccountState(UUID accountId,
             purgeDueAt = null;
             approval = null;
             deletionRequested = false;
-            deletionRequestedAt = null;
         }
         return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt, lastActivityAt,
                                 sequence, at, purgeDueAt, deletionRequested, deletionRequestedAt, approval,
-                                requestBatch);
+                                requestBatch, requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt);
     }
 
-    /** Active, no deletion under way or awaiting approval, and not protected (by flag or by a protected plan). */
-    public boolean deletableByBatch(Set<Plan> protectedPlans) {
-        return status == AccountStatus.ACTIVE && !deletionRequested && approval == null && !protectedAccount
-               && !protectedPlans.contains(plan);
+    /**
+     * Whether the account counts as protected now: flagged or on a protected plan at any point since {@code since}
+     * (the protection look-back), not only at this moment; moving a customer to a cheap plan or removing the flag just
+     * before a deletion buys nothing. Null when it is not, else why.
+     */
+    public String protectedSince(Set<Plan> protectedPlans, Instant since) {
+        if (protectedAccount) {
+            return "protected account";
+        }
+        if (protectedPlans.contains(plan)) {
+            return "protected plan " + plan;
+        }
+        if (protectionEndedAt != null && protectionEndedAt.isAfter(since)) {
+            return "protected account until " + protectionEndedAt;
+        }
+        for (Map.Entry<Plan, Instant> left : plansLeftAt.entrySet()) {
+            if (protectedPlans.contains(left.getKey()) && left.getValue().isAfter(since)) {
+                return "on protected plan " + left.getKey() + " until " + left.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The plans the account was on since {@code since}, the current one included: what its deletion puts at risk. */
+    public Set<Plan> plansSince(Instant since) {
+        Set<Plan> plans = EnumSet.noneOf(Plan.class);
+        if (plan != null) {
+            plans.add(plan);
+        }
+        plansLeftAt.forEach((p, leftAt) -> {
+            if (leftAt.isAfter(since)) {
+                plans.add(p);
+            }
+        });
+        return plans;
+    }
+
+    /** Active, with no deletion under way or awaiting approval. */
+    public boolean deletable() {
+        return status == AccountStatus.ACTIVE && !deletionRequested && approval == null;
     }
 
     /** Held (or about to be) because of deletion batch {@code batchId}'s request, not someone else's. */

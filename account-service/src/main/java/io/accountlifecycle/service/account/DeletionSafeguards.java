@@ -1,13 +1,29 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.service.command.Origin;
+
 import java.util.UUID;
 
-/** What every deletion request passes before it is sent, whatever its intake. */
+/**
+ * The deletion policy as the account sees it: every single deletion request, approval and rejection goes through it,
+ * whatever the door (HTTP or Kafka), and the account asks it before it quarantines. Implemented by
+ * {@code deletion.DeletionPolicy}; an interface here so the account does not depend on the policy's package.
+ */
 public interface DeletionSafeguards {
 
-    /** Refuses (with an exception) while the deletion breaker is open, and opens it above the quarantine rate. */
-    void checkBreaker();
+    /**
+     * Passes the request through the policy and sends it: refused while the breaker is open; waits for a second
+     * person's approval when the account is (or recently was) protected or the request would cross a blast-radius
+     * threshold. Returns why it waits, or null when the deletion goes ahead.
+     */
+    String requestDeletion(UUID accountId, String reason, Origin origin);
 
-    /** Whether deleting this account needs a second admin's approval (a protected account or plan). */
-    boolean requiresApproval(UUID accountId);
+    /** A second person lets a waiting deletion go ahead (refused when expired, or while the breaker is open). */
+    void approveDeletion(UUID accountId, Origin origin);
+
+    /** A second person refuses a waiting deletion. */
+    void rejectDeletion(UUID accountId, String reason, Origin origin);
+
+    /** Whether the deletion breaker is open: a request not yet quarantined is then withdrawn, not quarantined. */
+    boolean breakerOpen();
 }

@@ -18,4 +18,11 @@ public class ActorResolver {
         }
         return caller.getName();
     }
+
+    /** Whether the current caller's token carries {@code scope}: for a rule that depends on the request's content. */
+    public boolean hasScope(String scope) {
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        return caller != null && caller.getAuthorities().stream()
+                                       .anyMatch(authority -> ("SCOPE_" + scope).equals(authority.getAuthority()));
+    }
 }

@@ -6,6 +6,8 @@ import io.accountlifecycle.api.CreateDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchExpiredEvent;
+import io.accountlifecycle.api.ExpireDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.DeletionBatchRequestsSentEvent;
 import io.accountlifecycle.api.DeletionBatchState;
@@ -53,7 +55,8 @@ public class DeletionBatch {
         apply(new DeletionBatchCreatedEvent(command.batchId(), command.accountIds(), command.reason(),
                                             command.requestedBy(), command.monthlyValueAtRisk(),
                                             command.needsApproval() ? DeletionBatchState.PENDING_APPROVAL
-                                                                    : DeletionBatchState.IN_PROGRESS));
+                                                                    : DeletionBatchState.IN_PROGRESS,
+                                            command.inactiveSince(), command.plans()));
     }
 
     @CommandHandler
@@ -76,8 +79,16 @@ public class DeletionBatch {
             return false; // cancelled, or a redelivered chunk: its requests roll back
         }
         apply(new DeletionBatchRequestsSentEvent(batchId, command.from(), command.to(), command.total(),
-                                                 command.requested(), command.skipped()));
+                                                 command.requested(), command.skipped(), command.leftOut()));
         return true;
+    }
+
+    /** A batch that still waits for approval expires; one decided meanwhile is left alone. */
+    @CommandHandler
+    public void handle(ExpireDeletionBatchCommand command) {
+        if (state == DeletionBatchState.PENDING_APPROVAL) {
+            apply(new DeletionBatchExpiredEvent(batchId));
+        }
     }
 
     @CommandHandler
@@ -117,6 +128,11 @@ public class DeletionBatch {
     @EventSourcingHandler
     void on(DeletionBatchRejectedEvent event) {
         state = DeletionBatchState.REJECTED;
+    }
+
+    @EventSourcingHandler
+    void on(DeletionBatchExpiredEvent event) {
+        state = DeletionBatchState.EXPIRED;
     }
 
     @EventSourcingHandler

@@ -2,13 +2,12 @@ package io.accountlifecycle.service.batch;
 
 import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import io.accountlifecycle.api.ApproveDeletionBatchCommand;
-import io.accountlifecycle.api.RejectDeletionBatchCommand;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.batches.DeletionBatchView;
 import io.accountlifecycle.service.actor.ActorResolver;
-import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.deletion.DeletionPolicy;
+import io.accountlifecycle.service.deletion.InvalidCriteriaException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -32,14 +31,14 @@ class DeletionBatchController {
 
     private final DeletionBatches batches;
     private final DeletionBatchQueries views;
-    private final CommandSender commands;
+    private final DeletionPolicy policy;
     private final ActorResolver actors;
 
-    DeletionBatchController(DeletionBatches batches, DeletionBatchQueries views, CommandSender commands,
+    DeletionBatchController(DeletionBatches batches, DeletionBatchQueries views, DeletionPolicy policy,
                             ActorResolver actors) {
         this.batches = batches;
         this.views = views;
-        this.commands = commands;
+        this.policy = policy;
         this.actors = actors;
     }
 
@@ -86,7 +85,7 @@ class DeletionBatchController {
     @Operation(summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
     Map<String, Object> approve(@PathVariable UUID id) {
         String actor = actors.currentActor();
-        commands.sendAndWait(new ApproveDeletionBatchCommand(id, actor), Origin.of(actor).inBatch(id));
+        policy.approveBatch(id, Origin.of(actor).inBatch(id));
         return Map.of("batchId", id, "state", "IN_PROGRESS");
     }
 
@@ -94,8 +93,7 @@ class DeletionBatchController {
     @Operation(summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
     Map<String, Object> reject(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
         String actor = actors.currentActor();
-        commands.sendAndWait(new RejectDeletionBatchCommand(id, actor, body == null ? null : body.reason()),
-                             Origin.of(actor).inBatch(id));
+        policy.rejectBatch(id, body == null ? null : body.reason(), Origin.of(actor).inBatch(id));
         return Map.of("batchId", id, "state", "REJECTED");
     }
 }

@@ -10,8 +10,13 @@ import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.DeletionCandidate;
 import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.account.query.AccountStates;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.deletion.DeletionPolicy;
+import io.accountlifecycle.service.deletion.DeletionSettings;
+import io.accountlifecycle.service.deletion.InvalidCriteriaException;
+import io.accountlifecycle.service.deletion.StalePreviewException;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -44,7 +49,8 @@ import java.util.UUID;
 public class DeletionBatches {
 
     private final AccountSummaries summaries;
-    private final DeletionBatchSettings settings;
+    private final DeletionSettings settings;
+    private final DeletionPolicy policy;
     private final CommandSender commands;
     private final AccountStates accounts;
     private final EventStore events;
@@ -52,10 +58,12 @@ public class DeletionBatches {
     private final JsonMapper json;
     private final Clock clock;
 
-    DeletionBatches(AccountSummaries summaries, DeletionBatchSettings settings, CommandSender commands,
-                    AccountStates accounts, EventStore events, JdbcTemplate jdbc, JsonMapper json, Clock clock) {
+    DeletionBatches(AccountSummaries summaries, DeletionSettings settings, DeletionPolicy policy,
+                    CommandSender commands, AccountStates accounts, EventStore events, JdbcTemplate jdbc,
+                    JsonMapper json, Clock clock) {
         this.summaries = summaries;
         this.settings = settings;
+        this.policy = policy;
         this.commands = commands;
         this.accounts = accounts;
         this.events = events;
@@ -79,12 +87,16 @@ public class DeletionBatches {
     public record Excluded(UUID accountId, Plan plan, String reason) {
     }
 
+    /**
+     * @param approvalRequired whether executing it now would wait for a second admin: above the per-batch thresholds,
+     *                         or past the requester's or everyone's window ({@code approvalReason} says which)
+     */
     public record Preview(UUID previewToken, Instant expiresAt, List<PreviewAccount> accounts,
                           Map<Plan, Long> countsByPlan, BigDecimal monthlyValueAtRisk, List<Excluded> excluded,
                           boolean approvalRequired) {
     }
 
-    public record Created(UUID batchId, DeletionBatchState state) {
+    public record Created(UUID batchId, DeletionBatchState state, String approvalReason) {
     }
 
     public record Cancelled(UUID batchId, int restored, int alreadyPurged) {
@@ -98,10 +110,12 @@ public class DeletionBatches {
         Instant expiresAt = clock.instant().plus(settings.previewTtl());
         jdbc.update("delete from deletion_preview where expires_at < now()");
         jdbc.update("insert into deletion_preview (preview_token, criteria, set_digest, account_count, created_by, "
-                    + "expires_at) values (?, ?, ?, ?, ?, ?)", token, json.writeValueAsString(criteria),
-                    selection.digest(), selection.accounts().size(), actor, Timestamp.from(expiresAt));
+                    + "expires_at, kind) values (?, ?, ?, ?, ?, ?, 'BATCH')", token,
+                    json.writeValueAsString(criteria), selection.digest(), selection.accounts().size(), actor,
+                    Timestamp.from(expiresAt));
         return new Preview(token, expiresAt, selection.accounts(), selection.countsByPlan(), selection.value(),
-                           selection.excluded(), needsApproval(selection));
+                           selection.excluded(), settings.batchNeedsApproval(selection.accounts().size(),
+                                                                             selection.value()));
     }
 
     /** Executes exactly the previewed set, or refuses: unknown, used or expired token, or a set that changed. */
@@ -109,7 +123,7 @@ public class DeletionBatches {
     public Created execute(UUID previewToken, String reason, String actor) {
         // Taken out as it is read: a token executes once, also when two requests race with it.
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "delete from deletion_preview where preview_token = ? "
+                "delete from deletion_preview where preview_token = ? and kind = 'BATCH' "
                 + "returning criteria, set_digest, account_count, expires_at", previewToken);
         if (rows.isEmpty()) {
             throw new StalePreviewException("Preview token " + previewToken + " is unknown or was already used; "
@@ -130,13 +144,17 @@ public class DeletionBatches {
             throw new StalePreviewException("The preview selected no account; there is nothing to delete");
         }
         UUID batchId = UUID.randomUUID();
-        boolean approval = needsApproval(now);
+        Origin origin = Origin.of(actor).inBatch(batchId);
+        DeletionPolicy.BatchDecision decision = policy.decideBatch(batchId, now.candidates(), reason, origin);
         commands.sendAndWait(new CreateDeletionBatchCommand(batchId,
                                                             now.accounts().stream().map(PreviewAccount::accountId)
                                                                .toList(),
-                                                            reason, actor, now.value(), approval),
-                             Origin.of(actor).inBatch(batchId));
-        return new Created(batchId, approval ? DeletionBatchState.PENDING_APPROVAL : DeletionBatchState.IN_PROGRESS);
+                                                            reason, actor, now.value(), decision.approvalRequired(),
+                                                            criteria.inactiveSince(), criteria.plans()),
+                             origin);
+        return new Created(batchId, decision.approvalRequired() ? DeletionBatchState.PENDING_APPROVAL
+                                                                : DeletionBatchState.IN_PROGRESS,
+                           decision.reason());
     }
 
     /**
@@ -170,13 +188,8 @@ public class DeletionBatches {
         return new Cancelled(batchId, restored, purged);
     }
 
-    private boolean needsApproval(Selection selection) {
-        return selection.accounts().size() > settings.approvalAboveAccounts()
-               || selection.value().compareTo(settings.approvalAboveMonthlyValue()) > 0;
-    }
-
-    private record Selection(List<PreviewAccount> accounts, Map<Plan, Long> countsByPlan, BigDecimal value,
-                             List<Excluded> excluded, String digest) {
+    private record Selection(List<PreviewAccount> accounts, List<DeletionPolicy.Candidate> candidates,
+                             Map<Plan, Long> countsByPlan, BigDecimal value, List<Excluded> excluded, String digest) {
     }
 
     private Selection select(Criteria criteria) {
@@ -200,41 +213,51 @@ public class DeletionBatches {
                                                + " accounts; narrow them (account.deletion.max-batch-size)");
         }
         List<PreviewAccount> accounts = new ArrayList<>();
+        List<DeletionPolicy.Candidate> chosen = new ArrayList<>();
         List<Excluded> excluded = new ArrayList<>();
         Map<Plan, Long> counts = new EnumMap<>(Plan.class);
         BigDecimal value = BigDecimal.ZERO;
         MessageDigest digest = sha256();
         Set<UUID> seen = new HashSet<>();
+        // The projection finds candidates fast; each one's history (the source of truth) decides: protection sticks
+        // for the look-back, and the value at risk is that of the dearest plan within it.
+        Map<UUID, AccountState> states = this.accounts.of(candidates.stream().map(DeletionCandidate::accountId)
+                                                                    .toList());
+        Instant now = clock.instant();
         for (DeletionCandidate c : candidates) {
             seen.add(c.accountId());
-            String reason = exclusion(c);
+            AccountState state = states.get(c.accountId());
+            String reason = exclusion(state, now);
             if (reason != null) {
-                excluded.add(new Excluded(c.accountId(), c.plan(), reason));
+                excluded.add(new Excluded(c.accountId(), state.exists() ? state.plan() : c.plan(), reason));
                 continue;
             }
-            accounts.add(new PreviewAccount(c.accountId(), c.plan(), c.lastActivityAt()));
-            counts.merge(c.plan(), 1L, Long::sum);
-            value = value.add(settings.priceOf(c.plan()));
-            digest.update((c.accountId() + ":" + c.plan() + "\n").getBytes(StandardCharsets.UTF_8));
+            BigDecimal risk = policy.valueAtRisk(state, now);
+            accounts.add(new PreviewAccount(c.accountId(), state.plan(), c.lastActivityAt()));
+            chosen.add(new DeletionPolicy.Candidate(c.accountId(), state.plan(), risk));
+            counts.merge(state.plan(), 1L, Long::sum);
+            value = value.add(risk);
+            digest.update((c.accountId() + ":" + state.plan() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         if (criteria.accountIds() != null) {
             criteria.accountIds().stream().filter(id -> !seen.contains(id)).distinct()
                     .forEach(id -> excluded.add(new Excluded(id, null, "no such account")));
         }
-        return new Selection(accounts, counts, value, excluded, HexFormat.of().formatHex(digest.digest()));
+        return new Selection(accounts, chosen, counts, value, excluded, HexFormat.of().formatHex(digest.digest()));
     }
 
-    private String exclusion(DeletionCandidate candidate) {
-        if (candidate.protectedAccount()) {
-            return "protected account";
+    private String exclusion(AccountState state, Instant now) {
+        if (!state.exists()) {
+            return "no such account";
         }
-        if (settings.protectedPlans().contains(candidate.plan())) {
-            return "protected plan " + candidate.plan();
+        String protection = policy.protectedReason(state, now);
+        if (protection != null) {
+            return protection;
         }
-        if (candidate.status() != AccountStatus.ACTIVE) {
-            return "already " + candidate.status();
+        if (state.status() != AccountStatus.ACTIVE) {
+            return "already " + state.status();
         }
-        if (candidate.deletionRequested()) {
+        if (state.deletionRequested() || state.awaitingApproval()) {
             return "deletion already requested";
         }
         return null;

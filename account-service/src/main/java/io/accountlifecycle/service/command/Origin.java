@@ -12,8 +12,9 @@ import java.util.UUID;
  * Who issued a command, in which conversation, and for which deletion batch if any: what becomes the metadata of
  * the command and of every event it causes ({@link MetaDataKeys}).
  *
- * @param actor         the token's subject, a Kafka command's {@code issuedBy}, or {@code system:<part>} for the
- *                      service acting on its own
+ * @param actor         the token's subject (over HTTP and Kafka alike; a Kafka command's {@code issuedBy} only for
+ *                      a record without a token while {@code account.kafka.intake.require-token} is false), or
+ *                      {@code system:<part>} for the service acting on its own
  * @param correlationId the conversation's id the caller gave (an {@code X-Correlation-Id} header, a Kafka command id);
  *                      null: the command's own id starts the conversation
  * @param batchId       the deletion batch the command belongs to, or null

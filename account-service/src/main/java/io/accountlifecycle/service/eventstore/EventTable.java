@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -104,6 +105,55 @@ public class EventTable {
                                          + eventType.getName() + "' and " + timestamp + " > ?", Long.class,
                                          Timestamp.from(since));
         return count == null ? 0 : count;
+    }
+
+    /**
+     * How many events of these types were stored after {@code since}; the types are written into the statement, as
+     * {@link #countSince(Class, Instant)} does, so a partial index covering them serves it.
+     */
+    public long countSince(Set<Class<?>> eventTypes, Instant since) {
+        Long count = jdbc.queryForObject("select count(*) from " + table + " where " + payloadType + " in ("
+                                         + literals(eventTypes) + ") and " + timestamp + " > ?", Long.class,
+                                         Timestamp.from(since));
+        return count == null ? 0 : count;
+    }
+
+    /**
+     * The events of these types stored after {@code from} and up to {@code to}, in the order they were stored (types
+     * written into the statement, so a partial index covering them serves it).
+     */
+    public void readOfTypesBetween(Set<Class<?>> eventTypes, Instant from, Instant to,
+                                   Consumer<DomainEventMessage<?>> each) {
+        List<DomainEventData<?>> rows = new ArrayList<>();
+        jdbc.query("select " + domainFields + " from " + table + " where " + payloadType + " in ("
+                   + literals(eventTypes) + ") and " + timestamp + " > ? and " + timestamp + " <= ? order by "
+                   + globalIndex, (RowCallbackHandler) row -> rows.add(domainEntry(row)), Timestamp.from(from),
+                   Timestamp.from(to));
+        deserialize(rows.stream(), each);
+    }
+
+    /**
+     * The last event of {@code type} of each of these aggregates that has one: one index probe per aggregate, walking
+     * its stream backwards from the end, so a long history of such events costs no more than a short one.
+     */
+    public void readLastOfType(Collection<String> aggregateIds, Class<?> type, Consumer<DomainEventMessage<?>> each) {
+        if (aggregateIds.isEmpty()) {
+            return;
+        }
+        List<DomainEventData<?>> rows = new ArrayList<>();
+        jdbc.query(connection -> {
+            PreparedStatement query = connection.prepareStatement(
+                    "select e.* from unnest(?) as ids(id) cross join lateral (select " + domainFields + " from "
+                    + table + " where " + aggregateId + " = ids.id and " + payloadType + " = '" + type.getName()
+                    + "' order by " + sequence + " desc limit 1) e");
+            query.setArray(1, connection.createArrayOf("varchar", aggregateIds.toArray()));
+            return query;
+        }, (RowCallbackHandler) row -> rows.add(domainEntry(row)));
+        deserialize(rows.stream(), each);
+    }
+
+    private static String literals(Set<Class<?>> types) {
+        return types.stream().map(type -> "'" + type.getName() + "'").sorted().collect(Collectors.joining(", "));
     }
 
     /**

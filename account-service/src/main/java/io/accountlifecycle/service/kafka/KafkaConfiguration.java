@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.kafka;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
@@ -20,7 +22,9 @@ public class KafkaConfiguration {
     /**
      * The event topic is the log a lost database is rebuilt from: kept forever, never compacted. The inbound side
      * (commands, their dead letters, results) carries what product services sent, personal fields in plaintext
-     * included, so it is kept only briefly.
+     * included, so it is kept only briefly. {@code account.commands} is stamped by the broker when it appends a
+     * record, not by producers: a command's bearer token is judged valid at that instant, which no producer can
+     * choose ({@link CommandTopicTimestamps} sets it on a topic created before).
      */
     @Bean
     @ConditionalOnProperty(name = "account.kafka.topics.create", matchIfMissing = true, havingValue = "true")
@@ -29,7 +33,9 @@ public class KafkaConfiguration {
         return new KafkaAdmin.NewTopics(
                 topic(KafkaTopics.EVENTS, topics, Map.of("retention.ms", "-1", "retention.bytes", "-1",
                                                          "cleanup.policy", "delete")),
-                topic(KafkaTopics.COMMANDS, topics, Map.of("retention.ms", inbound)),
+                topic(KafkaTopics.COMMANDS, topics, Map.of("retention.ms", inbound,
+                                                           TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+                                                           TimestampType.LOG_APPEND_TIME.name)),
                 topic(KafkaTopics.COMMANDS_DLT, topics, Map.of("retention.ms", inbound)),
                 topic(KafkaTopics.COMMAND_RESULTS, topics, Map.of("retention.ms", inbound)),
                 topic(KafkaTopics.KEYS, topics, keyTopicConfig(topics.keyShredBound())));

@@ -14,8 +14,9 @@ import java.time.Instant;
 /**
  * Verifies a token's signature once, not on every request: product services send the same token for its whole
  * lifetime, and RSA verification was a fifth of the CPU a command cost. Only tokens that passed every check are
- * remembered, by their exact text (a tampered token is a different string), and a remembered token is refused once
- * it expires, as the decoder would.
+ * remembered, by their exact text (a tampered token is a different string), and a remembered token is refused outside
+ * its lifetime, as the decoder would. Both ends count: a Kafka command is judged at the instant the broker appended
+ * it ({@link CommandTokens}), which may come before the instant a token was first verified.
  */
 class CachingJwtDecoder implements JwtDecoder {
 
@@ -37,10 +38,15 @@ class CachingJwtDecoder implements JwtDecoder {
     public Jwt decode(String token) throws JwtException {
         Jwt cached = verified.getIfPresent(token);
         if (cached != null) {
+            // Not forgotten when refused: a record appended earlier may still be judged with it.
+            Instant now = clock.instant();
             Instant expiresAt = cached.getExpiresAt();
-            if (expiresAt != null && clock.instant().isAfter(expiresAt.plus(CLOCK_SKEW))) {
-                verified.invalidate(token);
+            if (expiresAt != null && now.isAfter(expiresAt.plus(CLOCK_SKEW))) {
                 throw new BadJwtException("Jwt expired at " + expiresAt);
+            }
+            Instant notBefore = cached.getNotBefore();
+            if (notBefore != null && now.isBefore(notBefore.minus(CLOCK_SKEW))) {
+                throw new BadJwtException("Jwt used before " + notBefore);
             }
             return cached;
         }

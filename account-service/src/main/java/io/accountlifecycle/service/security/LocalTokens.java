@@ -70,7 +70,11 @@ public final class LocalTokens {
 
     /** A signed JWT for {@code subject} with {@code scopes}, valid from now for {@code ttl}. */
     public String mint(String subject, Collection<String> scopes, Duration ttl) {
-        Instant now = Instant.now();
+        return mint(subject, scopes, Instant.now(), ttl);
+    }
+
+    /** A signed JWT for {@code subject} with {@code scopes}, valid from {@code now} for {@code ttl}. */
+    public String mint(String subject, Collection<String> scopes, Instant now, Duration ttl) {
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(subject)

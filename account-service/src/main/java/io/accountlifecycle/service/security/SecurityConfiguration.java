@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -32,10 +33,12 @@ import static io.accountlifecycle.service.security.Scopes.authority;
 
 /**
  * Every endpoint needs a valid JWT and the scope of what it does; only health and the OpenAPI description are open.
- * 401 for a missing, expired, tampered or wrongly signed token and 403 for a missing scope, both as problem details.
+ * 401 for a missing, expired, tampered or wrongly signed token and 403 for a missing scope, both as problem details;
+ * 429 with {@code Retry-After} instead of 403 for a subject refused more than
+ * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(TokenSettings.class)
+@EnableConfigurationProperties({TokenSettings.class, RefusalSettings.class})
 public class SecurityConfiguration {
 
     /**
@@ -82,13 +85,19 @@ public class SecurityConfiguration {
                     .requestMatchers(HttpMethod.PATCH, "/accounts/*/profile").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
+                    // Setting the flag needs write, removing it admin: the controller checks which, on the body.
+                    .requestMatchers(HttpMethod.PUT, "/accounts/*/protection")
+                    .hasAnyAuthority(authority(Scopes.WRITE), authority(Scopes.ADMIN))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/approve", "/accounts/*/deletion/reject")
                     .hasAuthority(authority(Scopes.APPROVE))
                     .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
                     .hasAuthority(authority(Scopes.ADMIN))
                     .requestMatchers(HttpMethod.POST, "/admin/deletion-batches/*/approve",
-                                     "/admin/deletion-batches/*/reject").hasAuthority(authority(Scopes.APPROVE))
+                                     "/admin/deletion-batches/*/reject", "/admin/deletion-approvals/*/approve",
+                                     "/admin/deletion-approvals/*/reject").hasAuthority(authority(Scopes.APPROVE))
+                    .requestMatchers(HttpMethod.GET, "/admin/deletion-approvals")
+                    .hasAnyAuthority(authority(Scopes.ADMIN), authority(Scopes.APPROVE))
                     .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
                     .requestMatchers(HttpMethod.GET, "/analytics/**").hasAuthority(authority(Scopes.ANALYTICS))
                     .anyRequest().denyAll())
@@ -111,10 +120,20 @@ public class SecurityConfiguration {
                     .accessDeniedHandler((request, response, e) -> {
                         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
                         String actor = caller == null ? "unknown" : caller.getName();
-                        String reason = "the token of " + actor + " lacks the scope this request needs ("
-                                        + request.getMethod() + " " + request.getRequestURI() + ")";
-                        audit.denied(actor, request, reason);
-                        ProblemResponses.write(response, HttpStatus.FORBIDDEN, "Missing scope", reason);
+                        String reason = "the token of " + actor + " lacks the scope this request needs";
+                        AccessAudit.Refusal refusal = audit.denied(actor, request, reason);
+                        if (refusal.throttled()) {
+                            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+                            ProblemResponses.write(response, HttpStatus.TOO_MANY_REQUESTS,
+                                    "Too many refused requests",
+                                    actor + " was refused " + refusal.refusalsThisMinute() + " times this minute, "
+                                    + "more than the " + refusal.limit() + " allowed: its refusals are answered 429 "
+                                    + "for another " + refusal.retryAfterSeconds() + " s; " + reason + " ("
+                                    + request.getMethod() + " " + request.getRequestURI() + ").");
+                        } else {
+                            ProblemResponses.write(response, HttpStatus.FORBIDDEN, "Missing scope",
+                                    reason + " (" + request.getMethod() + " " + request.getRequestURI() + ")");
+                        }
                     }));
         return http.build();
     }

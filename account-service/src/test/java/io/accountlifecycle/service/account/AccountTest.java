@@ -1,7 +1,13 @@
 package io.accountlifecycle.service.account;
 
+import java.util.Set;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
+import io.accountlifecycle.api.ExpireAccountDeletionApprovalCommand;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
+import io.accountlifecycle.api.ChangeAccountProtectionCommand;
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
@@ -43,10 +49,37 @@ class AccountTest {
     private static final Instant T1 = Instant.parse("2026-11-01T10:00:00Z");
 
     private AggregateTestFixture<Account> fixture;
+    /** The deletion policy as the aggregate sees it: only whether the breaker is open matters here. */
+    private final Breaker breaker = new Breaker();
+
+    private static final class Breaker implements DeletionSafeguards {
+        boolean open;
+
+        @Override
+        public String requestDeletion(UUID accountId, String reason, Origin origin) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void approveDeletion(UUID accountId, Origin origin) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void rejectDeletion(UUID accountId, String reason, Origin origin) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean breakerOpen() {
+            return open;
+        }
+    }
 
     @BeforeEach
     void setUp() {
         fixture = new AggregateTestFixture<>(Account.class);
+        fixture.registerInjectableResource(breaker);
     }
 
     private static PersonalText text(String plaintext, String ciphertext) {
@@ -245,6 +278,63 @@ class AccountTest {
         fixture.given(opened(), new AccountDeletionRequestedEvent(ID, "closing", "alice"))
                .when(new QuarantineAccountCommand(ID, DUE))
                .expectEvents(new AccountQuarantinedEvent(ID, DUE));
+    }
+
+    @Test
+    void aRequestReachedWhileTheBreakerIsOpenIsWithdrawnNotQuarantined() {
+        breaker.open = true;
+        fixture.given(opened(), new AccountDeletionRequestedEvent(ID, "closing", "alice"))
+               .when(new QuarantineAccountCommand(ID, DUE))
+               .expectEvents(new AccountDeletionCancelledEvent(ID, Account.BREAKER_WITHDRAWAL,
+                                                               "system:deletion-breaker"));
+    }
+
+    @Test
+    void protectionIsSetAndRemovedWithAReasonAndSticksInTheState() {
+        fixture.given(opened())
+               .when(new ChangeAccountProtectionCommand(ID, true, "bob", "key customer"))
+               .expectEvents(new AccountProtectionChangedEvent(ID, true, "bob", "key customer"));
+        fixture.given(opened(), new AccountProtectionChangedEvent(ID, true, "bob", "key customer"))
+               .when(new ChangeAccountProtectionCommand(ID, true, "bob", "again"))
+               .expectNoEvents();
+        fixture.given(opened())
+               .when(new ChangeAccountProtectionCommand(ID, true, "bob", " "))
+               .expectException(AccountRuleViolationException.class);
+        Instant removedAt = Instant.parse("2026-12-01T10:00:00Z");
+        AccountState state = AccountState.NONE
+                .after(new AccountOpenedEvent(ID, null, null, Plan.FREE, true), 0, removedAt.minusSeconds(60), null,
+                       null)
+                .after(new AccountProtectionChangedEvent(ID, false, "admin", "mistake"), 1, removedAt, null, null);
+        assertThat(state.protectedAccount()).isFalse();
+        assertThat(state.protectedSince(Set.of(Plan.ENTERPRISE), removedAt.minusSeconds(1))).contains("until");
+        assertThat(state.protectedSince(Set.of(Plan.ENTERPRISE), removedAt.plusSeconds(1))).isNull();
+    }
+
+    @Test
+    void aProtectedPlanLeftWithinTheLookBackStillProtects() {
+        Instant movedAt = Instant.parse("2026-12-01T10:00:00Z");
+        AccountState state = AccountState.NONE
+                .after(new AccountOpenedEvent(ID, null, null, Plan.ENTERPRISE, false), 0, movedAt.minusSeconds(60),
+                       null, null)
+                .after(new AccountPlanChangedEvent(ID, Plan.ENTERPRISE, Plan.FREE), 1, movedAt, null, null);
+        assertThat(state.protectedSince(Set.of(Plan.ENTERPRISE), movedAt.minusSeconds(1)))
+                .isEqualTo("on protected plan ENTERPRISE until " + movedAt);
+        assertThat(state.protectedSince(Set.of(Plan.ENTERPRISE), movedAt.plusSeconds(1))).isNull();
+        assertThat(state.plansSince(movedAt.minusSeconds(1))).containsExactlyInAnyOrder(Plan.FREE, Plan.ENTERPRISE);
+    }
+
+    @Test
+    void aWaitingApprovalExpiresOnlyWhenOlderThanTheCommandSays() {
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new ExpireAccountDeletionApprovalCommand(ID, Instant.now().plusSeconds(60)))
+               .expectEvents(new AccountDeletionApprovalExpiredEvent(ID, "alice"));
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"))
+               .when(new ExpireAccountDeletionApprovalCommand(ID, Instant.now().minusSeconds(3600)))
+               .expectNoEvents();
+        fixture.given(opened(), new AccountDeletionApprovalRequestedEvent(ID, "closing", "alice"),
+                      new AccountDeletionApprovalExpiredEvent(ID, "alice"))
+               .when(new ApproveAccountDeletionCommand(ID, "bob"))
+               .expectException(DeletionConflictException.class);
     }
 
     @Test

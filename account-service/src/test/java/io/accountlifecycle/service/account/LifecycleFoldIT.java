@@ -5,7 +5,7 @@ import io.accountlifecycle.purge.PurgeSagaConfiguration;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.account.query.AccountHistory;
-import io.accountlifecycle.service.batch.AccountStates;
+import io.accountlifecycle.service.account.query.AccountStates;
 import io.accountlifecycle.service.eventstore.EventTable;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.kafka.TopicReader;

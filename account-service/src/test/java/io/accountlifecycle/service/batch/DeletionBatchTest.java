@@ -6,6 +6,8 @@ import io.accountlifecycle.api.CreateDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchExpiredEvent;
+import io.accountlifecycle.api.ExpireDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.DeletionBatchRequestsSentEvent;
 import io.accountlifecycle.api.DeletionBatchState;
@@ -34,13 +36,13 @@ class DeletionBatchTest {
     @Test
     void aBatchAboveTheThresholdsWaitsForApprovalAndOneBelowGoesAhead() {
         fixture.givenNoPriorActivity()
-               .when(new CreateDeletionBatchCommand(BATCH, ACCOUNTS, "old accounts", "alice", BigDecimal.TEN, true))
+               .when(new CreateDeletionBatchCommand(BATCH, ACCOUNTS, "old accounts", "alice", BigDecimal.TEN, true, null, null))
                .expectEvents(created(DeletionBatchState.PENDING_APPROVAL));
         fixture.givenNoPriorActivity()
-               .when(new CreateDeletionBatchCommand(BATCH, ACCOUNTS, "old accounts", "alice", BigDecimal.TEN, false))
+               .when(new CreateDeletionBatchCommand(BATCH, ACCOUNTS, "old accounts", "alice", BigDecimal.TEN, false, null, null))
                .expectEvents(created(DeletionBatchState.IN_PROGRESS));
         fixture.givenNoPriorActivity()
-               .when(new CreateDeletionBatchCommand(BATCH, List.of(), " ", "alice", BigDecimal.ZERO, false))
+               .when(new CreateDeletionBatchCommand(BATCH, List.of(), " ", "alice", BigDecimal.ZERO, false, null, null))
                .expectException(AccountRuleViolationException.class);
     }
 
@@ -69,16 +71,16 @@ class DeletionBatchTest {
     @Test
     void chunksAreRecordedInOrderAndNeverAfterACancel() {
         fixture.given(created(DeletionBatchState.IN_PROGRESS))
-               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0))
+               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0, List.of()))
                .expectResultMessagePayload(true)
                .expectEvents(new DeletionBatchRequestsSentEvent(BATCH, 0, 2, 3, 2, 0));
         fixture.given(created(DeletionBatchState.IN_PROGRESS), new DeletionBatchRequestsSentEvent(BATCH, 0, 2, 3, 2, 0))
-               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0))
+               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0, List.of()))
                .expectResultMessagePayload(false)
                .expectNoEvents();
         fixture.given(created(DeletionBatchState.IN_PROGRESS),
                       new DeletionBatchCancelledEvent(BATCH, "bob", "undo", 0, 0))
-               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0))
+               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 2, 3, 2, 0, List.of()))
                .expectResultMessagePayload(false)
                .expectNoEvents();
         fixture.given(created(DeletionBatchState.PENDING_APPROVAL))
@@ -87,5 +89,26 @@ class DeletionBatchTest {
         fixture.given(created(DeletionBatchState.IN_PROGRESS))
                .when(new CancelDeletionBatchCommand(BATCH, "bob", "undo", 2, 1))
                .expectEvents(new DeletionBatchCancelledEvent(BATCH, "bob", "undo", 2, 1));
+    }
+
+    @Test
+    void aBatchStillWaitingForApprovalExpiresAndThenCannotBeApproved() {
+        fixture.given(created(DeletionBatchState.PENDING_APPROVAL))
+               .when(new ExpireDeletionBatchCommand(BATCH))
+               .expectEvents(new DeletionBatchExpiredEvent(BATCH));
+        fixture.given(created(DeletionBatchState.PENDING_APPROVAL), new DeletionBatchExpiredEvent(BATCH))
+               .when(new ApproveDeletionBatchCommand(BATCH, "bob"))
+               .expectException(DeletionConflictException.class);
+        fixture.given(created(DeletionBatchState.PENDING_APPROVAL), new DeletionBatchApprovedEvent(BATCH, "bob"))
+               .when(new ExpireDeletionBatchCommand(BATCH))
+               .expectNoEvents();
+    }
+
+    @Test
+    void leftOutAccountsAreRecordedWithTheirReason() {
+        var leftOut = List.of(new DeletionBatchRequestsSentEvent.LeftOut(ACCOUNTS.get(1), "moved to plan PREMIUM"));
+        fixture.given(created(DeletionBatchState.IN_PROGRESS))
+               .when(new RecordDeletionBatchRequestsSentCommand(BATCH, 0, 3, 3, 2, 1, leftOut))
+               .expectEvents(new DeletionBatchRequestsSentEvent(BATCH, 0, 3, 3, 2, 1, leftOut));
     }
 }

@@ -23,6 +23,8 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -338,6 +340,9 @@ class KubernetesManifestsIT {
             }
             assertThat(topic(objects, KafkaTopics.EVENTS).getSpec().getConfig())
                     .containsEntry("retention.ms", -1).containsEntry("retention.bytes", -1);
+            // Command tokens are judged at the instant the broker appended the record, as the service declares it.
+            assertThat(topic(objects, KafkaTopics.COMMANDS).getSpec().getConfig())
+                    .containsEntry(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
             // The keys as the service would declare them with its default bound.
             Map<String, Object> keys = topic(objects, KafkaTopics.KEYS).getSpec().getConfig();
             KafkaConfiguration.keyTopicConfig(java.time.Duration.ofDays(1)).forEach((name, value) ->

@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.kafka;
 
+import io.accountlifecycle.service.TestTokens;
+import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
@@ -26,13 +29,18 @@ class KafkaCommandIntakeIT {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    ApplicationContext context;
 
+    /** A product service's token: it opens, changes and asks to delete accounts. */
+    String token;
     TopicReader results;
     TopicReader events;
     TopicReader deadLetters;
 
     @BeforeEach
     void setUp() {
+        token = TestTokens.mint(context, "billing-service", List.of(Scopes.WRITE, Scopes.DELETE));
         results = new TopicReader(KafkaTopics.COMMAND_RESULTS);
         events = new TopicReader(KafkaTopics.EVENTS);
         deadLetters = new TopicReader(KafkaTopics.COMMANDS_DLT);
@@ -47,14 +55,13 @@ class KafkaCommandIntakeIT {
 
     static String openAccount(UUID commandId, UUID accountId, String email) {
         return """
-               {"commandId":"%s","type":"OpenAccount","accountId":"%s","issuedBy":"billing-service",
+               {"commandId":"%s","type":"OpenAccount","accountId":"%s","issuedBy":"checkout for a customer",
                 "payload":{"email":"%s","displayName":"Grace Hopper","plan":"STANDARD"}}"""
                 .formatted(commandId, accountId, email);
     }
 
-    static void send(UUID accountId, String json) {
-        TopicReader.send(KafkaTopics.COMMANDS, accountId == null ? null : accountId.toString(),
-                         json.getBytes(StandardCharsets.UTF_8));
+    void send(UUID accountId, String json) {
+        TopicReader.sendCommand(accountId == null ? null : accountId.toString(), json, token);
     }
 
     private List<JsonNode> resultsFor(UUID commandId) {
@@ -90,7 +97,8 @@ class KafkaCommandIntakeIT {
         assertThat(event.get("globalIndex").asLong()).isPositive();
         assertThat(event.get("payloadType").asString()).isEqualTo("io.accountlifecycle.api.AccountOpenedEvent");
         assertThat(event.get("occurredAt").asString()).isNotBlank();
-        assertThat(event.get("metadata").get("actor").asString()).isEqualTo("billing-service");
+        assertThat(event.get("metadata").get("actor").asString()).as("the token's subject, not issuedBy")
+                                                                .isEqualTo("billing-service");
         assertThat(event.get("metadata").get("correlationId").asString()).isEqualTo(commandId.toString());
         assertThat(event.get("payload").get("plan").asString()).isEqualTo("STANDARD");
         assertThat(event.get("payload").get("email").get("ciphertext").asString()).isNotBlank();
@@ -125,6 +133,8 @@ class KafkaCommandIntakeIT {
                 () -> assertThat(deadLetters.poll()).anySatisfy(dead -> {
                     assertThat(dead.value()).isEqualTo(poison);
                     assertThat(reason(dead)).startsWith("Not valid JSON");
+                    // The sender's bearer token stays behind.
+                    assertThat(dead.headers().headers("authorization")).isEmpty();
                 }));
     }
 
@@ -208,6 +218,34 @@ class KafkaCommandIntakeIT {
                     assertThat(r.get("status").asString()).isEqualTo("REJECTED");
                     assertThat(r.get("reason").asString()).contains("quarantined");
                 }));
+    }
+
+    @Test
+    void aDeletionThatWaitsForApprovalIsAnsweredPendingApprovalTheSameEveryTime() {
+        UUID accountId = UUID.randomUUID();
+        UUID open = UUID.randomUUID();
+        UUID delete = UUID.randomUUID();
+        send(accountId, """
+                        {"commandId":"%s","type":"OpenAccount","accountId":"%s",
+                         "payload":{"email":"kept@example.com","displayName":"Kept","plan":"FREE","protected":true}}"""
+                        .formatted(open, accountId));
+        String deletion = """
+                          {"commandId":"%s","type":"RequestAccountDeletion","accountId":"%s",
+                           "payload":{"reason":"customer asked"}}""".formatted(delete, accountId);
+        send(accountId, deletion);
+        send(accountId, deletion);
+
+        // A protected account's deletion waits for a second person: said so, with why, the same on a re-send.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(delete)).hasSize(2));
+        List<JsonNode> answers = resultsFor(delete);
+        assertThat(answers).allSatisfy(r -> assertThat(r).isEqualTo(answers.get(0)));
+        assertThat(answers.get(0).get("status").asString()).isEqualTo("PENDING_APPROVAL");
+        assertThat(answers.get(0).get("reason").asString()).isNotBlank();
+        assertThat(jdbc.queryForObject("select status from processed_command where command_id = ?", String.class,
+                                       delete)).isEqualTo("PENDING_APPROVAL");
+        assertThat(jdbc.queryForObject(
+                "select count(*) from domain_event_entry where aggregate_identifier = ? and payload_type = ?",
+                Integer.class, accountId.toString(), "io.accountlifecycle.api.AccountQuarantinedEvent")).isZero();
     }
 
     static String reason(ConsumerRecord<String, String> record) {

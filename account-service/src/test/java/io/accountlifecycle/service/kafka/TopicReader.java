@@ -1,8 +1,11 @@
 package io.accountlifecycle.service.kafka;
 
 import io.accountlifecycle.testsupport.TestInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -12,8 +15,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -51,10 +56,45 @@ public final class TopicReader implements AutoCloseable {
     }
 
     public static void send(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** A command as a product service sends it: {@code token} in header {@code authorization} (none when null). */
+    public static void sendCommand(String key, String json, String token) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(KafkaTopics.COMMANDS, key,
+                                                                     json.getBytes(StandardCharsets.UTF_8));
+        if (token != null) {
+            record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        }
+        send(record);
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 "bootstrap.servers", TestInfrastructure.kafka().bootstrapServers(), "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, value)).get();
+            producer.send(record).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Consumer group {@code group} starts where {@code topic} ends now: what other tests sent to the shared broker
+     * before is theirs.
+     */
+    public static void startGroupAtEnd(String group, String topic) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return; // no test has sent anything yet
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                 .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get()
+                 .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
+            admin.alterConsumerGroupOffsets(group, ends).all().get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

@@ -113,8 +113,6 @@ class ProjectionsIT {
         // Admin actions and a refused attempt, for the audit log.
         assertThat(http.post("/admin/purges/pause", "{\"reason\":\"drill\"}").status()).isBetween(200, 202);
         assertThat(http.post("/admin/purges/resume", "{\"reason\":\"drill over\"}").status()).isBetween(200, 202);
-        HttpJson analystOnly = client("analyst-1", Scopes.ANALYTICS);
-        assertThat(analystOnly.post("/admin/purges/pause", "{}").status()).isEqualTo(403);
         awaitProjectionsCaughtUp();
     }
 
@@ -175,8 +173,6 @@ class ProjectionsIT {
         assertThat(total("/analytics/audit?action=DELETION_CANCELLED"))
                 .isEqualTo(events.get("AccountDeletionCancelledEvent"));
         assertThat(total("/analytics/audit?action=PURGES_PAUSED")).isEqualTo(events.get("PurgesPausedEvent"));
-        JsonNode denied = http.get("/analytics/audit?action=ACCESS_DENIED&actor=analyst-1").json().get("items");
-        assertThat(denied.valueStream()).anyMatch(d -> d.get("details").asString().equals("POST /admin/purges/pause"));
         JsonNode batch = http.get("/admin/deletion-batches/" + batchId).json();
         assertThat(batch.get("state").asString()).isEqualTo("COMPLETED");
         assertThat(batch.at("/counts/PURGED").asLong()).isEqualTo(2);

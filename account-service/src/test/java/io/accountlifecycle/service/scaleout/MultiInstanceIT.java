@@ -15,12 +15,9 @@ import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +25,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,6 +78,8 @@ class MultiInstanceIT {
     private final List<ServiceProcess> instances = new ArrayList<>();
     private final JdbcTemplate jdbc = ServiceInstances.owner(DATABASE);
     private final Map<UUID, List<String>> kafkaCommandsByAccount = new ConcurrentHashMap<>();
+    /** Signed with the instances' key, which no other test's service shares: only they act on these commands. */
+    private String token;
 
     @AfterEach
     void stopInstances() {
@@ -107,9 +107,8 @@ class MultiInstanceIT {
     void theInstancesShareTheWorkAndTheSurvivorOfAKillFinishesItExactlyOnce() throws Exception {
         FileSystemUtils.deleteRecursively(directory);
         startCommandsFromTheTopicsEnd();
-        String token = LocalTokens.loadOrCreate(directory.resolve("keys/token-signing-key.json"),
-                                                TokenSettings.DEFAULT_ISSUER)
-                                  .mint("scale-out-test", TestTokens.ALL_SCOPES, Duration.ofMinutes(30));
+        token = LocalTokens.loadOrCreate(directory.resolve("keys/token-signing-key.json"), TokenSettings.DEFAULT_ISSUER)
+                           .mint("scale-out-test", TestTokens.ALL_SCOPES, Duration.ofMinutes(30));
         Instant starting = Instant.now();
         ServiceProcess a = start("instance-a");
         ServiceProcess b = start("instance-b");
@@ -288,20 +287,8 @@ class MultiInstanceIT {
     }
 
     /** The group starts where the topic ends now: the commands other tests sent to the shared broker are theirs. */
-    private static void startCommandsFromTheTopicsEnd() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
-            if (!admin.listTopics().names().get().contains(KafkaTopics.COMMANDS)) {
-                return; // no test has run before: nothing to skip
-            }
-            var partitions = admin.describeTopics(List.of(KafkaTopics.COMMANDS)).allTopicNames().get()
-                                  .get(KafkaTopics.COMMANDS).partitions().stream()
-                                  .map(p -> new TopicPartition(KafkaTopics.COMMANDS, p.partition()))
-                                  .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-            admin.listOffsets(partitions).all().get()
-                 .forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
-            admin.alterConsumerGroupOffsets(GROUP, ends).all().get();
-        }
+    private static void startCommandsFromTheTopicsEnd() {
+        TopicReader.startGroupAtEnd(GROUP, KafkaTopics.COMMANDS);
     }
 
     private static KafkaProducer<String, String> producer() {
@@ -315,8 +302,10 @@ class MultiInstanceIT {
         String json = """
                 {"commandId":"%s","type":"%s","accountId":"%s","issuedBy":"scale-out-test","payload":%s}"""
                 .formatted(commandId, type, accountId, payload);
+        ProducerRecord<String, String> record = new ProducerRecord<>(KafkaTopics.COMMANDS, accountId.toString(), json);
+        record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
         try {
-            kafka.send(new ProducerRecord<>(KafkaTopics.COMMANDS, accountId.toString(), json)).get();
+            kafka.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

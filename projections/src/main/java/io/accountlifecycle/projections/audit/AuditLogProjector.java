@@ -2,7 +2,9 @@ package io.accountlifecycle.projections.audit;
 
 import io.accountlifecycle.api.AccessDeniedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
@@ -11,6 +13,7 @@ import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchExpiredEvent;
 import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.PurgesPausedEvent;
@@ -63,10 +66,16 @@ public class AuditLogProjector extends JdbcProjector {
         record(message, "PURGES_RESUMED", event.resumedBy(), null, event.reason(), null);
     }
 
+    /** One event stands for every refusal of a subject's action within a minute: what, how many times and when. */
     @EventHandler
     void on(AccessDeniedEvent event, EventMessage<?> message) {
-        record(message, "ACCESS_DENIED", event.actor(), uuidOrNull(event.accountId()), event.reason(),
-               event.method() + " " + event.path());
+        // An event stored before refusals were aggregated has no times: it was one refusal, at the event's time.
+        String details = event.method() + " " + event.path();
+        if (event.firstAt() != null) {
+            details += event.count() == 1 ? ", once at " + event.firstAt()
+                       : ", " + event.count() + " times from " + event.firstAt() + " to " + event.lastAt();
+        }
+        record(message, "ACCESS_DENIED", event.actor(), uuidOrNull(event.accountId()), event.reason(), details);
     }
 
     @EventHandler
@@ -86,9 +95,24 @@ public class AuditLogProjector extends JdbcProjector {
     }
 
     @EventHandler
+    void on(AccountDeletionApprovalExpiredEvent event, EventMessage<?> message) {
+        record(message, "DELETION_APPROVAL_EXPIRED", null, event.accountId(), null,
+               "requested by " + event.requestedBy());
+    }
+
+    @EventHandler
+    void on(AccountProtectionChangedEvent event, EventMessage<?> message) {
+        record(message, event.protectedAccount() ? "PROTECTION_SET" : "PROTECTION_REMOVED", event.changedBy(),
+               event.accountId(), event.reason(), null);
+    }
+
+    @EventHandler
     void on(DeletionBreakerTrippedEvent event, EventMessage<?> message) {
         record(message, "BREAKER_TRIPPED", "deletion-breaker", null, null,
-               event.quarantinesLastMinute() + " quarantines within a minute, limit " + event.limit());
+               event.requestsLastMinute() + " deletion requests (" + event.quarantinesLastMinute()
+               + " quarantines) within a minute, limit " + event.limit()
+               + (event.topRequester() == null ? "" : "; most by " + event.topRequester() + " ("
+                                                      + event.topRequesterRequests() + ")"));
     }
 
     @EventHandler
@@ -111,6 +135,11 @@ public class AuditLogProjector extends JdbcProjector {
     @EventHandler
     void on(DeletionBatchRejectedEvent event, EventMessage<?> message) {
         record(message, "BATCH_REJECTED", event.rejectedBy(), null, event.reason(), null);
+    }
+
+    @EventHandler
+    void on(DeletionBatchExpiredEvent event, EventMessage<?> message) {
+        record(message, "BATCH_EXPIRED", null, null, null, "batch " + event.batchId());
     }
 
     @EventHandler

@@ -7,6 +7,7 @@ import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
 import io.accountlifecycle.api.DeletionBatchCancelledEvent;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
+import io.accountlifecycle.api.DeletionBatchExpiredEvent;
 import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.DeletionBatchRequestsSentEvent;
 import io.accountlifecycle.api.DeletionBatchState;
@@ -65,13 +66,26 @@ public class DeletionBatchProjector extends JdbcProjector {
     }
 
     @EventHandler
+    void on(DeletionBatchExpiredEvent event, @Timestamp Instant at) {
+        batch(event.batchId(), at, "state = ?", DeletionBatchState.EXPIRED.name());
+    }
+
+    @EventHandler
     void on(DeletionBatchCancelledEvent event, @Timestamp Instant at) {
         batch(event.batchId(), at, "state = 'CANCELLED', cancelled_by = ?", event.cancelledBy());
     }
 
-    /** Once the last chunk is requested, whatever the executor did not request was no longer Active. */
+    /**
+     * The chunk's accounts that no longer qualified are left out, with why; once the last chunk is requested,
+     * whatever else the executor did not request was no longer Active.
+     */
     @EventHandler
     void on(DeletionBatchRequestsSentEvent event) {
+        for (DeletionBatchRequestsSentEvent.LeftOut left : event.leftOut()) {
+            write("update projection.deletion_batch_account set status = 'LEFT_OUT', left_out_reason = ? "
+                  + "where batch_id = ? and account_id = ? and status = 'SELECTED'", left.reason(), event.batchId(),
+                  left.accountId());
+        }
         if (event.to() >= event.total()) {
             write("update projection.deletion_batch_account set status = 'SKIPPED' where batch_id = ? and status = "
                   + "'SELECTED'", event.batchId());

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import static io.accountlifecycle.projections.support.Sql.uuid;
 public class DeletionBatchQueries {
 
     private static final List<String> STATUSES = List.of("SELECTED", "REQUESTED", "QUARANTINED", "PURGED",
-                                                         "RESTORED", "SKIPPED");
+                                                         "RESTORED", "SKIPPED", "LEFT_OUT");
 
     private final JdbcTemplate jdbc;
 
@@ -62,13 +63,25 @@ public class DeletionBatchQueries {
         }, (ResultSet r) -> {
             counts.get(r.getObject(1, UUID.class)).put(r.getString(2), r.getLong(3));
         });
+        Map<UUID, List<DeletionBatchView.LeftOut>> leftOut = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement(
+                    "select batch_id, account_id, left_out_reason from projection.deletion_batch_account "
+                    + "where batch_id = any(?) and status = 'LEFT_OUT' order by batch_id, account_id");
+            statement.setArray(1, connection.createArrayOf("uuid", counts.keySet().toArray()));
+            return statement;
+        }, (ResultSet r) -> {
+            leftOut.computeIfAbsent(r.getObject(1, UUID.class), id -> new ArrayList<>())
+                   .add(new DeletionBatchView.LeftOut(r.getObject(2, UUID.class), r.getString(3)));
+        });
         return rows.stream().map(row -> {
             Map<String, Long> c = counts.get(row.batchId());
             String state = DeletionBatchProjector.stateOf(row.state().name(), c.get("SELECTED") + c.get("REQUESTED"),
                                                           c.get("QUARANTINED"));
             return new DeletionBatchView(row.batchId(), DeletionBatchState.valueOf(state), row.reason(),
                                          row.requestedBy(), row.decidedBy(), row.cancelledBy(), row.accounts(),
-                                         row.monthlyValueAtRisk(), row.createdAt(), row.updatedAt(), c);
+                                         row.monthlyValueAtRisk(), row.createdAt(), row.updatedAt(), c,
+                                         leftOut.getOrDefault(row.batchId(), List.of()));
         }).toList();
     }
 
@@ -77,6 +90,6 @@ public class DeletionBatchQueries {
                                      row.getString("reason"), row.getString("requested_by"),
                                      row.getString("decided_by"), row.getString("cancelled_by"),
                                      row.getInt("accounts"), row.getBigDecimal("monthly_value_at_risk"),
-                                     instant(row, "created_at"), instant(row, "updated_at"), Map.of());
+                                     instant(row, "created_at"), instant(row, "updated_at"), Map.of(), List.of());
     }
 }

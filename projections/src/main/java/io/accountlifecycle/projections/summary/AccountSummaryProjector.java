@@ -6,6 +6,7 @@ import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.AccountStatus;
@@ -67,6 +68,11 @@ public class AccountSummaryProjector extends JdbcProjector {
     @EventHandler
     void on(AccountPlanChangedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
         update(event.accountId(), sequence, at, "plan = ?", event.plan().name());
+    }
+
+    @EventHandler
+    void on(AccountProtectionChangedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        update(event.accountId(), sequence, at, "protected = ?", event.protectedAccount());
     }
 
     @EventHandler

@@ -3,7 +3,9 @@ package io.accountlifecycle.projections.timeline;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
+import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
@@ -80,6 +82,20 @@ public class AccountTimelineProjector extends JdbcProjector {
             MetaData metaData) {
         record(event.accountId(), sequence, at, "DELETION_REJECTED", AccountStatus.ACTIVE, null,
                actor(metaData, event.rejectedBy()), event.reason(), null, metaData);
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovalExpiredEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
+            MetaData metaData) {
+        record(event.accountId(), sequence, at, "DELETION_APPROVAL_EXPIRED", AccountStatus.ACTIVE, null,
+               actor(metaData, null), null, null, metaData);
+    }
+
+    @EventHandler
+    void on(AccountProtectionChangedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
+            MetaData metaData) {
+        record(event.accountId(), sequence, at, event.protectedAccount() ? "PROTECTION_SET" : "PROTECTION_REMOVED",
+               AccountStatus.ACTIVE, null, actor(metaData, event.changedBy()), event.reason(), null, metaData);
     }
 
     @EventHandler

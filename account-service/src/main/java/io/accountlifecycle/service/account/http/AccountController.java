@@ -27,6 +27,8 @@ import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.security.access.AccessDeniedException;
+import io.accountlifecycle.service.security.Scopes;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -38,6 +40,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -124,6 +127,20 @@ class AccountController {
         return ResponseEntity.noContent().build();
     }
 
+    @PutMapping("/{id}/protection")
+    @Operation(summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
+                         + "sticks for the look-back after its removal")
+    ResponseEntity<AccountResponse> changeProtection(@PathVariable UUID id, @Valid @RequestBody ProtectionRequest request,
+                                                     @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+        String needed = request.protectedAccount() ? Scopes.WRITE : Scopes.ADMIN;
+        if (!actors.hasScope(needed)) {
+            throw new AccessDeniedException((request.protectedAccount() ? "setting" : "removing")
+                                            + " an account's protection needs " + needed);
+        }
+        commands.changeProtection(id, request.protectedAccount(), request.reason(), origin(correlationId));
+        return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
+    }
+
     @PostMapping("/{id}/activity")
     @Operation(summary = "Record that the account was seen in use (now, or at lastActivityAt)")
     ResponseEntity<Void> recordActivity(@PathVariable UUID id,
@@ -139,12 +156,17 @@ class AccountController {
     ResponseEntity<Map<String, Object>> requestDeletion(@PathVariable UUID id,
                                                         @Valid @RequestBody DeletionRequest request,
                                                         @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
-        boolean approvalRequired = commands.requestDeletion(id, request.reason(), origin(correlationId));
+        String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
-        return ResponseEntity.accepted().location(location).body(Map.of("accountId", id,
-                                                                        "deletionRequested", !approvalRequired,
-                                                                        "approvalRequired", approvalRequired));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("accountId", id);
+        body.put("deletionRequested", waitsBecause == null);
+        body.put("approvalRequired", waitsBecause != null);
+        if (waitsBecause != null) {
+            body.put("approvalReason", waitsBecause);
+        }
+        return ResponseEntity.accepted().location(location).body(body);
     }
 
     @PostMapping("/{id}/deletion/approve")

@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.kafka.intake;
 
 import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.service.kafka.intake.ParsedCommand.Effect;
+import io.accountlifecycle.service.security.Scopes;
 import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -38,6 +40,14 @@ class CommandEnvelopeParser {
             "RecordAccountActivity", Set.of("lastActivityAt"),
             "RequestAccountDeletion", Set.of("reason"),
             "CancelAccountDeletion", Set.of("reason"));
+    /** The scope each command type needs in the sender's token: its HTTP twin's. */
+    static final Map<String, String> SCOPES = Map.of(
+            "OpenAccount", Scopes.WRITE,
+            "UpdateAccountProfile", Scopes.WRITE,
+            "ChangeAccountPlan", Scopes.WRITE,
+            "RecordAccountActivity", Scopes.WRITE,
+            "RequestAccountDeletion", Scopes.DELETE,
+            "CancelAccountDeletion", Scopes.ADMIN);
 
     private final JsonMapper json = JsonMapper.builder()
                                               .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -100,8 +110,41 @@ class CommandEnvelopeParser {
                                                   + String.join(", ", PAYLOAD_FIELDS.get(type)), commandId, accountId);
             }
         }
-        return new ParsedCommand(commandId, type, accountId, issuedBy,
+        return new ParsedCommand(commandId, type, accountId, issuedBy, SCOPES.get(type),
                                  execution(type, accountId, payload, commandId));
+    }
+
+    /** The ids a record names, each null where it has none that is readable. */
+    record Ids(UUID commandId, UUID accountId) {
+    }
+
+    /**
+     * Only the command and account ids, where readable: enough to address a refusal to its sender without parsing,
+     * let alone acting on, a record whose sender is not known.
+     */
+    Ids ids(byte[] value) {
+        if (value == null || value.length == 0 || value.length > MAX_RECORD_BYTES) {
+            return new Ids(null, null);
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(value);
+        } catch (JacksonException e) {
+            return new Ids(null, null);
+        }
+        if (root == null || !root.isObject()) {
+            return new Ids(null, null);
+        }
+        return new Ids(uuidOrNull(root, "commandId"), uuidOrNull(root, "accountId"));
+    }
+
+    private static UUID uuidOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        try {
+            return value != null && value.isString() ? UUID.fromString(value.asString()) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private ParsedCommand.Execution execution(String type, UUID accountId, JsonNode payload, UUID commandId) {
@@ -111,17 +154,25 @@ class CommandEnvelopeParser {
                 String displayName = text(payload, "displayName", commandId, accountId);
                 Plan plan = plan(payload, commandId, accountId);
                 boolean protectedAccount = bool(payload, "protected", commandId, accountId);
-                yield (commands, origin) -> commands.open(accountId, email, displayName, plan, protectedAccount,
-                                                          origin);
+                yield (commands, origin) -> {
+                    commands.open(accountId, email, displayName, plan, protectedAccount, origin);
+                    return Effect.APPLIED;
+                };
             }
             case "UpdateAccountProfile" -> {
                 String email = text(payload, "email", commandId, accountId);
                 String displayName = text(payload, "displayName", commandId, accountId);
-                yield (commands, origin) -> commands.updateProfile(accountId, email, displayName, origin);
+                yield (commands, origin) -> {
+                    commands.updateProfile(accountId, email, displayName, origin);
+                    return Effect.APPLIED;
+                };
             }
             case "ChangeAccountPlan" -> {
                 Plan plan = plan(payload, commandId, accountId);
-                yield (commands, origin) -> commands.changePlan(accountId, plan, origin);
+                yield (commands, origin) -> {
+                    commands.changePlan(accountId, plan, origin);
+                    return Effect.APPLIED;
+                };
             }
             case "RecordAccountActivity" -> {
                 String at = text(payload, "lastActivityAt", commandId, accountId);
@@ -132,15 +183,24 @@ class CommandEnvelopeParser {
                     throw new InvalidCommandException("payload.lastActivityAt must be an ISO-8601 instant like "
                                                       + "2026-11-23T10:15:30Z", commandId, accountId);
                 }
-                yield (commands, origin) -> commands.recordActivity(accountId, lastActivityAt, origin);
+                yield (commands, origin) -> {
+                    commands.recordActivity(accountId, lastActivityAt, origin);
+                    return Effect.APPLIED;
+                };
             }
             case "RequestAccountDeletion" -> {
                 String reason = text(payload, "reason", commandId, accountId);
-                yield (commands, origin) -> commands.requestDeletion(accountId, reason, origin);
+                yield (commands, origin) -> {
+                    String waitsBecause = commands.requestDeletion(accountId, reason, origin);
+                    return waitsBecause == null ? Effect.APPLIED : Effect.pendingApproval(waitsBecause);
+                };
             }
             case "CancelAccountDeletion" -> {
                 String reason = text(payload, "reason", commandId, accountId);
-                yield (commands, origin) -> commands.cancelDeletion(accountId, reason, origin);
+                yield (commands, origin) -> {
+                    commands.cancelDeletion(accountId, reason, origin);
+                    return Effect.APPLIED;
+                };
             }
             default -> throw new IllegalStateException(type);
         };

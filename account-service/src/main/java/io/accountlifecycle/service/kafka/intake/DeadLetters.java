@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends records to {@code account.commands.dlt} with the bytes product services sent, exactly, whatever their
- * encoding, and the reason in header {@code x-dlt-reason}. Its own producer: a second template bean would switch off
- * the one Boot configures for everything else.
+ * encoding, and the reason in header {@code x-dlt-reason}. None of the original record's headers is copied: its
+ * {@code authorization} header is a bearer token, which must not live on in a topic kept for days. Its own producer:
+ * a second template bean would switch off the one Boot configures for everything else.
  */
 @Component
 class DeadLetters implements DisposableBean {
@@ -38,6 +39,7 @@ class DeadLetters implements DisposableBean {
     }
 
     CompletableFuture<?> send(ConsumerRecord<String, byte[]> record, String reason) {
+        // A new record, not record.headers() passed on: see the class comment.
         ProducerRecord<String, byte[]> dead = new ProducerRecord<>(KafkaTopics.COMMANDS_DLT, record.key(),
                                                                    record.value());
         dead.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));

@@ -8,9 +8,10 @@ import io.accountlifecycle.service.account.AccountPurgedException;
 import io.accountlifecycle.service.account.AccountQuarantinedException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.service.account.DeletionConflictException;
-import io.accountlifecycle.service.batch.DeletionBreakerOpenException;
+import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.security.CommandTokens.Caller;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,8 +32,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +49,11 @@ import java.util.stream.Collectors;
  * it: a rejected command rolls back alone, the batch commits once. Outcomes are durable in {@code processed_command}
  * before results and dead letters are produced, and offsets are committed only after the broker acknowledged those;
  * a crash anywhere in between redelivers, and the recorded outcome answers the redelivery.
+ *
+ * <p>Each record's sender is authenticated before it is parsed ({@link CommandAuthentication}) and needs the scope
+ * its command type's HTTP twin needs; the token's subject is the actor and, with the command id, what makes a command
+ * the same one again. A record refused for either is answered {@code REJECTED} and nothing else: not recorded (the
+ * same command sent with a valid token is processed), not dead-lettered (nothing about it is malformed).
  */
 @Component
 class KafkaCommandIntake {
@@ -51,6 +61,7 @@ class KafkaCommandIntake {
     private static final Logger log = LoggerFactory.getLogger(KafkaCommandIntake.class);
     private static final int CONCURRENCY_ATTEMPTS = 3;
 
+    private final CommandAuthentication authentication;
     private final CommandEnvelopeParser parser;
     private final AccountCommands commands;
     private final ProcessedCommands processed;
@@ -62,15 +73,17 @@ class KafkaCommandIntake {
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Counter consumed;
-    private final Counter accepted;
-    private final Counter rejected;
+    private final Map<CommandStatus, Counter> outcomes = new EnumMap<>(CommandStatus.class);
+    private final Counter refusedForToken;
+    private final Counter refusedForScope;
     private final Counter deadLettered;
 
-    KafkaCommandIntake(CommandEnvelopeParser parser, AccountCommands commands, ProcessedCommands processed,
-                       KafkaTemplate<String, String> kafka,
+    KafkaCommandIntake(CommandAuthentication authentication, CommandEnvelopeParser parser, AccountCommands commands,
+                       ProcessedCommands processed, KafkaTemplate<String, String> kafka,
                        DeadLetters deadLetters,
                        PlatformTransactionManager transactions,
                        JdbcTemplate jdbc, Clock clock, MeterRegistry metrics) {
+        this.authentication = authentication;
         this.parser = parser;
         this.commands = commands;
         this.processed = processed;
@@ -82,9 +95,19 @@ class KafkaCommandIntake {
         this.commandSavepoint = new TransactionTemplate(transactions);
         this.commandSavepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.consumed = Counter.builder("account.commands.consumed").register(metrics);
-        this.accepted = Counter.builder("account.commands.outcome").tag("status", "accepted").register(metrics);
-        this.rejected = Counter.builder("account.commands.outcome").tag("status", "rejected").register(metrics);
+        for (CommandStatus status : CommandStatus.values()) {
+            outcomes.put(status, Counter.builder("account.commands.outcome")
+                                        .tag("status", status.name().toLowerCase(Locale.ROOT)).register(metrics));
+        }
+        this.refusedForToken = refusals("token", metrics);
+        this.refusedForScope = refusals("scope", metrics);
         this.deadLettered = Counter.builder("account.commands.dead_lettered").register(metrics);
+    }
+
+    private static Counter refusals(String reason, MeterRegistry metrics) {
+        return Counter.builder("account.commands.refused").tag("reason", reason)
+                      .description("Command records refused: no valid bearer token (token), or a scope it lacks")
+                      .register(metrics);
     }
 
     /** What a record leads to once the batch is committed: a result, a dead letter, or both. */
@@ -108,79 +131,123 @@ class KafkaCommandIntake {
 
     private Outgoing process(ConsumerRecord<String, byte[]> record) {
         consumed.increment();
+        Optional<Caller> caller;
+        try {
+            caller = authentication.authenticate(record);
+        } catch (RefusedCommandException e) {
+            // The record is not parsed for an unknown sender: only its ids are read, to address the answer.
+            CommandEnvelopeParser.Ids ids = parser.ids(record.value());
+            return refused(record, ids.commandId(), ids.accountId(), e.getMessage(), refusedForToken);
+        }
+        String subject = caller.map(Caller::subject).orElse(ProcessedCommands.NO_SUBJECT);
         ParsedCommand command;
         try {
             command = parser.parse(record.value());
         } catch (InvalidCommandException e) {
             CommandResult result = null;
             if (e.commandId() != null) {
-                result = recorded(ProcessedCommands.rejected(e.commandId(), e.accountId(), e.getMessage(),
-                                                             now()), null, e.getMessage());
+                result = recorded(subject, ProcessedCommands.rejected(e.commandId(), e.accountId(), e.getMessage(),
+                                                                      now()), null, e.getMessage());
             }
             return new Outgoing(result, record, e.getMessage());
         }
-        var earlier = processed.find(command.commandId());
+        if (caller.isPresent() && !caller.get().hasScope(command.scope())) {
+            // TODO: audit this refusal as HTTP's are (AccessAudit.denied), once AccessAudit takes refusals that did
+            // not come over HTTP.
+            return refused(record, command.commandId(), command.accountId(),
+                           "The token of " + subject + " lacks the scope " + command.scope() + " that "
+                           + command.type() + " needs", refusedForScope);
+        }
+        var earlier = processed.find(subject, command.commandId());
         if (earlier.isPresent()) {
             // A redelivery or a re-send: the same result, no new effect, and the dead letter again if there was one.
             String deadLetterReason = earlier.get().deadLetterReason();
             return new Outgoing(earlier.get().result(), deadLetterReason == null ? null : record, deadLetterReason);
         }
-        Origin origin = Origin.of(command.issuedBy() == null ? "kafka:unknown" : command.issuedBy(),
-                                  command.commandId().toString());
+        // The actor is who the token says; issuedBy is only what the sender says about on whose behalf it acts. Without
+        // a token (account.kafka.intake.require-token=false) it is issuedBy, as before tokens.
+        String actor = caller.map(Caller::subject)
+                             .orElseGet(() -> command.issuedBy() == null ? "kafka:unknown" : command.issuedBy());
+        Origin origin = Origin.of(actor, command.commandId().toString());
         for (int attempt = 1; ; attempt++) {
             try {
                 // The outcome row is the claim, inside the command's savepoint: a concurrent delivery of the same
                 // command (a rebalance, a re-send on another partition) waits on it and finds it taken.
                 CommandResult outcome = commandSavepoint.execute(status -> {
-                    CommandResult accepted = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
-                    if (!processed.record(accepted, command.type(), null)) {
+                    CommandResult claim = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
+                    if (!processed.record(subject, claim, command.type(), null)) {
                         status.setRollbackOnly();
                         return null;
                     }
-                    command.execution().run(commands, origin);
-                    return accepted;
+                    ParsedCommand.Effect effect = command.execution().run(commands, origin);
+                    if (effect.status() == CommandStatus.ACCEPTED) {
+                        return claim;
+                    }
+                    CommandResult settled = new CommandResult(claim.commandId(), claim.accountId(), effect.status(),
+                                                              effect.reason(), claim.processedAt());
+                    processed.settle(subject, settled);
+                    return settled;
                 });
                 if (outcome == null) {
-                    return new Outgoing(processed.find(command.commandId()).orElseThrow().result(), null, null);
+                    return new Outgoing(processed.find(subject, command.commandId()).orElseThrow().result(), null,
+                                        null);
                 }
                 return new Outgoing(outcome, null, null);
             } catch (ConcurrencyException e) {
                 if (attempt == CONCURRENCY_ATTEMPTS) {
-                    return rejectedOutgoing(command, "Another change to this account was stored at the same moment "
-                                                     + CONCURRENCY_ATTEMPTS + " times; send the command again", null);
+                    return rejectedOutgoing(subject, command, "Another change to this account was stored at the same "
+                                                              + "moment " + CONCURRENCY_ATTEMPTS
+                                                              + " times; send the command again", null);
                 }
             } catch (AccountRuleViolationException e) {
-                return rejectedOutgoing(command, "Invalid account fields: " + describe(e.violations()), record);
+                return rejectedOutgoing(subject, command, "Invalid account fields: " + describe(e.violations()),
+                                        record);
             } catch (AccountAlreadyExistsException e) {
-                return rejectedOutgoing(command, e.getMessage() + "; account ids are never reused", null);
+                return rejectedOutgoing(subject, command, e.getMessage() + "; account ids are never reused", null);
             } catch (AccountQuarantinedException | AccountPurgedException | DeletionConflictException
                      | DeletionBreakerOpenException e) {
-                return rejectedOutgoing(command, e.getMessage(), null);
+                return rejectedOutgoing(subject, command, e.getMessage(), null);
             } catch (AggregateNotFoundException e) {
-                return rejectedOutgoing(command, "No account " + command.accountId(), null);
+                return rejectedOutgoing(subject, command, "No account " + command.accountId(), null);
             } catch (RuntimeException e) {
                 if (databaseUnavailable()) {
                     throw e; // infrastructure, not the record: the whole batch is retried, nothing is lost
                 }
                 log.error("Command {} failed unexpectedly; dead-lettering it", command.commandId(), e);
-                return rejectedOutgoing(command, "The service could not process this command: " + e, record);
+                return rejectedOutgoing(subject, command, "The service could not process this command: " + e,
+                                        record);
             }
         }
     }
 
-    private Outgoing rejectedOutgoing(ParsedCommand command, String reason, ConsumerRecord<String, byte[]> deadLetter) {
-        CommandResult result = recorded(ProcessedCommands.rejected(command.commandId(), command.accountId(), reason,
-                                                                   now()), command.type(),
+    /**
+     * A sender without a valid token, or without the scope: answered when the record names a command id, and neither
+     * recorded nor dead-lettered.
+     */
+    private Outgoing refused(ConsumerRecord<String, byte[]> record, UUID commandId, UUID accountId, String reason,
+                             Counter refusals) {
+        refusals.increment();
+        log.info("Refused command record {}-{}@{} (command {}): {}", record.topic(), record.partition(),
+                 record.offset(), commandId == null ? "id unreadable" : commandId, reason);
+        CommandResult result = commandId == null ? null
+                                                 : ProcessedCommands.rejected(commandId, accountId, reason, now());
+        return new Outgoing(result, null, null);
+    }
+
+    private Outgoing rejectedOutgoing(String subject, ParsedCommand command, String reason,
+                                      ConsumerRecord<String, byte[]> deadLetter) {
+        CommandResult result = recorded(subject, ProcessedCommands.rejected(command.commandId(), command.accountId(),
+                                                                            reason, now()), command.type(),
                                         deadLetter == null ? null : reason);
         return new Outgoing(result, deadLetter, reason);
     }
 
     /** The stored outcome: ours, or the one a concurrent delivery of the same command recorded first. */
-    private CommandResult recorded(CommandResult result, String type, String deadLetterReason) {
-        if (processed.record(result, type, deadLetterReason)) {
+    private CommandResult recorded(String subject, CommandResult result, String type, String deadLetterReason) {
+        if (processed.record(subject, result, type, deadLetterReason)) {
             return result;
         }
-        return processed.find(result.commandId()).map(ProcessedCommands.Stored::result).orElse(result);
+        return processed.find(subject, result.commandId()).map(ProcessedCommands.Stored::result).orElse(result);
     }
 
     /** Microseconds, as PostgreSQL keeps them: a result read back for a redelivery is identical to the first. */
@@ -205,7 +272,7 @@ class KafkaCommandIntake {
                 deadLettered.increment();
             }
             if (out.result() != null) {
-                (out.result().status() == CommandStatus.ACCEPTED ? accepted : rejected).increment();
+                outcomes.get(out.result().status()).increment();
                 sends.add(kafka.send(KafkaTopics.COMMAND_RESULTS, out.result().commandId().toString(),
                                      json.writeValueAsString(out.result())));
             }

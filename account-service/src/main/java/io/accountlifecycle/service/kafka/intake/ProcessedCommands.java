@@ -11,9 +11,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The outcome of every Kafka command by id, written in the same transaction as the command's events. */
+/**
+ * The outcome of every Kafka command by its sender's subject and its id, written in the same transaction as the
+ * command's events. The subject is part of the key so that no producer can claim another's command ids, or be
+ * answered with another's outcome.
+ */
 @Repository
 class ProcessedCommands {
+
+    /**
+     * The subject of commands accepted without a token ({@code account.kafka.intake.require-token=false}) and of
+     * outcomes recorded before commands were authenticated: idempotent by {@code commandId} alone, as they were.
+     */
+    static final String NO_SUBJECT = "";
 
     private final JdbcTemplate jdbc;
 
@@ -25,15 +35,15 @@ class ProcessedCommands {
     record Stored(CommandResult result, String deadLetterReason) {
     }
 
-    Optional<Stored> find(UUID commandId) {
+    Optional<Stored> find(String subject, UUID commandId) {
         List<Stored> rows = jdbc.query(
                 "select command_id, account_id, status, reason, processed_at, dead_letter_reason "
-                + "from processed_command where command_id = ?",
+                + "from processed_command where subject = ? and command_id = ?",
                 (rs, i) -> new Stored(new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
                                                         CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
                                                         rs.getTimestamp(5).toInstant()),
                                       rs.getString(6)),
-                commandId);
+                subject, commandId);
         return rows.stream().findFirst();
     }
 
@@ -41,13 +51,22 @@ class ProcessedCommands {
      * Records the outcome unless another delivery of the same command recorded one first (then that one stands, and
      * this transaction waits for it to commit before it learns so).
      */
-    boolean record(CommandResult result, String type, String deadLetterReason) {
+    boolean record(String subject, CommandResult result, String type, String deadLetterReason) {
         return jdbc.update("""
-                           insert into processed_command (command_id, account_id, command_type, status, reason,
-                                                          processed_at, dead_letter_reason)
-                           values (?, ?, ?, ?, ?, ?, ?) on conflict (command_id) do nothing""",
-                           result.commandId(), result.accountId(), type, result.status().name(), result.reason(),
-                           Timestamp.from(result.processedAt()), deadLetterReason) == 1;
+                           insert into processed_command (subject, command_id, account_id, command_type, status,
+                                                          reason, processed_at, dead_letter_reason)
+                           values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (subject, command_id) do nothing""",
+                           subject, result.commandId(), result.accountId(), type, result.status().name(),
+                           result.reason(), Timestamp.from(result.processedAt()), deadLetterReason) == 1;
+    }
+
+    /**
+     * Settles the outcome this transaction claimed before running the command, when running it showed the command
+     * does not simply take effect (a deletion request that waits for approval): the claim had to exist first.
+     */
+    void settle(String subject, CommandResult result) {
+        jdbc.update("update processed_command set status = ?, reason = ? where subject = ? and command_id = ?",
+                    result.status().name(), result.reason(), subject, result.commandId());
     }
 
     static CommandResult accepted(UUID commandId, UUID accountId, Instant at) {

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The JSON Schema product services read ({@code account-command-envelope.schema.json} in account-api) is the single
- * description of {@code account.commands}: it names exactly the parser's command types and payload fields, and the
- * schema and the parser accept and refuse the same records.
+ * description of {@code account.commands}: it names exactly the parser's command types, payload fields and the scope
+ * each type needs, and the schema and the parser accept and refuse the same records.
  */
 class CommandEnvelopeSchemaTest {
 
@@ -62,6 +62,23 @@ class CommandEnvelopeSchemaTest {
             payloadFields.put(type, new HashSet<>(rule.at("/then/properties/payload/properties").propertyNames()));
         }
         assertThat(payloadFields).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS);
+    }
+
+    @Test
+    void theSchemaNamesTheScopeEachCommandTypeNeeds() {
+        assertThat(CommandEnvelopeParser.SCOPES.keySet()).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
+        for (JsonNode rule : schemaDocument().get("allOf")) {
+            String type = rule.at("/if/properties/type/const").asString();
+            assertThat(rule.at("/then/description").asString()).as(type)
+                    .startsWith("Needs scope " + CommandEnvelopeParser.SCOPES.get(type) + " ");
+        }
+    }
+
+    @Test
+    void theSchemaSaysTheTokenNotIssuedByNamesTheActor() {
+        assertThat(schemaDocument().at("/properties/issuedBy/description").asString()).contains("Never the actor");
+        assertThat(schemaDocument().get("description").asString()).contains("authorization: 'Bearer <JWT>'")
+                                                                 .contains("PENDING_APPROVAL");
     }
 
     @Test

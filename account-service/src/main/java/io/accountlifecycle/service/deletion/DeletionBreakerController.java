@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.batch;
+package io.accountlifecycle.service.deletion;
 
 import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 @RequestMapping("/admin/deletion-breaker")
-@Tag(name = "Deletion breaker", description = "Refuses deletions above a quarantine rate until an admin resets it")
+@Tag(name = "Deletion breaker", description = "Refuses deletions above a request rate until an admin resets it")
 @ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
 class DeletionBreakerController {
 
@@ -35,13 +35,13 @@ class DeletionBreakerController {
     }
 
     @GetMapping
-    @Operation(summary = "Open or closed, when it tripped, and the quarantines of the last minute against the limit")
+    @Operation(summary = "Open or closed, when it tripped, and the deletion requests (and quarantines) of the last minute against the limit")
     DeletionBreakerGuard.State state() {
         return guard.state();
     }
 
     @PostMapping("/reset")
-    @Operation(summary = "Close the breaker: deletion requests are accepted again; earlier quarantines stop counting")
+    @Operation(summary = "Close the breaker, with a reason: deletion requests are accepted again; earlier requests stop counting. Refused to an actor who made more than half of the requests that tripped it")
     DeletionBreakerGuard.State reset(@RequestBody(required = false) Reason body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResetDeletionBreakerCommand(DeletionBreakerTrippedEvent.BREAKER_ID, actor,

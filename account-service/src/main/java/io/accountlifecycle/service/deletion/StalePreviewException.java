@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.batch;
+package io.accountlifecycle.service.deletion;
 
 /** A preview token that cannot be executed: unknown, used, expired, or its set changed; nothing happened. */
 public class StalePreviewException extends RuntimeException {

@@ -1,10 +1,12 @@
-package io.accountlifecycle.service.batch;
+package io.accountlifecycle.service.account.query;
 
+import io.accountlifecycle.api.AccountActivityRecordedEvent;
 import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.service.eventstore.EventTable;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,10 +39,22 @@ public class AccountStates {
     }
 
     /**
+     * When each account that recorded activity was last seen in use (absent: never recorded), from the last activity
+     * event of each: what a reader that left activity out of {@link #of} still needs to re-check inactivity.
+     */
+    public Map<UUID, Instant> lastActivity(Collection<UUID> accountIds) {
+        Map<UUID, Instant> seen = new HashMap<>();
+        events.readLastOfType(accountIds.stream().map(UUID::toString).toList(), AccountActivityRecordedEvent.class,
+                              event -> seen.put(UUID.fromString(event.getAggregateIdentifier()),
+                                                ((AccountActivityRecordedEvent) event.getPayload()).lastActivityAt()));
+        return seen;
+    }
+
+    /**
      * Serialises the batch's chunks and its undo, until the transaction ends: an undo either sees a chunk's requests
      * (and restores them) or makes the chunk refuse itself.
      */
-    void lockBatch(UUID batchId) {
+    public void lockBatch(UUID batchId) {
         jdbc.query("select pg_advisory_xact_lock(?)", row -> { },
                    batchId.getMostSignificantBits() ^ batchId.getLeastSignificantBits());
     }

@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.batch;
+package io.accountlifecycle.service.deletion;
 
 /** Criteria a preview cannot run on (none given, or too broad). */
 public class InvalidCriteriaException extends RuntimeException {

@@ -1,0 +1,170 @@
+package io.accountlifecycle.service.deletion;
+
+import io.accountlifecycle.api.ExpireAccountDeletionApprovalCommand;
+import io.accountlifecycle.api.ExpireDeletionBatchCommand;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What waits for a second person, as people work through it: single requests, batches, and operations (a script's
+ * requests under one correlation id) grouped so that each is approved or rejected as a whole; and their expiry after
+ * {@code account.deletion.approval-ttl}, after which they change nothing.
+ */
+@Service
+public class DeletionApprovals {
+
+    /** Accounts listed per waiting item; a large batch is counted in full and listed in part. */
+    private static final int MAX_LISTED = 1_000;
+
+    private final DeletionPolicy policy;
+    private final DeletionSettings settings;
+    private final CommandSender commands;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    DeletionApprovals(DeletionPolicy policy, DeletionSettings settings, CommandSender commands, JdbcTemplate jdbc,
+                      TransactionTemplate transaction, Clock clock) {
+        this.policy = policy;
+        this.settings = settings;
+        this.commands = commands;
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    /**
+     * One thing waiting for approval.
+     *
+     * @param kind       {@code BATCH} (approve it as a batch), {@code REQUEST} (one account) or {@code OPERATION}
+     *                   (several single requests of one actor under one correlation id)
+     * @param accountIds the accounts it would delete (the first thousand of a large batch)
+     * @param age        how long it has waited
+     * @param expiresAt  when it expires and changes nothing
+     */
+    public record Waiting(UUID operationId, String kind, UUID batchId, String requestedBy, String correlationId,
+                          List<UUID> accountIds, int accounts, BigDecimal monthlyValueAtRisk, String reason,
+                          Instant requestedAt, Duration age, Instant expiresAt) {
+    }
+
+    public record Decided(UUID operationId, String kind, String decision, int accounts) {
+    }
+
+    private record Row(UUID operationId, UUID accountId, UUID batchId, String requestedBy, String correlationId,
+                       String reason, Instant requestedAt, BigDecimal value) {
+    }
+
+    /** Everything that waits and has not expired, oldest first. */
+    public List<Waiting> waiting() {
+        Instant now = clock.instant();
+        Map<UUID, List<Row>> byOperation = new LinkedHashMap<>();
+        jdbc.query("select operation_id, account_id, batch_id, requested_by, correlation_id, reason, requested_at, "
+                   + "monthly_value from deletion_request where decision = ? and requested_at >= ? "
+                   + "order by requested_at, id", rs -> {
+                       Row row = new Row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                         rs.getObject(3, UUID.class), rs.getString(4), rs.getString(5),
+                                         rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getBigDecimal(8));
+                       byOperation.computeIfAbsent(row.operationId(), id -> new ArrayList<>()).add(row);
+                   }, DeletionPolicy.PENDING, Timestamp.from(now.minus(settings.approvalTtl())));
+        List<Waiting> waiting = new ArrayList<>();
+        byOperation.forEach((operation, rows) -> {
+            Row first = rows.get(0);
+            String kind = first.batchId() != null ? "BATCH" : rows.size() == 1 ? "REQUEST" : "OPERATION";
+            waiting.add(new Waiting(operation, kind, first.batchId(), first.requestedBy(), first.correlationId(),
+                                    rows.stream().map(Row::accountId).limit(MAX_LISTED).toList(), rows.size(),
+                                    rows.stream().map(Row::value).reduce(BigDecimal.ZERO, BigDecimal::add),
+                                    first.reason(), first.requestedAt(), Duration.between(first.requestedAt(), now),
+                                    first.requestedAt().plus(settings.approvalTtl())));
+        });
+        return waiting;
+    }
+
+    /** Approves a waiting batch, request or operation as a whole (by someone who did not request it). */
+    @Transactional
+    public Decided approve(UUID operationId, Origin origin) {
+        Waiting what = find(operationId);
+        if (what.batchId() != null) {
+            policy.approveBatch(what.batchId(), origin.inBatch(what.batchId()));
+        } else {
+            // One transaction: the requester approving their own request refuses the whole operation.
+            what.accountIds().forEach(accountId -> policy.approveDeletion(accountId, origin));
+        }
+        return new Decided(operationId, what.kind(), DeletionPolicy.APPROVED, what.accounts());
+    }
+
+    /** Rejects a waiting batch, request or operation as a whole. */
+    @Transactional
+    public Decided reject(UUID operationId, String reason, Origin origin) {
+        Waiting what = find(operationId);
+        if (what.batchId() != null) {
+            policy.rejectBatch(what.batchId(), reason, origin.inBatch(what.batchId()));
+        } else {
+            what.accountIds().forEach(accountId -> policy.rejectDeletion(accountId, reason, origin));
+        }
+        return new Decided(operationId, what.kind(), DeletionPolicy.REJECTED, what.accounts());
+    }
+
+    private Waiting find(UUID operationId) {
+        return waiting().stream().filter(w -> w.operationId().equals(operationId)).findFirst()
+                        .orElseThrow(() -> new AggregateNotFoundException(
+                                operationId.toString(), "Nothing waits for approval as operation " + operationId
+                                                        + " (decided, expired, or unknown)"));
+    }
+
+    /**
+     * Expires what waited longer than the approval TTL: the account or batch records it (and stays as it was), the
+     * ledger row stops waiting. Each in a transaction of its own; instances may race, the second changes nothing.
+     */
+    public int expireStale() {
+        Instant cutoff = clock.instant().minus(settings.approvalTtl());
+        List<Map<String, Object>> stale = jdbc.queryForList(
+                "select distinct account_id, batch_id from deletion_request where decision = ? and requested_at < ?",
+                DeletionPolicy.PENDING, Timestamp.from(cutoff));
+        Origin origin = Origin.system("approval-expiry");
+        List<UUID> batches = new ArrayList<>();
+        int expired = 0;
+        for (Map<String, Object> row : stale) {
+            UUID batchId = (UUID) row.get("batch_id");
+            UUID accountId = (UUID) row.get("account_id");
+            if (batchId != null) {
+                if (!batches.contains(batchId)) {
+                    batches.add(batchId);
+                    transaction.executeWithoutResult(status -> {
+                        commands.sendAndWait(new ExpireDeletionBatchCommand(batchId), origin.inBatch(batchId));
+                        mark("batch_id = ?", batchId);
+                    });
+                    expired++;
+                }
+            } else {
+                transaction.executeWithoutResult(status -> {
+                    commands.sendAndWait(new ExpireAccountDeletionApprovalCommand(accountId, cutoff), origin);
+                    mark("account_id = ? and batch_id is null", accountId);
+                });
+                expired++;
+            }
+        }
+        return expired;
+    }
+
+    private void mark(String where, UUID id) {
+        jdbc.update("update deletion_request set decision = ?, decided_by = 'system:approval-expiry', decided_at = ? "
+                    + "where decision = ? and " + where, DeletionPolicy.EXPIRED, Timestamp.from(clock.instant()),
+                    DeletionPolicy.PENDING, id);
+    }
+}

@@ -1,0 +1,181 @@
+package io.accountlifecycle.service.deletion;
+
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
+import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountQuarantinedEvent;
+import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.DeletionBreakerResetEvent;
+import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
+import io.accountlifecycle.api.TripDeletionBreakerCommand;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.eventstore.EventTable;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Counts the deletion requests of the last minute in the event store — accepted or waiting for approval, whatever
+ * door they came through: HTTP, Kafka, batches; refused ones are never stored — and opens the breaker above
+ * {@code account.deletion.breaker-requests-per-minute}. Checked by the deletion policy before every request, by the
+ * account before it quarantines, and every few seconds; requests before the last reset do not count.
+ */
+@Component
+public class DeletionBreakerGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(DeletionBreakerGuard.class);
+    private static final String BREAKER = DeletionBreakerTrippedEvent.BREAKER_ID;
+    /** What counts as a deletion request: accepted, or waiting for a second person. */
+    static final Set<Class<?>> REQUESTS = Set.of(AccountDeletionRequestedEvent.class,
+                                                 AccountDeletionApprovalRequestedEvent.class);
+
+    private final EventStore events;
+    private final CommandSender commands;
+    private final EventTable table;
+    private final DeletionSettings settings;
+    private final TransactionTemplate ownTransaction;
+    private volatile ScheduledExecutorService watch;
+
+    DeletionBreakerGuard(EventStore events, CommandSender commands, EventTable table,
+                         DeletionSettings settings, PlatformTransactionManager transactions) {
+        this.events = events;
+        this.commands = commands;
+        this.table = table;
+        this.settings = settings;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /**
+     * The breaker as the events say. {@code quarantinesAtTrip} and {@code quarantinesLastMinute} are kept for the
+     * alert rules and clients of the first version; {@code requestsAtTrip} and {@code requestsLastMinute} are what
+     * trips it.
+     */
+    public record State(boolean open, Instant trippedAt, long quarantinesAtTrip, Instant resetAt,
+                        long quarantinesLastMinute, int limit, long requestsAtTrip, long requestsLastMinute) {
+    }
+
+    public State state() {
+        boolean open = false;
+        Instant trippedAt = null;
+        long quarantinesAtTrip = 0;
+        long requestsAtTrip = 0;
+        Instant resetAt = null;
+        for (DomainEventMessage<?> event : events.readEvents(BREAKER).asStream().toList()) {
+            if (event.getPayload() instanceof DeletionBreakerTrippedEvent tripped) {
+                open = true;
+                trippedAt = event.getTimestamp();
+                quarantinesAtTrip = tripped.quarantinesLastMinute();
+                requestsAtTrip = tripped.requestsLastMinute();
+            } else if (event.getPayload() instanceof DeletionBreakerResetEvent) {
+                open = false;
+                resetAt = event.getTimestamp();
+            }
+        }
+        Instant from = lastMinute(resetAt);
+        return new State(open, trippedAt, quarantinesAtTrip, resetAt,
+                         table.countSince(AccountQuarantinedEvent.class, from), settings.breakerLimit(),
+                         requestsAtTrip, table.countSince(REQUESTS, from));
+    }
+
+    /** Whether the breaker is open, without tripping it. */
+    public boolean isOpen() {
+        return state().open();
+    }
+
+    /**
+     * Refuses while open; opens (and refuses) when the last minute's requests, with the {@code coming} ones about to
+     * be sent, would be above the limit.
+     */
+    public void check(int coming) {
+        State state = state();
+        if (state.open()) {
+            throw new DeletionBreakerOpenException(state.trippedAt(), state.requestsAtTrip(), state.limit());
+        }
+        if (state.requestsLastMinute() + coming > state.limit()) {
+            // The request that would take the minute past the limit trips the breaker, and is refused.
+            if (CurrentUnitOfWork.isStarted() || watch == null) {
+                // Inside a unit of work (the batch executor) the trip would commit with it, and it is about to roll
+                // back: the watch thread trips the breaker at once instead.
+                ScheduledExecutorService watcher = watch;
+                if (watcher != null) {
+                    watcher.execute(() -> trip(state));
+                }
+            } else {
+                trip(state);
+            }
+            throw new DeletionBreakerOpenException(Instant.now(), state.requestsLastMinute() + coming, state.limit());
+        }
+    }
+
+    /** {@link #check(int)} for one request. */
+    public void check() {
+        check(1);
+    }
+
+    private static Instant lastMinute(Instant resetAt) {
+        Instant from = Instant.now().minusSeconds(60);
+        return resetAt != null && resetAt.isAfter(from) ? resetAt : from;
+    }
+
+    /**
+     * In a transaction of its own: the request that trips the breaker is refused, the alert must stay. The trip names
+     * the actor with the most requests in that minute, who may not reset it alone if they made more than half.
+     */
+    private void trip(State state) {
+        Map<String, Long> byActor = new HashMap<>();
+        table.readOfTypesBetween(REQUESTS, lastMinute(state.resetAt()), Instant.now(), event -> byActor.merge(
+                String.valueOf(event.getMetaData().get(MetaDataKeys.ACTOR)), 1L, Long::sum));
+        Map.Entry<String, Long> top = byActor.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
+        log.warn("Deletion breaker tripped: {} deletion requests within a minute ({} quarantines), limit {}",
+                 state.requestsLastMinute(), state.quarantinesLastMinute(), state.limit());
+        ownTransaction.executeWithoutResult(status -> commands.sendAndWait(
+                new TripDeletionBreakerCommand(BREAKER, state.quarantinesLastMinute(), state.limit(),
+                                               state.requestsLastMinute(), top == null ? null : top.getKey(),
+                                               top == null ? 0 : top.getValue()),
+                Origin.system("deletion-breaker")));
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void watch() {
+        watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "deletion-breaker-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watch.scheduleWithFixedDelay(() -> {
+            try {
+                State state = state();
+                if (!state.open() && state.requestsLastMinute() > state.limit()) {
+                    trip(state);
+                }
+            } catch (RuntimeException e) {
+                log.debug("Deletion breaker check failed; trying again", e);
+            }
+        }, 5, 5, TimeUnit.SECONDS);
+    }
+
+    @EventListener(ContextClosedEvent.class)
+    void stopWatching() {
+        if (watch != null) {
+            watch.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,283 @@
+package io.accountlifecycle.service.deletion;
+
+import io.accountlifecycle.api.ApproveAccountDeletionCommand;
+import io.accountlifecycle.api.ApproveDeletionBatchCommand;
+import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.api.RejectAccountDeletionCommand;
+import io.accountlifecycle.api.RejectDeletionBatchCommand;
+import io.accountlifecycle.api.RequestAccountDeletionCommand;
+import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.account.DeletionConflictException;
+import io.accountlifecycle.service.account.DeletionSafeguards;
+import io.accountlifecycle.service.account.query.AccountHistory;
+import io.accountlifecycle.service.command.CommandSender;
+import io.accountlifecycle.service.command.Origin;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one deletion policy, whatever the door: a single request over HTTP or Kafka, a batch, an approval. Every
+ * {@link RequestAccountDeletionCommand} is sent from here (an architecture test holds to it), after the checks every
+ * door shares:
+ * <ul>
+ *   <li>the breaker: refused while open, and opened by a request above the rate;</li>
+ *   <li>sticky protection: an account flagged protected or on a protected plan at any point within the protection
+ *       look-back needs a second person's approval (and never enters a batch);</li>
+ *   <li>blast radius over rolling windows: what one actor, and everyone together, had deleted on their own authority
+ *       within the window, with this request, must stay within the thresholds, or the request waits for approval.</li>
+ * </ul>
+ * Decisions are serialised across instances by one transaction-level advisory lock and recorded in the
+ * {@code deletion_request} ledger in the same transaction as the request's events, so many requests at once, on any
+ * number of instances, never get past a threshold together.
+ */
+@Component
+public class DeletionPolicy implements DeletionSafeguards {
+
+    /** Went ahead on the requester's authority alone: counts against the windows. */
+    static final String ALONE = "ALONE";
+    static final String PENDING = "PENDING_APPROVAL";
+    static final String APPROVED = "APPROVED";
+    static final String REJECTED = "REJECTED";
+    static final String EXPIRED = "EXPIRED";
+    /** The advisory lock every deletion decision holds until its transaction ends. */
+    private static final long DECISION_LOCK = 0x44656c6574696f6eL;
+
+    private final CommandSender commands;
+    private final AccountHistory history;
+    private final DeletionBreakerGuard breaker;
+    private final DeletionSettings settings;
+    private final Duration lookBack;
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    DeletionPolicy(CommandSender commands, AccountHistory history, DeletionBreakerGuard breaker,
+                   DeletionSettings settings, @Value("${account.purge.hold:P30D}") Duration hold, JdbcTemplate jdbc,
+                   Clock clock) {
+        this.commands = commands;
+        this.history = history;
+        this.breaker = breaker;
+        this.settings = settings;
+        this.lookBack = settings.protectionLookBack() != null ? settings.protectionLookBack() : hold;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** One account of a deletion: what it puts at risk a month. */
+    public record Candidate(UUID accountId, Plan plan, BigDecimal monthlyValue) {
+    }
+
+    /** What a batch's creation was decided: go ahead, or wait for approval and why. */
+    public record BatchDecision(boolean approvalRequired, String reason) {
+    }
+
+    @Override
+    @Transactional
+    public String requestDeletion(UUID accountId, String reason, Origin origin) {
+        lock();
+        breaker.check();
+        Instant now = clock.instant();
+        AccountState state = history.currentState(accountId).orElse(AccountState.NONE);
+        BigDecimal value = valueAtRisk(state, now);
+        String waitsBecause = state.exists() ? protectedReason(state, now) : null;
+        if (waitsBecause == null && state.exists()) {
+            waitsBecause = crossedThreshold(origin.actor(), 1, value, now);
+        }
+        // The account refuses what it cannot do (no such account, not active, already requested): nothing is recorded.
+        commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, origin.actor(), waitsBecause != null),
+                             origin);
+        record(List.of(new Candidate(accountId, state.plan(), value)), origin, null, reason, now,
+               waitsBecause == null ? ALONE : PENDING);
+        return waitsBecause;
+    }
+
+    @Override
+    @Transactional
+    public void approveDeletion(UUID accountId, Origin origin) {
+        lock();
+        breaker.check();
+        history.currentState(accountId).map(AccountState::approval).ifPresent(approval -> {
+            if (approval.requestedAt() != null
+                && approval.requestedAt().plus(settings.approvalTtl()).isBefore(clock.instant())) {
+                throw new DeletionConflictException("The deletion of account " + accountId + " waited for approval "
+                                                    + "longer than " + settings.approvalTtl() + " and expired; "
+                                                    + "request it again");
+            }
+        });
+        commands.sendAndWait(new ApproveAccountDeletionCommand(accountId, origin.actor()), origin);
+        decide(accountId, APPROVED, origin.actor());
+    }
+
+    @Override
+    @Transactional
+    public void rejectDeletion(UUID accountId, String reason, Origin origin) {
+        commands.sendAndWait(new RejectAccountDeletionCommand(accountId, origin.actor(), reason), origin);
+        decide(accountId, REJECTED, origin.actor());
+    }
+
+    @Override
+    public boolean breakerOpen() {
+        return breaker.isOpen();
+    }
+
+    /**
+     * Decides a batch about to be created from a preview: it waits for approval above the per-batch thresholds, or
+     * when it would take its requester or everyone past a window's threshold (so splitting a clean-up into small
+     * batches buys nothing). Records its accounts in the ledger either way, in the caller's transaction.
+     */
+    @Transactional
+    public BatchDecision decideBatch(UUID batchId, List<Candidate> accounts, String reason, Origin origin) {
+        lock();
+        Instant now = clock.instant();
+        BigDecimal value = accounts.stream().map(Candidate::monthlyValue).reduce(BigDecimal.ZERO, BigDecimal::add);
+        String waitsBecause = settings.batchNeedsApproval(accounts.size(), value)
+                              ? accounts.size() + " accounts, " + value + " a month: above the per-batch thresholds ("
+                                + settings.approvalAboveAccounts() + " accounts, " + settings.approvalAboveMonthlyValue()
+                                + ")"
+                              : crossedThreshold(origin.actor(), accounts.size(), value, now);
+        record(accounts, origin, batchId, reason, now, waitsBecause == null ? ALONE : PENDING);
+        return new BatchDecision(waitsBecause != null, waitsBecause);
+    }
+
+    /** A second person lets a waiting batch go ahead (refused when it waited longer than the approval TTL). */
+    @Transactional
+    public void approveBatch(UUID batchId, Origin origin) {
+        lock();
+        Timestamp requestedAt = jdbc.queryForObject("select min(requested_at) from deletion_request where batch_id = ? "
+                                                    + "and decision = ?", Timestamp.class, batchId, PENDING);
+        if (requestedAt != null && requestedAt.toInstant().plus(settings.approvalTtl()).isBefore(clock.instant())) {
+            throw new DeletionConflictException("Batch " + batchId + " waited for approval longer than "
+                                                + settings.approvalTtl() + " and expired; preview it again");
+        }
+        commands.sendAndWait(new ApproveDeletionBatchCommand(batchId, origin.actor()), origin);
+        decideBatchRows(batchId, APPROVED, origin.actor());
+    }
+
+    @Transactional
+    public void rejectBatch(UUID batchId, String reason, Origin origin) {
+        commands.sendAndWait(new RejectDeletionBatchCommand(batchId, origin.actor(), reason), origin);
+        decideBatchRows(batchId, REJECTED, origin.actor());
+    }
+
+    /**
+     * Sends the deletion requests of a chunk of a batch that may go ahead (created within the thresholds, or
+     * approved): the breaker is checked for the whole chunk first. Which accounts still qualify is the batch's call
+     * ({@link #protectedReason} is the policy's part of it).
+     */
+    public void requestForBatch(Collection<UUID> accountIds, String reason, String requestedBy, Origin origin) {
+        if (accountIds.isEmpty()) {
+            return;
+        }
+        breaker.check(accountIds.size());
+        for (UUID accountId : accountIds) {
+            commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, requestedBy), origin);
+        }
+    }
+
+    /**
+     * Why the account counts as protected (flagged or on a protected plan at any point within the look-back), or
+     * null.
+     */
+    public String protectedReason(AccountState state, Instant now) {
+        return state.protectedSince(settings.protectedPlans(), now.minus(lookBack));
+    }
+
+    /** What deleting the account risks a month: the dearest plan it was on within the look-back. */
+    public BigDecimal valueAtRisk(AccountState state, Instant now) {
+        return state.plansSince(now.minus(lookBack)).stream().map(settings::priceOf).max(Comparator.naturalOrder())
+                    .orElse(BigDecimal.ZERO);
+    }
+
+    /** Whether {@code accounts} more, risking {@code value}, would take the actor or everyone past a threshold. */
+    private String crossedThreshold(String actor, int accounts, BigDecimal value, Instant now) {
+        Window mine = window(actor, now.minus(settings.actorWindow()));
+        if (mine.accounts() + accounts > settings.actorMaxAccounts()) {
+            return "with it, " + actor + " would have had " + (mine.accounts() + accounts) + " accounts deleted "
+                   + "within " + settings.actorWindow() + " without approval (account.deletion.actor-max-accounts "
+                   + settings.actorMaxAccounts() + ")";
+        }
+        if (mine.value().add(value).compareTo(settings.actorMaxMonthlyValue()) > 0) {
+            return "with it, " + actor + " would have put " + mine.value().add(value) + " a month at risk within "
+                   + settings.actorWindow() + " without approval (account.deletion.actor-max-monthly-value "
+                   + settings.actorMaxMonthlyValue() + ")";
+        }
+        Window all = window(null, now.minus(settings.totalWindow()));
+        if (all.accounts() + accounts > settings.totalMaxAccounts()) {
+            return "with it, " + (all.accounts() + accounts) + " accounts would have been deleted within "
+                   + settings.totalWindow() + " without approval (account.deletion.total-max-accounts "
+                   + settings.totalMaxAccounts() + ")";
+        }
+        if (all.value().add(value).compareTo(settings.totalMaxMonthlyValue()) > 0) {
+            return "with it, " + all.value().add(value) + " a month would have been put at risk within "
+                   + settings.totalWindow() + " without approval (account.deletion.total-max-monthly-value "
+                   + settings.totalMaxMonthlyValue() + ")";
+        }
+        return null;
+    }
+
+    private record Window(long accounts, BigDecimal value) {
+    }
+
+    private Window window(String actor, Instant since) {
+        String sql = "select count(*), coalesce(sum(monthly_value), 0) from deletion_request where decision = ? "
+                     + "and requested_at > ?" + (actor == null ? "" : " and requested_by = ?");
+        Object[] args = actor == null ? new Object[] {ALONE, Timestamp.from(since)}
+                                      : new Object[] {ALONE, Timestamp.from(since), actor};
+        return jdbc.queryForObject(sql, (rs, i) -> new Window(rs.getLong(1), rs.getBigDecimal(2)), args);
+    }
+
+    /**
+     * The operation a request belongs to: its batch; else its actor and correlation id when the caller gave one (a
+     * script's many calls under one {@code X-Correlation-Id}); else the request alone.
+     */
+    static UUID operationOf(Origin origin, UUID batchId) {
+        if (batchId != null) {
+            return batchId;
+        }
+        if (origin.correlationId() != null) {
+            return UUID.nameUUIDFromBytes((origin.actor() + "\n" + origin.correlationId())
+                                                  .getBytes(StandardCharsets.UTF_8));
+        }
+        return UUID.randomUUID();
+    }
+
+    private void record(List<Candidate> accounts, Origin origin, UUID batchId, String reason, Instant at,
+                        String decision) {
+        UUID operation = operationOf(origin, batchId);
+        jdbc.batchUpdate("insert into deletion_request (account_id, requested_by, correlation_id, batch_id, reason, "
+                         + "requested_at, plan, monthly_value, decision, operation_id) "
+                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         accounts.stream().map(c -> new Object[] {
+                                 c.accountId(), origin.actor(), origin.correlationId(), batchId, reason,
+                                 Timestamp.from(at), c.plan() == null ? null : c.plan().name(), c.monthlyValue(),
+                                 decision, operation}).toList());
+    }
+
+    private void decide(UUID accountId, String decision, String by) {
+        jdbc.update("update deletion_request set decision = ?, decided_by = ?, decided_at = ? where account_id = ? "
+                    + "and decision = ? and batch_id is null", decision, by, Timestamp.from(clock.instant()),
+                    accountId, PENDING);
+    }
+
+    private void decideBatchRows(UUID batchId, String decision, String by) {
+        jdbc.update("update deletion_request set decision = ?, decided_by = ?, decided_at = ? where batch_id = ? "
+                    + "and decision = ?", decision, by, Timestamp.from(clock.instant()), batchId, PENDING);
+    }
+
+    /** Serialises every deletion decision, on every instance, until the caller's transaction ends. */
+    private void lock() {
+        jdbc.query("select pg_advisory_xact_lock(?)", row -> { }, DECISION_LOCK);
+    }
+}

@@ -1,0 +1,79 @@
+package io.accountlifecycle.service.deletion;
+
+import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.roles.Roles;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What waits for a second person, and undo by operation. */
+@RestController
+@Tag(name = "Deletion policy", description = "Approvals waiting for a second person; undo a whole operation")
+@ConditionalOnProperty(name = Roles.HTTP_COMMANDS, havingValue = "true", matchIfMissing = true)
+class DeletionPolicyController {
+
+    private final DeletionApprovals approvals;
+    private final DeletionOperations operations;
+    private final ActorResolver actors;
+
+    DeletionPolicyController(DeletionApprovals approvals, DeletionOperations operations, ActorResolver actors) {
+        this.approvals = approvals;
+        this.operations = operations;
+        this.actors = actors;
+    }
+
+    record Reason(String reason) {
+    }
+
+    record Cancel(UUID previewToken, String reason) {
+    }
+
+    @GetMapping("/admin/deletion-approvals")
+    @Operation(summary = "What waits for a second person's approval — single requests, batches, operations — with "
+                         + "requester, accounts, value at risk, age and expiry, oldest first")
+    Map<String, List<DeletionApprovals.Waiting>> waiting() {
+        return Map.of("items", approvals.waiting());
+    }
+
+    @PostMapping("/admin/deletion-approvals/{operationId}/approve")
+    @Operation(summary = "Approve a waiting request, batch or operation as a whole (accounts:approve, not the "
+                         + "requester; refused once expired)")
+    DeletionApprovals.Decided approve(@PathVariable UUID operationId) {
+        return approvals.approve(operationId, Origin.of(actors.currentActor()));
+    }
+
+    @PostMapping("/admin/deletion-approvals/{operationId}/reject")
+    @Operation(summary = "Reject a waiting request, batch or operation as a whole (accounts:approve, not the "
+                         + "requester)")
+    DeletionApprovals.Decided reject(@PathVariable UUID operationId, @RequestBody(required = false) Reason body) {
+        return approvals.reject(operationId, body == null ? null : body.reason(), Origin.of(actors.currentActor()));
+    }
+
+    @PostMapping("/admin/deletion-operations/preview")
+    @Operation(summary = "Dry run of an operation undo: the accounts still in the hold of the matching requests "
+                         + "(requestedBy, from, to, optional correlationId, batchId), those already purged, and a "
+                         + "token bound to that set; nothing changes")
+    DeletionOperations.Preview preview(@RequestBody DeletionOperations.Criteria criteria) {
+        return operations.preview(criteria, actors.currentActor());
+    }
+
+    @PostMapping("/admin/deletion-operations/cancel")
+    @Operation(summary = "Restore exactly the previewed set in one action (409 if it changed, or the token expired "
+                         + "or was used)")
+    DeletionOperations.Cancelled cancel(@RequestBody Cancel body) {
+        if (body == null || body.previewToken() == null) {
+            throw new InvalidCriteriaException("previewToken is required");
+        }
+        return operations.cancel(body.previewToken(), body.reason(), actors.currentActor());
+    }
+}
