@@ -16,7 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Expires approvals that waited past {@code account.deletion.approval-ttl}, every
+ * Expires approvals that waited past {@code account.deletion.approval-ttl}, and forgets ledger rows older than the
+ * windows, every
  * {@code account.deletion.approval-expiry-interval} (default a minute), on the role that runs the deletion saga. An
  * approval arriving after the TTL is refused whether or not this has run yet.
  */
@@ -49,6 +50,7 @@ class DeletionApprovalExpiry {
                 if (expired > 0) {
                     log.info("{} deletion approvals expired unanswered", expired);
                 }
+                approvals.prune();
             } catch (RuntimeException e) {
                 log.warn("Expiring stale deletion approvals failed; trying again in {}", interval, e);
             }

@@ -162,6 +162,17 @@ public class DeletionApprovals {
         return expired;
     }
 
+    /**
+     * Forgets ledger rows no window looks at any more (decided, and older than the longer window): the ledger only
+     * bounds what may happen next; what happened is in the events.
+     */
+    public int prune() {
+        Duration longest = settings.actorWindow().compareTo(settings.totalWindow()) > 0 ? settings.actorWindow()
+                                                                                         : settings.totalWindow();
+        return jdbc.update("delete from deletion_request where decision <> ? and requested_at < ?",
+                           DeletionPolicy.PENDING, Timestamp.from(clock.instant().minus(longest)));
+    }
+
     private void mark(String where, UUID id) {
         jdbc.update("update deletion_request set decision = ?, decided_by = 'system:approval-expiry', decided_at = ? "
                     + "where decision = ? and " + where, DeletionPolicy.EXPIRED, Timestamp.from(clock.instant()),

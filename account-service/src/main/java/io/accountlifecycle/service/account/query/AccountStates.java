@@ -9,6 +9,7 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,6 +21,8 @@ import java.util.UUID;
 @Component
 public class AccountStates {
 
+    private static final int QUERY_SIZE = 1_000;
+
     private final EventTable events;
     private final JdbcTemplate jdbc;
 
@@ -28,13 +31,20 @@ public class AccountStates {
         this.jdbc = jdbc;
     }
 
-    /** Every account asked for, {@link AccountState#NONE} for one that does not exist. */
+    /**
+     * Every account asked for, {@link AccountState#NONE} for one that does not exist: one query per thousand accounts
+     * (a bulk-deletion preview may ask for twenty thousand).
+     */
     public Map<UUID, AccountState> of(Collection<UUID> accountIds) {
         Map<UUID, AccountState> states = new HashMap<>();
         accountIds.forEach(id -> states.put(id, AccountState.NONE));
-        events.readAggregates(accountIds.stream().map(UUID::toString).toList(), AccountState.PROFILE_ONLY_EVENTS,
-                              event -> states.computeIfPresent(UUID.fromString(event.getAggregateIdentifier()),
-                                                               (id, state) -> state.after(event)));
+        List<String> ids = accountIds.stream().map(UUID::toString).toList();
+        for (int from = 0; from < ids.size(); from += QUERY_SIZE) {
+            events.readAggregates(ids.subList(from, Math.min(from + QUERY_SIZE, ids.size())),
+                                  AccountState.PROFILE_ONLY_EVENTS,
+                                  event -> states.computeIfPresent(UUID.fromString(event.getAggregateIdentifier()),
+                                                                   (id, state) -> state.after(event)));
+        }
         return states;
     }
 

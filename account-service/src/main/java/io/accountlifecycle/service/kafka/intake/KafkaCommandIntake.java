@@ -11,7 +11,9 @@ import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.security.CommandRefusalAudit;
 import io.accountlifecycle.service.security.CommandTokens.Caller;
+import org.springframework.beans.factory.ObjectProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,6 +64,7 @@ class KafkaCommandIntake {
     private static final int CONCURRENCY_ATTEMPTS = 3;
 
     private final CommandAuthentication authentication;
+    private final ObjectProvider<CommandRefusalAudit> audit;
     private final CommandEnvelopeParser parser;
     private final AccountCommands commands;
     private final ProcessedCommands processed;
@@ -78,12 +81,14 @@ class KafkaCommandIntake {
     private final Counter refusedForScope;
     private final Counter deadLettered;
 
-    KafkaCommandIntake(CommandAuthentication authentication, CommandEnvelopeParser parser, AccountCommands commands,
+    KafkaCommandIntake(CommandAuthentication authentication, ObjectProvider<CommandRefusalAudit> audit,
+                       CommandEnvelopeParser parser, AccountCommands commands,
                        ProcessedCommands processed, KafkaTemplate<String, String> kafka,
                        DeadLetters deadLetters,
                        PlatformTransactionManager transactions,
                        JdbcTemplate jdbc, Clock clock, MeterRegistry metrics) {
         this.authentication = authentication;
+        this.audit = audit;
         this.parser = parser;
         this.commands = commands;
         this.processed = processed;
@@ -152,8 +157,8 @@ class KafkaCommandIntake {
             return new Outgoing(result, record, e.getMessage());
         }
         if (caller.isPresent() && !caller.get().hasScope(command.scope())) {
-            // TODO: audit this refusal as HTTP's are (AccessAudit.denied), once AccessAudit takes refusals that did
-            // not come over HTTP.
+            audit.ifAvailable(a -> a.denied(subject, command.type(), command.accountId().toString(),
+                                            "lacks the scope " + command.scope()));
             return refused(record, command.commandId(), command.accountId(),
                            "The token of " + subject + " lacks the scope " + command.scope() + " that "
                            + command.type() + " needs", refusedForScope);
