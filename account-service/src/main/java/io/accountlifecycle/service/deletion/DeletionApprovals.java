@@ -169,8 +169,10 @@ public class DeletionApprovals {
     public int prune() {
         Duration longest = settings.actorWindow().compareTo(settings.totalWindow()) > 0 ? settings.actorWindow()
                                                                                          : settings.totalWindow();
+        Timestamp before = Timestamp.from(clock.instant().minus(longest).minus(Duration.ofMinutes(1)));
+        jdbc.update("delete from deletion_window where minute < ?", before);
         return jdbc.update("delete from deletion_request where decision <> ? and requested_at < ?",
-                           DeletionPolicy.PENDING, Timestamp.from(clock.instant().minus(longest)));
+                           DeletionPolicy.PENDING, before);
     }
 
     private void mark(String where, UUID id) {

@@ -12,14 +12,23 @@ import io.accountlifecycle.service.account.DeletionSafeguards;
 import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.sql.Timestamp;
+import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +53,7 @@ import java.util.UUID;
  * number of instances, never get past a threshold together.
  */
 @Component
-public class DeletionPolicy implements DeletionSafeguards {
+public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
 
     /** Went ahead on the requester's authority alone: counts against the windows. */
     static final String ALONE = "ALONE";
@@ -52,6 +61,8 @@ public class DeletionPolicy implements DeletionSafeguards {
     static final String APPROVED = "APPROVED";
     static final String REJECTED = "REJECTED";
     static final String EXPIRED = "EXPIRED";
+    private static final String ACTOR = "ACTOR";
+    private static final String TOTAL = "TOTAL";
     /** The advisory lock every deletion decision holds until its transaction ends. */
     private static final long DECISION_LOCK = 0x44656c6574696f6eL;
 
@@ -61,11 +72,20 @@ public class DeletionPolicy implements DeletionSafeguards {
     private final DeletionSettings settings;
     private final Duration lookBack;
     private final JdbcTemplate jdbc;
+    private final DataSource mainPool;
+    private final DataSource ledgerPool;
+    /** The ledger on the policy's own connections, for reservations. */
+    private final JdbcTemplate ledger;
+    private final TransactionTemplate reservations;
     private final Clock clock;
 
     DeletionPolicy(CommandSender commands, AccountHistory history, DeletionBreakerGuard breaker,
                    DeletionSettings settings, @Value("${account.purge.hold:P30D}") Duration hold, JdbcTemplate jdbc,
-                   Clock clock) {
+                   DataSource dataSource, Clock clock) {
+        this.mainPool = dataSource;
+        this.ledgerPool = ownPool(dataSource);
+        this.ledger = new JdbcTemplate(ledgerPool);
+        this.reservations = new TransactionTemplate(new DataSourceTransactionManager(ledgerPool));
         this.commands = commands;
         this.history = history;
         this.breaker = breaker;
@@ -86,27 +106,94 @@ public class DeletionPolicy implements DeletionSafeguards {
     @Override
     @Transactional
     public String requestDeletion(UUID accountId, String reason, Origin origin) {
-        lock();
+        // The breaker need not be exact, and an account's history only grows, so protection read a moment early is
+        // still protection: neither waits for the lock.
         breaker.check();
         Instant now = clock.instant();
         AccountState state = history.currentState(accountId).orElse(AccountState.NONE);
-        BigDecimal value = valueAtRisk(state, now);
+        Candidate candidate = new Candidate(accountId, state.plan(), valueAtRisk(state, now));
         String waitsBecause = state.exists() ? protectedReason(state, now) : null;
+        Long reserved = null;
         if (waitsBecause == null && state.exists()) {
-            waitsBecause = crossedThreshold(origin.actor(), 1, value, now);
+            Reservation reservation = reserve(candidate, origin, reason, now);
+            waitsBecause = reservation.waitsBecause();
+            reserved = reservation.row();
         }
-        // The account refuses what it cannot do (no such account, not active, already requested): nothing is recorded.
-        commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, origin.actor(), waitsBecause != null),
-                             origin);
-        record(List.of(new Candidate(accountId, state.plan(), value)), origin, null, reason, now,
-               waitsBecause == null ? ALONE : PENDING);
+        try {
+            // The account refuses what it cannot do (no such account, not active, already requested).
+            commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, origin.actor(),
+                                                                   waitsBecause != null), origin);
+        } catch (RuntimeException refused) {
+            release(reserved);
+            throw refused;
+        }
+        if (reserved != null) {
+            releaseIfRolledBack(reserved);
+        } else {
+            record(jdbc, List.of(candidate), origin, null, reason, now, PENDING);
+        }
         return waitsBecause;
+    }
+
+    /** A single request's place in the windows: its ledger row, or why it must wait instead. */
+    private record Reservation(Long row, String waitsBecause) {
+    }
+
+    /**
+     * Decides a single request against the windows and, when it may go ahead, takes its place in them — in a short
+     * transaction of its own on the policy's own connections, committed before the request is sent: decisions are
+     * serialised only for these few statements, not for the whole request, and a request in flight already counts
+     * for the next decision. A request that then fails gives its place back ({@link #release}); one that never
+     * finishes (a crash in between) keeps it until the window passes, which errs on the safe side.
+     */
+    private Reservation reserve(Candidate candidate, Origin origin, String reason, Instant now) {
+        return reservations.execute(status -> {
+            lock(ledger);
+            String crossed = crossedThreshold(ledger, origin.actor(), 1, candidate.monthlyValue(), now);
+            if (crossed != null) {
+                return new Reservation(null, crossed);
+            }
+            Long row = ledger.queryForObject(
+                    "insert into deletion_request (account_id, requested_by, correlation_id, batch_id, reason, "
+                    + "requested_at, plan, monthly_value, decision, operation_id) values (?, ?, ?, null, ?, ?, ?, ?, ?, ?) "
+                    + "returning id", Long.class, candidate.accountId(), origin.actor(), origin.correlationId(), reason,
+                    Timestamp.from(now), candidate.plan() == null ? null : candidate.plan().name(),
+                    candidate.monthlyValue(), ALONE, operationOf(origin, null));
+            count(ledger, origin.actor(), now, 1, candidate.monthlyValue());
+            return new Reservation(row, null);
+        });
+    }
+
+    private void release(Long row) {
+        if (row == null) {
+            return;
+        }
+        reservations.executeWithoutResult(status -> ledger.query(
+                "delete from deletion_request where id = ? returning requested_by, requested_at, monthly_value",
+                rs -> {
+                    count(ledger, rs.getString(1), rs.getTimestamp(2).toInstant(), -1,
+                          rs.getBigDecimal(3).negate());
+                }, row));
+    }
+
+    /** The request's transaction may still roll back after it was sent (a later statement failing): then give back. */
+    private void releaseIfRolledBack(long row) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == STATUS_ROLLED_BACK) {
+                        release(row);
+                    }
+                }
+            });
+        }
     }
 
     @Override
     @Transactional
     public void approveDeletion(UUID accountId, Origin origin) {
-        lock();
+        // No lock: what a second person approved counts against no one's window.
         breaker.check();
         history.currentState(accountId).map(AccountState::approval).ifPresent(approval -> {
             if (approval.requestedAt() != null
@@ -139,22 +226,24 @@ public class DeletionPolicy implements DeletionSafeguards {
      */
     @Transactional
     public BatchDecision decideBatch(UUID batchId, List<Candidate> accounts, String reason, Origin origin) {
-        lock();
+        lock(jdbc);
         Instant now = clock.instant();
         BigDecimal value = accounts.stream().map(Candidate::monthlyValue).reduce(BigDecimal.ZERO, BigDecimal::add);
         String waitsBecause = settings.batchNeedsApproval(accounts.size(), value)
                               ? accounts.size() + " accounts, " + value + " a month: above the per-batch thresholds ("
                                 + settings.approvalAboveAccounts() + " accounts, " + settings.approvalAboveMonthlyValue()
                                 + ")"
-                              : crossedThreshold(origin.actor(), accounts.size(), value, now);
-        record(accounts, origin, batchId, reason, now, waitsBecause == null ? ALONE : PENDING);
+                              : crossedThreshold(jdbc, origin.actor(), accounts.size(), value, now);
+        record(jdbc, accounts, origin, batchId, reason, now, waitsBecause == null ? ALONE : PENDING);
+        if (waitsBecause == null) {
+            count(jdbc, origin.actor(), now, accounts.size(), value);
+        }
         return new BatchDecision(waitsBecause != null, waitsBecause);
     }
 
     /** A second person lets a waiting batch go ahead (refused when it waited longer than the approval TTL). */
     @Transactional
     public void approveBatch(UUID batchId, Origin origin) {
-        lock();
         Timestamp requestedAt = jdbc.queryForObject("select min(requested_at) from deletion_request where batch_id = ? "
                                                     + "and decision = ?", Timestamp.class, batchId, PENDING);
         if (requestedAt != null && requestedAt.toInstant().plus(settings.approvalTtl()).isBefore(clock.instant())) {
@@ -201,8 +290,8 @@ public class DeletionPolicy implements DeletionSafeguards {
     }
 
     /** Whether {@code accounts} more, risking {@code value}, would take the actor or everyone past a threshold. */
-    private String crossedThreshold(String actor, int accounts, BigDecimal value, Instant now) {
-        Window mine = window(actor, now.minus(settings.actorWindow()));
+    private String crossedThreshold(JdbcTemplate sql, String actor, int accounts, BigDecimal value, Instant now) {
+        Window mine = window(sql, actor, now.minus(settings.actorWindow()));
         if (mine.accounts() + accounts > settings.actorMaxAccounts()) {
             return "with it, " + actor + " would have had " + (mine.accounts() + accounts) + " accounts deleted "
                    + "within " + settings.actorWindow() + " without approval (account.deletion.actor-max-accounts "
@@ -213,7 +302,7 @@ public class DeletionPolicy implements DeletionSafeguards {
                    + settings.actorWindow() + " without approval (account.deletion.actor-max-monthly-value "
                    + settings.actorMaxMonthlyValue() + ")";
         }
-        Window all = window(null, now.minus(settings.totalWindow()));
+        Window all = window(sql, null, now.minus(settings.totalWindow()));
         if (all.accounts() + accounts > settings.totalMaxAccounts()) {
             return "with it, " + (all.accounts() + accounts) + " accounts would have been deleted within "
                    + settings.totalWindow() + " without approval (account.deletion.total-max-accounts "
@@ -230,12 +319,22 @@ public class DeletionPolicy implements DeletionSafeguards {
     private record Window(long accounts, BigDecimal value) {
     }
 
-    private Window window(String actor, Instant since) {
-        String sql = "select count(*), coalesce(sum(monthly_value), 0) from deletion_request where decision = ? "
-                     + "and requested_at > ?" + (actor == null ? "" : " and requested_by = ?");
-        Object[] args = actor == null ? new Object[] {ALONE, Timestamp.from(since)}
-                                      : new Object[] {ALONE, Timestamp.from(since), actor};
-        return jdbc.queryForObject(sql, (rs, i) -> new Window(rs.getLong(1), rs.getBigDecimal(2)), args);
+    private Window window(JdbcTemplate sql, String actor, Instant since) {
+        return sql.queryForObject("select coalesce(sum(accounts), 0), coalesce(sum(monthly_value), 0) "
+                                  + "from deletion_window where kind = ? and actor = ? "
+                                  + "and minute >= date_trunc('minute', ?::timestamptz)",
+                                  (rs, i) -> new Window(rs.getLong(1), rs.getBigDecimal(2)),
+                                  actor == null ? TOTAL : ACTOR, actor == null ? "" : actor, Timestamp.from(since));
+    }
+
+    /** Adds what went ahead alone (or, negative, gives it back) to the actor's and everyone's running totals. */
+    private static void count(JdbcTemplate sql, String actor, Instant at, long accounts, BigDecimal value) {
+        String upsert = "insert into deletion_window (kind, actor, minute, accounts, monthly_value) "
+                        + "values (?, ?, date_trunc('minute', ?::timestamptz), ?, ?) on conflict (kind, actor, minute) "
+                        + "do update set accounts = deletion_window.accounts + excluded.accounts, "
+                        + "monthly_value = deletion_window.monthly_value + excluded.monthly_value";
+        sql.update(upsert, ACTOR, actor, Timestamp.from(at), accounts, value);
+        sql.update(upsert, TOTAL, "", Timestamp.from(at), accounts, value);
     }
 
     /**
@@ -253,10 +352,10 @@ public class DeletionPolicy implements DeletionSafeguards {
         return UUID.randomUUID();
     }
 
-    private void record(List<Candidate> accounts, Origin origin, UUID batchId, String reason, Instant at,
-                        String decision) {
+    private void record(JdbcTemplate sql, List<Candidate> accounts, Origin origin, UUID batchId, String reason,
+                        Instant at, String decision) {
         UUID operation = operationOf(origin, batchId);
-        jdbc.batchUpdate("insert into deletion_request (account_id, requested_by, correlation_id, batch_id, reason, "
+        sql.batchUpdate("insert into deletion_request (account_id, requested_by, correlation_id, batch_id, reason, "
                          + "requested_at, plan, monthly_value, decision, operation_id) "
                          + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          accounts.stream().map(c -> new Object[] {
@@ -276,8 +375,38 @@ public class DeletionPolicy implements DeletionSafeguards {
                     + "and decision = ?", decision, by, Timestamp.from(clock.instant()), batchId, PENDING);
     }
 
-    /** Serialises every deletion decision, on every instance, until the caller's transaction ends. */
-    private void lock() {
-        jdbc.query("select pg_advisory_xact_lock(?)", row -> { }, DECISION_LOCK);
+    /** Serialises every deletion decision, on every instance, until the transaction of {@code sql} ends. */
+    private static void lock(JdbcTemplate sql) {
+        sql.query("select pg_advisory_xact_lock(?)", row -> { }, DECISION_LOCK);
+    }
+
+    /**
+     * A pool of two connections for reservations: a request holding a connection of the main pool waits for one of
+     * these, never the other way round, so a burst of deletions cannot starve the main pool into a deadlock.
+     */
+    private static DataSource ownPool(DataSource main) {
+        try {
+            if (main.isWrapperFor(HikariDataSource.class)) {
+                HikariConfig config = new HikariConfig();
+                main.unwrap(HikariDataSource.class).copyStateTo(config);
+                config.setPoolName("deletion-policy");
+                config.setMaximumPoolSize(2);
+                config.setMinimumIdle(0);
+                config.setMetricRegistry(null);
+                config.setMetricsTrackerFactory(null);
+                config.setHealthCheckRegistry(null);
+                return new HikariDataSource(config);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return main;
+    }
+
+    @Override
+    public void destroy() {
+        if (ledgerPool instanceof HikariDataSource own && ledgerPool != mainPool) {
+            own.close();
+        }
     }
 }
