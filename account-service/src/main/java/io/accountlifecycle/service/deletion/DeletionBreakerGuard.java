@@ -73,6 +73,19 @@ public class DeletionBreakerGuard {
     }
 
     public State state() {
+        Stream stream = stream();
+        Instant from = lastMinute(stream.resetAt());
+        return new State(stream.open(), stream.trippedAt(), stream.quarantinesAtTrip(), stream.resetAt(),
+                         table.countSince(AccountQuarantinedEvent.class, from), settings.breakerLimit(),
+                         stream.requestsAtTrip(), table.countSince(REQUESTS, from));
+    }
+
+    /** What the breaker's own events say, without counting anything. */
+    private record Stream(boolean open, Instant trippedAt, long quarantinesAtTrip, long requestsAtTrip,
+                          Instant resetAt) {
+    }
+
+    private Stream stream() {
         boolean open = false;
         Instant trippedAt = null;
         long quarantinesAtTrip = 0;
@@ -89,15 +102,12 @@ public class DeletionBreakerGuard {
                 resetAt = event.getTimestamp();
             }
         }
-        Instant from = lastMinute(resetAt);
-        return new State(open, trippedAt, quarantinesAtTrip, resetAt,
-                         table.countSince(AccountQuarantinedEvent.class, from), settings.breakerLimit(),
-                         requestsAtTrip, table.countSince(REQUESTS, from));
+        return new Stream(open, trippedAt, quarantinesAtTrip, requestsAtTrip, resetAt);
     }
 
-    /** Whether the breaker is open, without tripping it. */
+    /** Whether the breaker is open: its own events only (asked before every quarantine). */
     public boolean isOpen() {
-        return state().open();
+        return stream().open();
     }
 
     /**
@@ -105,11 +115,14 @@ public class DeletionBreakerGuard {
      * be sent, would be above the limit.
      */
     public void check(int coming) {
-        State state = state();
-        if (state.open()) {
-            throw new DeletionBreakerOpenException(state.trippedAt(), state.requestsAtTrip(), state.limit());
+        Stream stream = stream();
+        int limit = settings.breakerLimit();
+        if (stream.open()) {
+            throw new DeletionBreakerOpenException(stream.trippedAt(), stream.requestsAtTrip(), limit);
         }
-        if (state.requestsLastMinute() + coming > state.limit()) {
+        long requests = table.countSince(REQUESTS, lastMinute(stream.resetAt()));
+        if (requests + coming > limit) {
+            State state = state();
             // The request that would take the minute past the limit trips the breaker, and is refused.
             if (CurrentUnitOfWork.isStarted() || watch == null) {
                 // Inside a unit of work (the batch executor) the trip would commit with it, and it is about to roll
@@ -121,7 +134,7 @@ public class DeletionBreakerGuard {
             } else {
                 trip(state);
             }
-            throw new DeletionBreakerOpenException(Instant.now(), state.requestsLastMinute() + coming, state.limit());
+            throw new DeletionBreakerOpenException(Instant.now(), requests + coming, limit);
         }
     }
 

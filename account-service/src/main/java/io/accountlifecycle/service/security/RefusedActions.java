@@ -89,12 +89,17 @@ class RefusedActions {
         return keys.size();
     }
 
+    /** Kafka command types a scope refusal can be audited for ({@code CommandRefusalAudit}). */
+    private static final int KAFKA_COMMAND_TYPES = 6;
+
     /** The bound the README states as a formula, as a number for this build. */
     @EventListener(ApplicationReadyEvent.class)
     void report() {
         int actions = count();
+        int kafkaTypes = KAFKA_COMMAND_TYPES;
         log.info("Refused requests are audited as at most {} AccessDeniedEvents per subject and minute: one per "
-                 + "action, {} endpoints and any path none serves", actions, actions - 1);
+                 + "action, {} endpoints, any path none serves and {} Kafka command types", actions + kafkaTypes,
+                 actions - 1, kafkaTypes);
     }
 
     /** Read on first use: the handler mappings are complete only once the context has started. */

@@ -103,7 +103,7 @@ class DeletionSafeguardsIT {
                            .status()).isEqualTo(200);
         assertThat(status(enterprise)).isEqualTo("ACTIVE");
         await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/analytics/accounts/" + enterprise
-                                                                     + "/timeline").json().get("items")
+                                                                     + "/timeline").json().path("items")
                                                                 .valueStream().map(e -> e.get("change").asString())
                                                                 .toList()
                                                                 .containsAll(List.of("DELETION_APPROVAL_REQUESTED",
