@@ -49,8 +49,10 @@ import java.util.UUID;
  *       within the window, with this request, must stay within the thresholds, or the request waits for approval.</li>
  * </ul>
  * Decisions are serialised across instances by one transaction-level advisory lock and recorded in the
- * {@code deletion_request} ledger in the same transaction as the request's events, so many requests at once, on any
- * number of instances, never get past a threshold together.
+ * {@code deletion_request} ledger, with running totals per actor and minute in {@code deletion_window}: a single
+ * request reserves its place in a short transaction of its own before it is sent (and gives it back if it fails), a
+ * batch decides in its own transaction. Many requests at once, on any number of instances, never get past a
+ * threshold together.
  */
 @Component
 public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
