@@ -131,8 +131,15 @@ public class Account {
     }
 
     @CommandHandler
-    public void handle(RequestAccountDeletionCommand command) {
+    public void handle(RequestAccountDeletionCommand command, DeletionSafeguards safeguards) {
         requireActive();
+        if (!command.approvalRequired() && !state.deletionRequested() && !state.awaitingApproval()) {
+            String protection = safeguards.protectedReason(state);
+            if (protection != null) {
+                throw new DeletionConflictException("Account " + accountId + " became protected (" + protection
+                                                    + ") while its deletion was being decided; request it again");
+            }
+        }
         if (state.deletionRequested()) {
             throw new DeletionConflictException("Deletion of account " + accountId + " was already requested");
         }
@@ -160,13 +167,18 @@ public class Account {
         apply(new AccountDeletionRejectedEvent(accountId, command.rejectedBy(), command.reason()));
     }
 
-    /** Expires a deletion that waited for approval since before the command's instant; anything else is left alone. */
+    /**
+     * Expires a deletion that waited for approval since before the command's instant; anything else is left alone.
+     * Answers whether it expired.
+     */
     @CommandHandler
-    public void handle(ExpireAccountDeletionApprovalCommand command) {
+    public boolean handle(ExpireAccountDeletionApprovalCommand command) {
         if (state.awaitingApproval() && state.approval().requestedAt() != null
             && state.approval().requestedAt().isBefore(command.requestedBefore())) {
             apply(new AccountDeletionApprovalExpiredEvent(accountId, state.approval().requestedBy()));
+            return true;
         }
+        return !state.awaitingApproval();
     }
 
     /** Returns who asked; refuses when nothing waits or when the requester decides on their own request. */

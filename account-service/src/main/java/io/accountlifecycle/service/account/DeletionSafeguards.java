@@ -26,4 +26,11 @@ public interface DeletionSafeguards {
 
     /** Whether the deletion breaker is open: a request not yet quarantined is then withdrawn, not quarantined. */
     boolean breakerOpen();
+
+    /**
+     * Why the account counts as protected now (flagged or on a protected plan within the look-back), or null: the
+     * account asks again when a request that does not wait for approval arrives, in case it became protected after
+     * the policy looked.
+     */
+    String protectedReason(AccountState state);
 }

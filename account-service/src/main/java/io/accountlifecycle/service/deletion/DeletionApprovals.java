@@ -103,7 +103,7 @@ public class DeletionApprovals {
             policy.approveBatch(what.batchId(), origin.inBatch(what.batchId()));
         } else {
             // One transaction: the requester approving their own request refuses the whole operation.
-            what.accountIds().forEach(accountId -> policy.approveDeletion(accountId, origin));
+            pendingAccounts(operationId).forEach(accountId -> policy.approveDeletion(accountId, origin));
         }
         return new Decided(operationId, what.kind(), DeletionPolicy.APPROVED, what.accounts());
     }
@@ -115,9 +115,15 @@ public class DeletionApprovals {
         if (what.batchId() != null) {
             policy.rejectBatch(what.batchId(), reason, origin.inBatch(what.batchId()));
         } else {
-            what.accountIds().forEach(accountId -> policy.rejectDeletion(accountId, reason, origin));
+            pendingAccounts(operationId).forEach(accountId -> policy.rejectDeletion(accountId, reason, origin));
         }
         return new Decided(operationId, what.kind(), DeletionPolicy.REJECTED, what.accounts());
+    }
+
+    /** Every account of the operation still waiting (the list shows the first thousand only). */
+    private List<UUID> pendingAccounts(UUID operationId) {
+        return jdbc.queryForList("select account_id from deletion_request where operation_id = ? and decision = ? "
+                                 + "order by id", UUID.class, operationId, DeletionPolicy.PENDING);
     }
 
     private Waiting find(UUID operationId) {
@@ -152,11 +158,19 @@ public class DeletionApprovals {
                     expired++;
                 }
             } else {
-                transaction.executeWithoutResult(status -> {
-                    commands.sendAndWait(new ExpireAccountDeletionApprovalCommand(accountId, cutoff), origin);
-                    mark("account_id = ? and batch_id is null", accountId);
+                // The account's own request instant is a moment later than the ledger's: until it too is past the
+                // TTL, nothing expires and the row stays, for the next sweep.
+                Boolean done = transaction.execute(status -> {
+                    Boolean gone = commands.sendAndWait(new ExpireAccountDeletionApprovalCommand(accountId, cutoff),
+                                                        origin);
+                    if (Boolean.TRUE.equals(gone)) {
+                        mark("account_id = ? and batch_id is null", accountId);
+                    }
+                    return gone;
                 });
-                expired++;
+                if (Boolean.TRUE.equals(done)) {
+                    expired++;
+                }
             }
         }
         return expired;

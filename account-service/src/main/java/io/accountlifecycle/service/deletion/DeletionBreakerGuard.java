@@ -138,6 +138,24 @@ public class DeletionBreakerGuard {
         }
     }
 
+    /**
+     * For a batch's chunk: refuses while open, and refuses without tripping while the minute has no room for the
+     * {@code coming} requests — the batch waits (its processor retries) until it has, rather than tripping the breaker
+     * on its own pace and having its accounts not yet quarantined withdrawn.
+     */
+    public void checkRoom(int coming) {
+        Stream stream = stream();
+        int limit = settings.breakerLimit();
+        if (stream.open()) {
+            throw new DeletionBreakerOpenException(stream.trippedAt(), stream.requestsAtTrip(), limit);
+        }
+        long requests = table.countSince(REQUESTS, lastMinute(stream.resetAt()));
+        if (requests > 0 && requests + coming > limit) {
+            throw new IllegalStateException("No room in this minute for " + coming + " more deletion requests ("
+                                            + requests + " of " + limit + "); the batch goes on when there is");
+        }
+    }
+
     /** {@link #check(int)} for one request. */
     public void check() {
         check(1);

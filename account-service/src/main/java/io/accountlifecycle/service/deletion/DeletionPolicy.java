@@ -221,6 +221,11 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
         return breaker.isOpen();
     }
 
+    @Override
+    public String protectedReason(AccountState state) {
+        return protectedReason(state, clock.instant());
+    }
+
     /**
      * Decides a batch about to be created from a preview: it waits for approval above the per-batch thresholds, or
      * when it would take its requester or everyone past a window's threshold (so splitting a clean-up into small
@@ -264,14 +269,14 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
 
     /**
      * Sends the deletion requests of a chunk of a batch that may go ahead (created within the thresholds, or
-     * approved): the breaker is checked for the whole chunk first. Which accounts still qualify is the batch's call
+     * approved): refused while the breaker is open, and held back while the minute has no room for the chunk. Which accounts still qualify is the batch's call
      * ({@link #protectedReason} is the policy's part of it).
      */
     public void requestForBatch(Collection<UUID> accountIds, String reason, String requestedBy, Origin origin) {
         if (accountIds.isEmpty()) {
             return;
         }
-        breaker.check(accountIds.size());
+        breaker.checkRoom(accountIds.size());
         for (UUID accountId : accountIds) {
             commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, requestedBy), origin);
         }

@@ -74,6 +74,11 @@ class AccountTest {
         public boolean breakerOpen() {
             return open;
         }
+
+        @Override
+        public String protectedReason(AccountState state) {
+            return state.protectedSince(Set.of(Plan.ENTERPRISE), Instant.now().minusSeconds(3600));
+        }
     }
 
     @BeforeEach
@@ -321,6 +326,17 @@ class AccountTest {
                 .isEqualTo("on protected plan ENTERPRISE until " + movedAt);
         assertThat(state.protectedSince(Set.of(Plan.ENTERPRISE), movedAt.plusSeconds(1))).isNull();
         assertThat(state.plansSince(movedAt.minusSeconds(1))).containsExactlyInAnyOrder(Plan.FREE, Plan.ENTERPRISE);
+    }
+
+    @Test
+    void anAccountThatBecameProtectedWhileItsDeletionWasDecidedRefusesARequestThatDoesNotWait() {
+        fixture.given(opened(), new AccountProtectionChangedEvent(ID, true, "bob", "key customer"))
+               .when(new RequestAccountDeletionCommand(ID, "clean-up", "script"))
+               .expectException(DeletionConflictException.class)
+               .expectNoEvents();
+        fixture.given(opened(), new AccountPlanChangedEvent(ID, Plan.FREE, Plan.ENTERPRISE))
+               .when(new RequestAccountDeletionCommand(ID, "clean-up", "script", true))
+               .expectEvents(new AccountDeletionApprovalRequestedEvent(ID, "clean-up", "script"));
     }
 
     @Test
