@@ -111,22 +111,18 @@ public class DeletionBreakerGuard {
     }
 
     /**
-     * Refuses while open; opens (and refuses) when the last minute's requests, with the {@code coming} ones about to
-     * be sent, would be above the limit.
+     * Refuses while open; opens (and refuses) when one more request would take the last minute's requests above the
+     * limit.
      */
-    public void check(int coming) {
-        Stream stream = stream();
+    public void check() {
         int limit = settings.breakerLimit();
-        if (stream.open()) {
-            throw new DeletionBreakerOpenException(stream.trippedAt(), stream.requestsAtTrip(), limit);
-        }
-        long requests = table.countSince(REQUESTS, lastMinute(stream.resetAt()));
-        if (requests + coming > limit) {
+        long requests = requestsThisMinute(limit);
+        if (requests + 1 > limit) {
             State state = state();
             // The request that would take the minute past the limit trips the breaker, and is refused.
             if (CurrentUnitOfWork.isStarted() || watch == null) {
-                // Inside a unit of work (the batch executor) the trip would commit with it, and it is about to roll
-                // back: the watch thread trips the breaker at once instead.
+                // Inside a unit of work the trip would commit with it, and it is about to roll back: the watch
+                // thread trips the breaker at once instead.
                 ScheduledExecutorService watcher = watch;
                 if (watcher != null) {
                     watcher.execute(() -> trip(state));
@@ -134,7 +130,7 @@ public class DeletionBreakerGuard {
             } else {
                 trip(state);
             }
-            throw new DeletionBreakerOpenException(Instant.now(), requests + coming, limit);
+            throw new DeletionBreakerOpenException(Instant.now(), requests + 1, limit);
         }
     }
 
@@ -144,21 +140,21 @@ public class DeletionBreakerGuard {
      * on its own pace and having its accounts not yet quarantined withdrawn.
      */
     public void checkRoom(int coming) {
-        Stream stream = stream();
         int limit = settings.breakerLimit();
-        if (stream.open()) {
-            throw new DeletionBreakerOpenException(stream.trippedAt(), stream.requestsAtTrip(), limit);
-        }
-        long requests = table.countSince(REQUESTS, lastMinute(stream.resetAt()));
+        long requests = requestsThisMinute(limit);
         if (requests > 0 && requests + coming > limit) {
             throw new IllegalStateException("No room in this minute for " + coming + " more deletion requests ("
                                             + requests + " of " + limit + "); the batch goes on when there is");
         }
     }
 
-    /** {@link #check(int)} for one request. */
-    public void check() {
-        check(1);
+    /** The requests since the last minute began (or the last reset); refuses while the breaker is open. */
+    private long requestsThisMinute(int limit) {
+        Stream stream = stream();
+        if (stream.open()) {
+            throw new DeletionBreakerOpenException(stream.trippedAt(), stream.requestsAtTrip(), limit);
+        }
+        return table.countSince(REQUESTS, lastMinute(stream.resetAt()));
     }
 
     private static Instant lastMinute(Instant resetAt) {
