@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.embedded;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayConfigurationCustomizer;
 import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
@@ -10,9 +11,13 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
- * The embedded default: with no {@code spring.datasource.url}, the service starts its own PostgreSQL and connects to
- * it as the owner role. Configure a datasource and nothing is started.
+ * The embedded default: with no {@code spring.datasource.url}, the service starts its own PostgreSQL, migrates it as
+ * the owner role and runs as {@code account_app}, each with its generated password. Configure a datasource and
+ * nothing is started.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfiguration.NoDataSourceConfigured.class)
@@ -35,7 +40,7 @@ public class EmbeddedPostgresConfiguration {
 
             @Override
             public String getPassword() {
-                return null;
+                return server.applicationPassword();
             }
 
             @Override
@@ -56,13 +61,23 @@ public class EmbeddedPostgresConfiguration {
 
             @Override
             public String getPassword() {
-                return null;
+                return server.ownerPassword();
             }
 
             @Override
             public String getJdbcUrl() {
                 return server.jdbcUrl();
             }
+        };
+    }
+
+    /** The migrations give {@code account_app} the password the service then connects with. */
+    @Bean
+    FlywayConfigurationCustomizer embeddedPostgresApplicationPassword(EmbeddedPostgresServer server) {
+        return configuration -> {
+            Map<String, String> placeholders = new HashMap<>(configuration.getPlaceholders());
+            placeholders.put("app_password", server.applicationPassword());
+            configuration.placeholders(placeholders);
         };
     }
 

@@ -11,9 +11,11 @@ import java.nio.file.Path;
  * @param port          a fixed port, so analysts' psql and other tools can find it (default 5433)
  * @param database      the service's database, created at first start
  * @param ownerRole     the role that owns the schema and runs the migrations, created at first start
+ * @param keysDirectory where the generated passwords of every role are kept (default {@code ./data/keys})
  */
 @ConfigurationProperties("account.embedded.postgres")
-public record EmbeddedPostgresProperties(Path dataDirectory, Integer port, String database, String ownerRole) {
+public record EmbeddedPostgresProperties(Path dataDirectory, Integer port, String database, String ownerRole,
+                                         Path keysDirectory) {
 
     public EmbeddedPostgresProperties {
         if (dataDirectory == null) {
@@ -27,6 +29,9 @@ public record EmbeddedPostgresProperties(Path dataDirectory, Integer port, Strin
         }
         if (ownerRole == null) {
             ownerRole = "account_owner";
+        }
+        if (keysDirectory == null) {
+            keysDirectory = dataDirectory.toAbsolutePath().normalize().resolveSibling("keys");
         }
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 public final class CrashingPostgresMain {
 
     public static void main(String[] args) throws Exception {
-        EmbeddedPostgresServer.start(new EmbeddedPostgresProperties(Path.of(args[0]), 0, "accounts", "account_owner"));
+        EmbeddedPostgresServer.start(new EmbeddedPostgresProperties(Path.of(args[0]), 0, "accounts", "account_owner", null));
         System.out.println("READY");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

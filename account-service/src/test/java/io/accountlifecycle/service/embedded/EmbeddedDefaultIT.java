@@ -77,11 +77,11 @@ class EmbeddedDefaultIT {
             crashing.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, the postmaster lives on
             assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).contains(true);
 
-            var properties = new EmbeddedPostgresProperties(pgData, 0, "accounts", "account_owner");
+            var properties = new EmbeddedPostgresProperties(pgData, 0, "accounts", "account_owner", null);
             try (EmbeddedPostgresServer restarted = EmbeddedPostgresServer.start(properties)) {
                 long newPid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
                 assertThat(newPid).isNotEqualTo(orphanPid);
-                try (Connection connection = DriverManager.getConnection(restarted.jdbcUrl(), "account_owner", "");
+                try (Connection connection = DriverManager.getConnection(restarted.jdbcUrl(), "account_owner", restarted.ownerPassword());
                      ResultSet fsync = connection.createStatement().executeQuery("show fsync")) {
                     fsync.next();
                     assertThat(fsync.getString(1)).isEqualTo("on");
