@@ -10,9 +10,10 @@ import java.nio.file.Path;
  * @param logDirectory   the broker's log (default {@code ./data/kafka}); kept across restarts
  * @param port           the client port any Kafka client on the machine uses (default 9092)
  * @param controllerPort the KRaft controller's port (default 9093)
+ * @param keysDirectory  where the generated SCRAM passwords of its users are kept (default {@code ./data/keys})
  */
 @ConfigurationProperties("account.embedded.kafka")
-public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort) {
+public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort, Path keysDirectory) {
 
     public EmbeddedKafkaProperties {
         if (logDirectory == null) {
@@ -23,6 +24,9 @@ public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer c
         }
         if (controllerPort == null) {
             controllerPort = 9093;
+        }
+        if (keysDirectory == null) {
+            keysDirectory = logDirectory.toAbsolutePath().normalize().resolveSibling("keys");
         }
     }
 }

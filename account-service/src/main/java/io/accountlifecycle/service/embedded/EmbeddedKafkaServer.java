@@ -24,10 +24,19 @@ import java.util.Properties;
  * that survives restarts. Formatted once, when the folder has no {@code meta.properties}; never again. A short
  * broker session lets a restart after {@code kill -9} re-register within seconds instead of being refused until the
  * dead session expires.
+ *
+ * <p>Nobody writes to it anonymously. The client port accepts SCRAM-SHA-512 only, and the broker authorises every
+ * request ({@code StandardAuthorizer}, nothing allowed without an ACL): {@value KafkaCredentials#SERVICE_USER} (a
+ * super user, as the only writer of the topics a restore trusts) and {@value KafkaCredentials#PRODUCT_USER} (may
+ * write {@code account.commands} and read {@code account.events} and {@code account.command-results}, nothing else),
+ * with passwords generated under {@code keys/}. The controller and the broker's own internal listener take a
+ * password too (SASL/PLAIN: KRaft reads SCRAM credentials from its own metadata, so they cannot guard the listeners
+ * that load it). Users and ACLs are set at every start, which also converts a folder from a plaintext version.
  */
 public final class EmbeddedKafkaServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaServer.class);
+    private static final String PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
 
     private final KafkaRaftServer server;
     private final int port;
@@ -39,8 +48,10 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
     public static EmbeddedKafkaServer start(EmbeddedKafkaProperties properties) {
         Path logDirectory = properties.logDirectory().toAbsolutePath().normalize();
+        Path keys = properties.keysDirectory();
         int port = properties.port() == 0 ? freePort() : properties.port();
         int controllerPort = properties.controllerPort() == 0 ? freePort() : properties.controllerPort();
+        int internalPort = freePort(); // nothing outside this JVM connects to it
         try {
             Files.createDirectories(logDirectory);
             if (!Files.exists(logDirectory.resolve("meta.properties"))) {
@@ -49,14 +60,33 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot prepare the embedded Kafka log in " + logDirectory, e);
         }
+        String brokerPassword = KafkaCredentials.password(keys, KafkaCredentials.BROKER_USER);
+        String controllerPassword = KafkaCredentials.password(keys, KafkaCredentials.CONTROLLER_USER);
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
+                                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
+        config.put("listener.security.protocol.map",
+                   "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("inter.broker.listener.name", "INTERNAL");
+        config.put("listener.name.client.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
+        config.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                   "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        config.put("listener.name.internal.sasl.enabled.mechanisms", "PLAIN");
+        config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        config.put("listener.name.internal.plain.sasl.jaas.config",
+                   plainJaas(KafkaCredentials.BROKER_USER, brokerPassword, true));
+        config.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        config.put("sasl.mechanism.controller.protocol", "PLAIN");
+        config.put("listener.name.controller.plain.sasl.jaas.config",
+                   plainJaas(KafkaCredentials.CONTROLLER_USER, controllerPassword, true));
+        config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        config.put("super.users", "User:" + KafkaCredentials.CONTROLLER_USER + ";User:" + KafkaCredentials.BROKER_USER
+                                  + ";User:" + KafkaCredentials.SERVICE_USER);
+        config.put("allow.everyone.if.no.acl.found", "false");
         config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         config.put("log.dirs", logDirectory.toString());
         config.put("metadata.log.dir", logDirectory.toString());
@@ -72,8 +102,22 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         config.put("broker.session.timeout.ms", "6000");
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
         server.startup();
-        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (log in {})", port, logDirectory);
-        return new EmbeddedKafkaServer(server, port);
+        EmbeddedKafkaServer started = new EmbeddedKafkaServer(server, port);
+        try {
+            new EmbeddedKafkaUsers(internalPort, brokerPassword, port, keys).apply();
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (SCRAM-SHA-512; passwords in {}, log in {})", port,
+                 keys.toAbsolutePath().normalize(), logDirectory);
+        return started;
+    }
+
+    /** A listener's PLAIN configuration: the login it uses itself, and the one user it accepts. */
+    private static String plainJaas(String user, String password, boolean accepts) {
+        return PLAIN + " required username=\"" + user + "\" password=\"" + password + "\""
+               + (accepts ? " user_" + user + "=\"" + password + "\"" : "") + ";";
     }
 
     private static void format(Path logDirectory) throws Exception {

@@ -15,10 +15,20 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import io.accountlifecycle.service.kafka.KafkaTopics;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.UUID;
 
 import static io.accountlifecycle.service.HttpJson.openAccountJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The embedded default: no datasource configured, so the service runs its own PostgreSQL in its data folder. */
 class EmbeddedDefaultIT {
@@ -58,6 +68,49 @@ class EmbeddedDefaultIT {
             assertThat(state.get("email").asString()).isEqualTo("ada@example.com");
             assertThat(http.get("/accounts/" + id + "/events").json().get("totalItems").asLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aDataFolderFromBeforePasswordsIsConvertedAndTheServiceStarts() throws Exception {
+        LegacyDataFolder.trustingPostgres(dataDir.resolve("postgres"));
+        LegacyDataFolder.plaintextKafka(dataDir.resolve("kafka"), "legacy.topic", "k", "v");
+        UUID id = UUID.randomUUID();
+        try (var converted = start()) {
+            HttpJson http = ServiceInstances.http(converted);
+            assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
+                    .isEqualTo(201);
+            assertThat(http.get("/accounts/" + id).json().get("email").asString()).isEqualTo("ada@example.com");
+            assertThat(eventKeysSeenBy(KafkaCredentials.PRODUCT_USER, converted.getBean(EmbeddedKafkaServer.class)))
+                    .as("published over SCRAM, read by the local product user").contains(id.toString());
+            EmbeddedPostgresServer postgres = converted.getBean(EmbeddedPostgresServer.class);
+            for (String role : List.of("postgres", "account_owner", "account_app")) {
+                assertThatThrownBy(() -> DriverManager.getConnection(postgres.jdbcUrl(), role, "").close())
+                        .as(role + " without its password").isInstanceOf(SQLException.class);
+                String password = Files.readString(dataDir.resolve("keys/db-" + role + ".password")).strip();
+                DriverManager.getConnection(postgres.jdbcUrl(), role, password).close();
+            }
+        }
+        assertThat(EmbeddedPostgresServer.trusts(dataDir.resolve("postgres/pg_hba.conf"))).isFalse();
+    }
+
+    private List<String> eventKeysSeenBy(String user, EmbeddedKafkaServer broker) {
+        Map<String, Object> properties = Map.of(
+                "bootstrap.servers", broker.bootstrapServers(), "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", KafkaCredentials.MECHANISM,
+                "sasl.jaas.config", KafkaCredentials.scramJaas(user, KafkaCredentials.password(dataDir.resolve("keys"),
+                                                                                                 user)));
+        List<String> keys = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(KafkaTopics.EVENTS).stream()
+                                                      .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (keys.isEmpty() && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> keys.add(record.key()));
+            }
+        }
+        return keys;
     }
 
     @Test
