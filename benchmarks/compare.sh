@@ -220,7 +220,7 @@ measure() { # jar label round
   settle
   local raw=
   if bench "$tag-raw" HttpThroughputBenchmark --raw-only true --jdbc jdbc:postgresql://localhost:5433/accounts \
-       --user account_owner --connections 8 --seconds "$RUN_SECONDS"; then
+       --user account_owner --data-dir "$SERVICE_DATA" --connections 8 --seconds "$RUN_SECONDS"; then
     raw=$(grab "$WORK/$tag-raw.txt" 's/^raw INSERT+COMMIT \([0-9.]*\) tx\/s.*/\1/p')
     record "$label" raw "$raw"
     if [ -n "$raw" ] && [ -n "$http" ]; then
@@ -230,7 +230,8 @@ measure() { # jar label round
   fi
 
   settle
-  if bench "$tag-burst" KafkaLatencyBenchmark --mode burst --count "$BURST_COUNT" --token "$token"; then
+  if bench "$tag-burst" KafkaLatencyBenchmark --mode burst --count "$BURST_COUNT" --token "$token" \
+       --data-dir "$SERVICE_DATA"; then
     line=$(grep '^burst of' "$WORK/$tag-burst.txt" || true)
     record "$label" burst "$(grab "$WORK/$tag-burst.txt" 's/.* -> \([0-9.]*\) commands\/s.*/\1/p')"
     echo "$tag: $line"
@@ -238,7 +239,7 @@ measure() { # jar label round
   fi
 
   settle
-  if bench "$tag-latency" KafkaLatencyBenchmark --mode latency --rate "$LATENCY_RATE" --seconds "$RUN_SECONDS" \
+  if bench "$tag-latency" KafkaLatencyBenchmark --mode latency --rate "$LATENCY_RATE" --seconds "$RUN_SECONDS" --data-dir "$SERVICE_DATA" \
        --token "$token"; then
     line=$(grep '^rate ' "$WORK/$tag-latency.txt" || true)
     record "$label" kafka_p50 "$(grab "$WORK/$tag-latency.txt" 's/.*event on topic p50 \([0-9.]*\) ms.*/\1/p')"

@@ -45,9 +45,16 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 # Instance 2: the same database, broker, master key and signing key; nothing embedded.
+# Its passwords are those instance 1 generated (database roles, and the service's SCRAM user on the broker).
+KEYS="$WORK/a/keys"
 java -jar "$JAR" --server.port=8090 --management.server.port=8091 \
   --spring.datasource.url=jdbc:postgresql://localhost:5433/accounts --spring.datasource.username=account_app \
-  --spring.flyway.user=account_owner --spring.kafka.bootstrap-servers=127.0.0.1:9092 \
+  --spring.datasource.password="$(cat "$KEYS/db-account_app.password")" \
+  --spring.flyway.user=account_owner --spring.flyway.password="$(cat "$KEYS/db-account_owner.password")" \
+  --account.db.app-password="$(cat "$KEYS/db-account_app.password")" \
+  --spring.kafka.bootstrap-servers=127.0.0.1:9092 --spring.kafka.security.protocol=SASL_PLAINTEXT \
+  --spring.kafka.properties.sasl.mechanism=SCRAM-SHA-512 \
+  --spring.kafka.properties.sasl.jaas.config="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"account-service\" password=\"$(cat "$KEYS/kafka-account-service.password")\";" \
   --account.data-dir="$WORK/b" --account.crypto.master-key-file="$WORK/a/keys/master-key.json" \
   --account.security.signing-key-file="$WORK/a/keys/token-signing-key.json" >"$WORK/b.log" 2>&1 &
 pids+=($!)

@@ -38,7 +38,7 @@ public final class HttpThroughputBenchmark {
         String url = args.get("url", "http://localhost:8080");
         String jdbc = args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts");
         String user = args.get("user", "account_owner");
-        String password = args.get("password", "");
+        String password = args.databasePassword(user);
         int connections = args.getInt("connections", 8);
         int seconds = args.getInt("seconds", 20);
         int rounds = args.getInt("rounds", 3);

@@ -12,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,9 +40,13 @@ public final class KafkaLatencyBenchmark {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** SCRAM settings of the embedded default's local product user (or {@code --kafka-user}); none on plaintext. */
+    private static Map<String, Object> security = Map.of();
+
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
         String bootstrap = args.get("bootstrap", "127.0.0.1:9092");
+        security = args.kafkaSecurity();
         String mode = args.get("mode", "latency");
         String token = args.get("token", null);
         if (token == null) {
@@ -66,9 +71,10 @@ public final class KafkaLatencyBenchmark {
     }
 
     private static KafkaConsumer<String, String> tail(String bootstrap, String topic) {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
-                Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false, "fetch.max.wait.ms", 50),
-                new StringDeserializer(), new StringDeserializer());
+        Map<String, Object> properties = new HashMap<>(security);
+        properties.putAll(Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false, "fetch.max.wait.ms", 50));
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+                                                                     new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                                                   .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(partitions);
@@ -78,8 +84,9 @@ public final class KafkaLatencyBenchmark {
     }
 
     private static KafkaProducer<String, String> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 1),
-                                   new StringSerializer(), new StringSerializer());
+        Map<String, Object> properties = new HashMap<>(security);
+        properties.putAll(Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 1));
+        return new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
     }
 
     private static String openAccount(UUID commandId, UUID accountId) {

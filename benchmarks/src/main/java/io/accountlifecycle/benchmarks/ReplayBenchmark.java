@@ -61,7 +61,7 @@ public final class ReplayBenchmark {
         this.token = args.get("token", null);
         this.jdbcUrl = args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts");
         this.user = args.get("user", "account_owner");
-        this.password = args.get("password", "");
+        this.password = args.databasePassword(user);
     }
 
     public static void main(String[] argv) throws Exception {

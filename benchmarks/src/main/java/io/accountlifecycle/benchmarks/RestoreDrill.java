@@ -214,7 +214,9 @@ public final class RestoreDrill {
     }
 
     private Connection connect() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:5433/accounts", "account_owner", "");
+        // The embedded default's owner, with the password it generated in the drill's data folder.
+        String password = Files.readString(data.resolve("keys/db-account_owner.password")).strip();
+        return DriverManager.getConnection("jdbc:postgresql://localhost:5433/accounts", "account_owner", password);
     }
 
     /** Copies of the templates, 8 active : 1 cancelled : 1 purged, until the store holds {@code target} events. */
