@@ -43,7 +43,7 @@ REBUILDS=${REBUILDS:-300}
 SETTLE_SECONDS=${SETTLE_SECONDS:-10}
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:-}
-PORTS="8080 8081 5433 9092 9093" # HTTP, management, PostgreSQL, broker, its KRaft controller
+PORTS="8080 8081 5433 9092 9093 9094" # HTTP, management, PostgreSQL, broker, its KRaft controller, its PLAIN port
 SCOPES=accounts:read,accounts:write,accounts:admin,analytics:read
 WORK=$(mktemp -d /tmp/compare.XXXXXX)
 echo "work folder (logs, each step's output): $WORK"

@@ -11,9 +11,12 @@ import java.nio.file.Path;
  * @param port           the client port any Kafka client on the machine uses (default 9092)
  * @param controllerPort the KRaft controller's port (default 9093)
  * @param keysDirectory  where the generated SCRAM passwords of its users are kept (default {@code ./data/keys})
+ * @param plainPort      the same users with SASL/PLAIN on loopback, for clients whose SCRAM fails on Kafka 4
+ *                       (librdkafka before 2.6.1: Debian 12's kcat) (default 9094)
  */
 @ConfigurationProperties("account.embedded.kafka")
-public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort, Path keysDirectory) {
+public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort, Path keysDirectory,
+                                      Integer plainPort) {
 
     public EmbeddedKafkaProperties {
         if (logDirectory == null) {
@@ -24,6 +27,9 @@ public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer c
         }
         if (controllerPort == null) {
             controllerPort = 9093;
+        }
+        if (plainPort == null) {
+            plainPort = 9094;
         }
         if (keysDirectory == null) {
             keysDirectory = logDirectory.toAbsolutePath().normalize().resolveSibling("keys");

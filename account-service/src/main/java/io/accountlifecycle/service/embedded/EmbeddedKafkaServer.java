@@ -32,6 +32,8 @@ import java.util.Properties;
  * with passwords generated under {@code keys/}. The controller and the broker's own internal listener take a
  * password too (SASL/PLAIN: KRaft reads SCRAM credentials from its own metadata, so they cannot guard the listeners
  * that load it). Users and ACLs are set at every start, which also converts a folder from a plaintext version.
+ * A second loopback port takes the same users with SASL/PLAIN, for clients whose SCRAM cannot talk to Kafka 4
+ * (librdkafka before 2.6.1, such as Debian 12's kcat).
  */
 public final class EmbeddedKafkaServer implements AutoCloseable {
 
@@ -40,10 +42,12 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int port;
+    private final int plainPort;
 
-    private EmbeddedKafkaServer(KafkaRaftServer server, int port) {
+    private EmbeddedKafkaServer(KafkaRaftServer server, int port, int plainPort) {
         this.server = server;
         this.port = port;
+        this.plainPort = plainPort;
     }
 
     public static EmbeddedKafkaServer start(EmbeddedKafkaProperties properties) {
@@ -51,6 +55,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         Path keys = properties.keysDirectory();
         int port = properties.port() == 0 ? freePort() : properties.port();
         int controllerPort = properties.controllerPort() == 0 ? freePort() : properties.controllerPort();
+        int plainPort = properties.plainPort() == 0 ? freePort() : properties.plainPort();
         int internalPort = freePort(); // nothing outside this JVM connects to it
         try {
             Files.createDirectories(logDirectory);
@@ -65,16 +70,25 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         Properties config = new Properties();
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
-        config.put("listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort
-                                + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",INTERNAL://127.0.0.1:" + internalPort);
-        config.put("listener.security.protocol.map",
-                   "CLIENT:SASL_PLAINTEXT,INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        config.put("listeners", "CLIENT://127.0.0.1:" + port + ",LOCALPLAIN://127.0.0.1:" + plainPort
+                                + ",INTERNAL://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",LOCALPLAIN://127.0.0.1:" + plainPort
+                                           + ",INTERNAL://127.0.0.1:" + internalPort);
+        config.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,LOCALPLAIN:SASL_PLAINTEXT,"
+                                                     + "INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "INTERNAL");
         config.put("listener.name.client.sasl.enabled.mechanisms", KafkaCredentials.MECHANISM);
         config.put("listener.name.client.scram-sha-512.sasl.jaas.config",
                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        // The same users, passwords and ACLs for clients whose SCRAM is broken against Kafka 4 (librdkafka before
+        // 2.6.1 sends a nonce Kafka 4 rightly refuses; Debian 12's kcat has 2.0.2): PLAIN, on loopback only.
+        config.put("listener.name.localplain.sasl.enabled.mechanisms", "PLAIN");
+        config.put("listener.name.localplain.plain.sasl.jaas.config",
+                   PLAIN + " required user_" + KafkaCredentials.SERVICE_USER + "=\""
+                   + KafkaCredentials.password(keys, KafkaCredentials.SERVICE_USER) + "\" user_"
+                   + KafkaCredentials.PRODUCT_USER + "=\""
+                   + KafkaCredentials.password(keys, KafkaCredentials.PRODUCT_USER) + "\";");
         config.put("listener.name.internal.sasl.enabled.mechanisms", "PLAIN");
         config.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         config.put("listener.name.internal.plain.sasl.jaas.config",
@@ -102,15 +116,16 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         config.put("broker.session.timeout.ms", "6000");
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(config, false), Time.SYSTEM);
         server.startup();
-        EmbeddedKafkaServer started = new EmbeddedKafkaServer(server, port);
+        EmbeddedKafkaServer started = new EmbeddedKafkaServer(server, port, plainPort);
         try {
             new EmbeddedKafkaUsers(internalPort, brokerPassword, port, keys).apply();
         } catch (RuntimeException e) {
             started.close();
             throw e;
         }
-        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (SCRAM-SHA-512; passwords in {}, log in {})", port,
-                 keys.toAbsolutePath().normalize(), logDirectory);
+        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (SCRAM-SHA-512) and 127.0.0.1:{} (PLAIN, for older "
+                 + "librdkafka); passwords in {}, log in {}", port, plainPort, keys.toAbsolutePath().normalize(),
+                 logDirectory);
         return started;
     }
 
@@ -143,6 +158,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The loopback SASL/PLAIN listener (same users and ACLs). */
+    public String plainBootstrapServers() {
+        return "127.0.0.1:" + plainPort;
     }
 
     @Override

@@ -44,7 +44,8 @@ class EmbeddedDefaultIT {
                      "--account.crypto.generate-master-key=false",
                      "--account.embedded.postgres.port=0",
                      "--account.embedded.kafka.port=0",
-                     "--account.embedded.kafka.controller-port=0");
+                     "--account.embedded.kafka.controller-port=0",
+                     "--account.embedded.kafka.plain-port=0");
     }
 
     @Test

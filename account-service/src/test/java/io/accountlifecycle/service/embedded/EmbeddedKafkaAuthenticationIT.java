@@ -38,7 +38,7 @@ class EmbeddedKafkaAuthenticationIT {
 
     private EmbeddedKafkaServer start() {
         return EmbeddedKafkaServer.start(new EmbeddedKafkaProperties(dataDir.resolve("kafka"), 0, 0,
-                                                                     dataDir.resolve("keys")));
+                                                                     dataDir.resolve("keys"), 0));
     }
 
     @Test
@@ -86,6 +86,23 @@ class EmbeddedKafkaAuthenticationIT {
             assertThat(read(product, KafkaTopics.COMMAND_RESULTS)).containsExactly("from the service");
             assertThatThrownBy(() -> read(product, KafkaTopics.KEYS)).as("product-service reading the data keys")
                                                                      .isInstanceOf(TopicAuthorizationException.class);
+            Map<String, Object> productOnPlain = new HashMap<>(product);
+            productOnPlain.put("bootstrap.servers", broker.plainBootstrapServers());
+            productOnPlain.put("sasl.mechanism", "PLAIN");
+            productOnPlain.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                    + "username=\"product-service\" password=\""
+                    + KafkaCredentials.password(dataDir.resolve("keys"), KafkaCredentials.PRODUCT_USER) + "\";");
+            try (var producer = producer(productOnPlain)) {
+                producer.send(new ProducerRecord<>(KafkaTopics.COMMANDS, "k", "a command over PLAIN")).get();
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(KafkaTopics.EVENTS, "k", "forged")).get())
+                        .as("the PLAIN port has the same ACLs").hasCauseInstanceOf(TopicAuthorizationException.class);
+            }
+            Map<String, Object> anonymousOnPlain = new HashMap<>(anonymous);
+            anonymousOnPlain.put("bootstrap.servers", broker.plainBootstrapServers());
+            try (var producer = producer(anonymousOnPlain)) {
+                assertThatThrownBy(() -> producer.send(new ProducerRecord<>(KafkaTopics.COMMANDS, "k", "x")).get())
+                        .isInstanceOf(Exception.class);
+            }
             assertThat(read(service, KafkaTopics.EVENTS)).as("nothing forged landed")
                                                          .containsExactly("from the service");
         }
