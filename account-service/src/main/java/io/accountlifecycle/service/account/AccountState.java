@@ -66,6 +66,13 @@ public record AccountState(UUID accountId,
                            Instant protectionEndedAt,
                            Map<Plan, Instant> plansLeftAt) {
 
+    /** This state without its personal fields (for an account purged since: their key is destroyed). */
+    public AccountState withoutSealedValues() {
+        return new AccountState(accountId, status, null, null, plan, protectedAccount, openedAt, lastActivityAt, version,
+                                updatedAt, purgeDueAt, deletionRequested, deletionRequestedAt, approval, requestBatch,
+                                requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt);
+    }
+
     /** Who asked for the deletion that waits for approval, why, and when. */
     public record PendingApproval(String requestedBy, String reason, Instant requestedAt) {
     }

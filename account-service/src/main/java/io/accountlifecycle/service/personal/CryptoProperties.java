@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param masterKey          a Tink JSON keyset (AES256-GCM), or empty
  * @param masterKeyFile      the keyset file used when {@code masterKey} is empty
  * @param generateMasterKey  create the file when it is missing (the embedded default only)
- * @param dataKeyCacheTtl    how long an unwrapped data key may stay in memory: the bound on a purged key's last copy
+ * @param dataKeyCacheTtl    how long an unwrapped data key may stay in memory (a purged key leaves every instance's
+ *                           memory when the purge commits; this bounds what a missed notification could keep)
  */
 @ConfigurationProperties("account.crypto")
 public record CryptoProperties(String masterKey,

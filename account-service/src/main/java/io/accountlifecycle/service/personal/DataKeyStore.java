@@ -75,9 +75,14 @@ public class DataKeyStore {
         return Optional.of(aead);
     }
 
-    /** Deletes the key for good; this instance forgets it now and again after the transaction ends. */
+    /**
+     * Deletes the key for good; this instance forgets it now and again after the transaction ends, and every other
+     * instance when the transaction commits ({@value DataKeyDestructionListener#CHANNEL}, which PostgreSQL delivers
+     * only on commit).
+     */
     public void destroy(String keyId) {
         jdbc.update("delete from account_data_key where key_id = ?", keyId);
+        jdbc.queryForList("select pg_notify(?, ?)", DataKeyDestructionListener.CHANNEL, keyId);
         cache.invalidate(keyId);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -87,6 +92,21 @@ public class DataKeyStore {
                 }
             });
         }
+    }
+
+    /** Another instance destroyed this key: forget it now, not when its time in memory is up. */
+    void forget(String keyId) {
+        cache.invalidate(keyId);
+    }
+
+    /** Destructions may have been missed (no listener was connected): forget every key. */
+    void forgetAll() {
+        cache.invalidateAll();
+    }
+
+    /** Whether this instance holds the key in memory (tests). */
+    public boolean holds(String keyId) {
+        return cache.getIfPresent(keyId) != null;
     }
 
     /**

@@ -8,7 +8,7 @@ import org.springframework.stereotype.Component;
 /**
  * Crypto-shredding: destroys a purged account's data key in the same transaction that stores {@link
  * AccountPurgedEvent} (a subscribing processor runs in the purge's own unit of work), so the event and the key's end
- * are one fact. Copies in other instances' memory expire within {@code account.crypto.data-key-cache-ttl}.
+ * are one fact. Other instances drop their copy when that transaction commits ({@link DataKeyDestructionListener}).
  */
 @Component
 @ProcessingGroup(KeyShredder.PROCESSING_GROUP)

@@ -3,6 +3,7 @@ package io.accountlifecycle.service.personal;
 import io.accountlifecycle.service.embedded.EmbeddedPostgresServer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,6 +18,11 @@ class PersonalDataConfiguration {
                               ObjectProvider<EmbeddedPostgresServer> embedded) {
         boolean mayGenerate = properties.generateMasterKey() || embedded.getIfAvailable() != null;
         return new DataKeyStore(jdbc, MasterKey.load(properties, mayGenerate), properties.dataKeyCacheTtl());
+    }
+
+    @Bean
+    DataKeyDestructionListener dataKeyDestructionListener(DataKeyStore keys, JdbcConnectionDetails database) {
+        return new DataKeyDestructionListener(keys, database);
     }
 
     @Bean

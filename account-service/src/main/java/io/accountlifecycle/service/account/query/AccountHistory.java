@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.account.query;
 
+import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.service.account.AccountState;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -31,16 +32,28 @@ public class AccountHistory {
         return events;
     }
 
-    /** The state after every event up to and including {@code asOf}; empty if the account did not exist then. */
+    /**
+     * The state after every event up to and including {@code asOf}; empty if the account did not exist then. An
+     * account purged since carries no sealed value in any of its states, also one from before its purge: its key is
+     * gone, and what it sealed stays out of memory and every answer.
+     */
     public Optional<AccountState> stateAsOf(UUID accountId, Instant asOf) {
         AccountState state = AccountState.NONE;
+        boolean purgedSince = false;
         var stream = eventStore.readEvents(accountId.toString());
         while (stream.hasNext()) {
             DomainEventMessage<?> event = stream.next();
             if (asOf != null && event.getTimestamp().isAfter(asOf)) {
-                break;
+                if (event.getPayload() instanceof AccountPurgedEvent) {
+                    purgedSince = true;
+                    break;
+                }
+                continue;
             }
             state = state.after(event);
+        }
+        if (purgedSince) {
+            state = state.withoutSealedValues();
         }
         return state.exists() ? Optional.of(state) : Optional.empty();
     }
