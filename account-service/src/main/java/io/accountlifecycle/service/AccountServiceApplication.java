@@ -1,6 +1,7 @@
 package io.accountlifecycle.service;
 
 import io.accountlifecycle.service.recovery.RecoveryCommand;
+import io.accountlifecycle.service.recovery.RotateMasterKeyCommand;
 import io.accountlifecycle.service.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,6 +13,10 @@ public class AccountServiceApplication {
         // Subcommands dispatch before any of the application starts: no banner, no database, no broker.
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.out, System.err));
+        }
+        if (RotateMasterKeyCommand.handles(args)) {
+            disableUpdateChecks();
+            System.exit(RotateMasterKeyCommand.run(args, System.out));
         }
         if (RecoveryCommand.handles(args)) {
             disableUpdateChecks();

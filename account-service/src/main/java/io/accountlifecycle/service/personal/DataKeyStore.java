@@ -165,7 +165,7 @@ public class DataKeyStore {
         }
     }
 
-    private static byte[] associatedData(String keyId) {
+    static byte[] associatedData(String keyId) {
         return ("account-data-key:" + keyId).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -27,16 +27,36 @@ final class MasterKey {
     }
 
     static Aead load(CryptoProperties properties, boolean mayGenerate) {
+        return aead(keyset(properties, mayGenerate));
+    }
+
+    /** The master keyset: its primary key wraps, every key in it unwraps (after a rotation, the retired ones too). */
+    static KeysetHandle keyset(CryptoProperties properties, boolean mayGenerate) {
         try {
             AeadConfig.register();
             String json = properties.masterKey();
             if (json == null || json.isBlank()) {
                 json = readOrGenerate(properties.masterKeyFile(), mayGenerate);
             }
-            KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-            return handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("The master key is not a valid Tink AEAD keyset: " + e.getMessage(), e);
+        }
+    }
+
+    static Aead aead(KeysetHandle keyset) {
+        try {
+            return keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The master key is not a valid Tink AEAD keyset: " + e.getMessage(), e);
+        }
+    }
+
+    static String json(KeysetHandle keyset) {
+        try {
+            return TinkJsonProtoKeysetFormat.serializeKeyset(keyset, InsecureSecretKeyAccess.get());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot write the master keyset", e);
         }
     }
 

@@ -72,7 +72,8 @@ public final class RecoveryCommand {
         return 0;
     }
 
-    private static ConfigurableApplicationContext start(String[] options, boolean projections) {
+    /** The service's configuration with every role off and no web server, for a command that acts on its stores. */
+    static ConfigurableApplicationContext start(String[] options, boolean projections) {
         List<String> arguments = new ArrayList<>(List.of(options));
         for (String role : List.of(Roles.HTTP_COMMANDS, Roles.KAFKA_INTAKE, Roles.EVENT_PUBLICATION,
                                    Roles.DELETION_SAGA)) {

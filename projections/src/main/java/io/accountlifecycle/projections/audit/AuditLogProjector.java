@@ -16,8 +16,10 @@ import io.accountlifecycle.api.DeletionBatchCreatedEvent;
 import io.accountlifecycle.api.DeletionBatchExpiredEvent;
 import io.accountlifecycle.api.DeletionBatchRejectedEvent;
 import io.accountlifecycle.api.MetaDataKeys;
+import io.accountlifecycle.api.MasterKeyRotatedEvent;
 import io.accountlifecycle.api.PurgesPausedEvent;
 import io.accountlifecycle.api.PurgesResumedEvent;
+import io.accountlifecycle.api.RetiredMasterKeysDestroyedEvent;
 import io.accountlifecycle.projections.support.JdbcProjector;
 import io.accountlifecycle.projections.support.StatementGuard;
 import org.axonframework.config.ProcessingGroup;
@@ -64,6 +66,19 @@ public class AuditLogProjector extends JdbcProjector {
     @EventHandler
     void on(PurgesResumedEvent event, EventMessage<?> message) {
         record(message, "PURGES_RESUMED", event.resumedBy(), null, event.reason(), null);
+    }
+
+    @EventHandler
+    void on(MasterKeyRotatedEvent event, EventMessage<?> message) {
+        record(message, "MASTER_KEY_ROTATED", event.actor(), null, null,
+               "new key " + event.newKeyId() + ", retired " + event.retiredKeyIds() + ", " + event.rewrappedKeys()
+               + " data keys wrapped again");
+    }
+
+    @EventHandler
+    void on(RetiredMasterKeysDestroyedEvent event, EventMessage<?> message) {
+        record(message, "RETIRED_MASTER_KEYS_DESTROYED", event.actor(), null, null,
+               "destroyed " + event.destroyedKeyIds());
     }
 
     /** One event stands for every refusal of a subject's action within a minute: what, how many times and when. */
