@@ -44,12 +44,14 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: one instance, 8 connections: $r req/s"
 done
 
-# Instance 2: the same database, broker, master key and signing key; nothing embedded.
+# Instance 2: the same database, broker, master key and signing key; nothing embedded. On an external database the
+# local signing key must be asked for explicitly (account.security.local-issuer.enabled).
 java -jar "$JAR" --server.port=8090 --management.server.port=8091 \
   --spring.datasource.url=jdbc:postgresql://localhost:5433/accounts --spring.datasource.username=account_app \
   --spring.flyway.user=account_owner --spring.kafka.bootstrap-servers=127.0.0.1:9092 \
   --account.data-dir="$WORK/b" --account.crypto.master-key-file="$WORK/a/keys/master-key.json" \
-  --account.security.signing-key-file="$WORK/a/keys/token-signing-key.json" >"$WORK/b.log" 2>&1 &
+  --account.security.signing-key-file="$WORK/a/keys/token-signing-key.json" \
+  --account.security.local-issuer.enabled=true >"$WORK/b.log" 2>&1 &
 pids+=($!)
 ready 8091
 echo "warming up both (60 s)"
