@@ -3,6 +3,7 @@ package io.accountlifecycle.service.web;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
@@ -16,7 +17,11 @@ import java.util.Set;
  * later — rather than a fault in the request or the service. Judged over the whole cause chain, because what reaches
  * the web layer is whatever wrapped it on the way: Spring's {@code CannotGetJdbcConnectionException} or
  * {@code CannotCreateTransactionException}, Axon's {@code EventStoreException} or {@code JdbcException} around the
- * driver's {@code SQLException}, the pool's {@code SQLTransientConnectionException}.
+ * driver's {@code SQLException}, the pool's {@code SQLTransientConnectionException}. A session killed mid-statement
+ * often surfaces only as the failed rollback that followed ({@code TransactionSystemException} around the pool's
+ * "Connection is closed", which has no SQLSTATE): Axon's {@code fetchInTransaction} rolls back and the rollback's
+ * failure replaces the original one. A commit or rollback cannot fail for want of a SQLSTATE for any other reason, so
+ * that counts too; a commit refused for a data error (SQLSTATE 23…, 40…) does not.
  */
 final class DatabaseUnavailable {
 
@@ -31,7 +36,9 @@ final class DatabaseUnavailable {
                 || cause instanceof CannotCreateTransactionException
                 || cause instanceof SQLTransientConnectionException
                 || cause instanceof SQLNonTransientConnectionException
-                || cause instanceof SQLException sql && unavailable(sql.getSQLState())) {
+                || cause instanceof SQLException sql && unavailable(sql.getSQLState())
+                || cause instanceof TransactionSystemException && cause.getCause() instanceof SQLException failed
+                   && (failed.getSQLState() == null || unavailable(failed.getSQLState()))) {
                 return true;
             }
         }
