@@ -44,8 +44,9 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: one instance, 8 connections: $r req/s"
 done
 
-# Instance 2: the same database, broker, master key and signing key; nothing embedded.
-# Its passwords are those instance 1 generated (database roles, and the service's SCRAM user on the broker).
+# Instance 2: the same database, broker, master key and signing key; nothing embedded. On an external database the
+# local signing key must be asked for explicitly (account.security.local-issuer.enabled). Its passwords are those
+# instance 1 generated (database roles, and the service's SCRAM user on the broker).
 KEYS="$WORK/a/keys"
 java -jar "$JAR" --server.port=8090 --management.server.port=8091 \
   --spring.datasource.url=jdbc:postgresql://localhost:5433/accounts --spring.datasource.username=account_app \
@@ -56,7 +57,8 @@ java -jar "$JAR" --server.port=8090 --management.server.port=8091 \
   --spring.kafka.properties.sasl.mechanism=SCRAM-SHA-512 \
   --spring.kafka.properties.sasl.jaas.config="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"account-service\" password=\"$(cat "$KEYS/kafka-account-service.password")\";" \
   --account.data-dir="$WORK/b" --account.crypto.master-key-file="$WORK/a/keys/master-key.json" \
-  --account.security.signing-key-file="$WORK/a/keys/token-signing-key.json" >"$WORK/b.log" 2>&1 &
+  --account.security.signing-key-file="$WORK/a/keys/token-signing-key.json" \
+  --account.security.local-issuer.enabled=true >"$WORK/b.log" 2>&1 &
 pids+=($!)
 ready 8091
 echo "warming up both (60 s)"

@@ -53,7 +53,8 @@ public class RealInfrastructureContextCustomizerFactory implements ContextCustom
     /**
      * {@code spring.datasource.*} for {@code database} as the application role, and {@code spring.flyway.*} as
      * {@code owner}, creating the database and owner if missing: tests run with the production roles, not as a
-     * superuser.
+     * superuser. An external database with no external issuer takes the word that the local signing key is meant
+     * ({@code account.security.local-issuer.enabled}): tests mint their tokens with it.
      */
     public static Map<String, Object> datasourceProperties(String database, String owner) {
         PostgresServer server = TestInfrastructure.postgres();
@@ -63,7 +64,8 @@ public class RealInfrastructureContextCustomizerFactory implements ContextCustom
                       "spring.datasource.password", APPLICATION_ROLE,
                       "spring.flyway.user", owner,
                       "spring.flyway.password", owner,
-                      "account.db.app-password", APPLICATION_ROLE);
+                      "account.db.app-password", APPLICATION_ROLE,
+                      "account.security.local-issuer.enabled", "true");
     }
 
     /** {@code spring.kafka.bootstrap-servers} of the shared broker. */

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.personal;
 
+import io.accountlifecycle.service.secrets.SecretFiles;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
@@ -10,13 +11,9 @@ import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 
 /** Loads (or, on the embedded default, creates once) the master key that wraps every account's data key. */
 final class MasterKey {
@@ -66,32 +63,35 @@ final class MasterKey {
         return TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
     }
 
-    private static String readOrGenerate(Path file, boolean generate) throws GeneralSecurityException {
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file);
-            }
-            if (!generate) {
-                throw new IllegalStateException("No master key: set account.crypto.master-key (a Tink JSON keyset) "
-                        + "or provide the file " + file.toAbsolutePath()
-                        + ". Without the key that sealed them, every stored personal field is unreadable.");
-            }
-            String json = generateJson();
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, json, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                              StandardOpenOption.WRITE, StandardOpenOption.SYNC);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the data folder's own permissions apply
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    /**
+     * The keyset in {@code file}; generated into it first when missing and {@code generate} allows it. Written
+     * owner-only from its first byte ({@link SecretFiles}): a master key readable by anyone else on the machine for
+     * even a moment could have been copied.
+     */
+    private static String readOrGenerate(Path file, boolean generate) {
+        Optional<String> existing = SecretFiles.read(file);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (!generate) {
+            throw new IllegalStateException("No master key: set account.crypto.master-key (a Tink JSON keyset) "
+                    + "or provide the file " + file.toAbsolutePath()
+                    + ". Without the key that sealed them, every stored personal field is unreadable.");
+        }
+        String generated = generateJsonUnchecked();
+        String json = SecretFiles.readOrCreate(file, () -> generated);
+        if (json.equals(generated)) {
             log.warn("Generated a new master key at {}. Back it up: without it no personal field can be read.",
                      file.toAbsolutePath());
-            return json;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the master key file " + file, e);
+        }
+        return json;
+    }
+
+    private static String generateJsonUnchecked() {
+        try {
+            return generateJson();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate a master key", e);
         }
     }
 }

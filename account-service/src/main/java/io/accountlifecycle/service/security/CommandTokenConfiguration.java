@@ -1,11 +1,11 @@
 package io.accountlifecycle.service.security;
 
-import com.nimbusds.jose.JOSEException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -31,39 +31,36 @@ import static org.springframework.util.StringUtils.hasText;
 
 /**
  * The decoder behind {@link CommandTokens}: the key material and checks of the HTTP decoder — the local signing key
- * and issuer, as {@link SecurityConfiguration} builds it, or with an external issuer what Spring Boot builds from
+ * and issuer ({@link TokenVerificationConfiguration}), or with an external issuer what Spring Boot builds from
  * {@code spring.security.oauth2.resourceserver.jwt.*} (JWK set URI, public key or issuer location; issuer;
- * audiences) — in a decoder of its own whose lifetime check is judged at a record's append instant. The HTTP decoder
- * stays exactly as it is.
+ * audiences) — plus every {@code OAuth2TokenValidator<Jwt>} bean, as Boot adds them to its decoder (the audience of
+ * {@code account.security.audience}), in a decoder of its own whose lifetime check is judged at a record's append
+ * instant. The HTTP decoder stays exactly as it is.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(OAuth2ResourceServerProperties.class)
 class CommandTokenConfiguration {
 
+    /**
+     * The local key is loaded when the first token is verified, not at start: every context has this bean, also
+     * {@code restore} and {@code verify}, which verify no token and must neither generate a signing key nor be refused
+     * for lacking an issuer. A web application has loaded it at start already ({@code localJwtDecoder}).
+     */
     @Bean
     CommandTokens commandTokens(TokenSettings settings, OAuth2ResourceServerProperties resourceServer, Clock clock,
+                                Environment environment, ObjectProvider<OAuth2TokenValidator<Jwt>> validators,
                                 ObjectProvider<JwtAuthenticationConverter> authentication) {
         OAuth2ResourceServerProperties.Jwt issuer = resourceServer.getJwt();
         boolean external = hasText(issuer.getIssuerUri()) || hasText(issuer.getJwkSetUri())
                            || issuer.getPublicKeyLocation() != null;
+        List<OAuth2TokenValidator<Jwt>> additional = validators.orderedStream().toList();
         // The HTTP resource server reads names and authorities with the converter bean when there is one.
-        return new CommandTokens(clock, lifetime -> external ? externalDecoder(issuer, lifetime)
-                                                             : localDecoder(settings, lifetime),
+        return new CommandTokens(clock, lifetime -> external
+                        ? externalDecoder(issuer, lifetime, additional)
+                        : new SupplierJwtDecoder(() -> TokenVerificationConfiguration.localDecoder(
+                                TokenVerificationConfiguration.localTokens(settings, environment), settings.issuer(),
+                                lifetime, additional)),
                                  authentication.getIfAvailable(JwtAuthenticationConverter::new));
-    }
-
-    /** Signature by the local key, the local issuer, and {@code lifetime}. */
-    static JwtDecoder localDecoder(TokenSettings settings, OAuth2TokenValidator<Jwt> lifetime) {
-        LocalTokens tokens = LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer());
-        NimbusJwtDecoder decoder;
-        try {
-            decoder = NimbusJwtDecoder.withPublicKey(tokens.publicKey().toRSAPublicKey()).build();
-        } catch (JOSEException e) {
-            throw new IllegalStateException("The token signing key " + settings.signingKeyFile() + " is not usable", e);
-        }
-        decoder.setJwtValidator(JwtValidators.createDefaultWithValidators(
-                List.of(new JwtIssuerValidator(settings.issuer()), lifetime)));
-        return decoder;
     }
 
     /**
@@ -71,7 +68,7 @@ class CommandTokenConfiguration {
      * key, then the issuer's discovery document), with {@code lifetime} in place of the default lifetime check.
      */
     static JwtDecoder externalDecoder(OAuth2ResourceServerProperties.Jwt properties,
-                                      OAuth2TokenValidator<Jwt> lifetime) {
+                                      OAuth2TokenValidator<Jwt> lifetime, List<OAuth2TokenValidator<Jwt>> additional) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(List.of(lifetime));
         if (hasText(properties.getIssuerUri())) {
             validators.add(new JwtIssuerValidator(properties.getIssuerUri()));
@@ -81,6 +78,7 @@ class CommandTokenConfiguration {
             validators.add(new JwtClaimValidator<List<String>>(
                     JwtClaimNames.AUD, audience -> audience != null && !Collections.disjoint(audience, audiences)));
         }
+        validators.addAll(additional);
         OAuth2TokenValidator<Jwt> validator = JwtValidators.createDefaultWithValidators(validators);
         if (hasText(properties.getJwkSetUri())) {
             NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.getJwkSetUri())

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.security;
 
+import io.accountlifecycle.service.secrets.SecretFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -9,12 +10,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,41 +18,45 @@ import java.util.Collection;
 import java.util.Date;
 import java.util.UUID;
 
-/** The local RSA signing key (created once, kept under the data folder) and the tokens it signs. */
+/**
+ * The local RSA signing key (created once, owner-only from its first byte, kept under the data folder) and the
+ * tokens it signs: with {@code account.security.audience} set, stamped with that audience, which every door checks.
+ */
 public final class LocalTokens {
 
     private final RSAKey key;
     private final String issuer;
+    private final String audience;
 
-    private LocalTokens(RSAKey key, String issuer) {
+    private LocalTokens(RSAKey key, String issuer, String audience) {
         this.key = key;
         this.issuer = issuer;
+        this.audience = audience;
     }
 
+    /** The key in {@code keyFile} (created if missing), minting tokens without an audience. */
     public static LocalTokens loadOrCreate(Path keyFile, String issuer) {
+        return loadOrCreate(keyFile, issuer, null);
+    }
+
+    /**
+     * The key in {@code keyFile}, created if missing; two processes starting at once (service and {@code token}
+     * command) end up with one key. Tokens it mints name {@code audience} when it is not null.
+     */
+    public static LocalTokens loadOrCreate(Path keyFile, String issuer, String audience) {
+        String json = SecretFiles.readOrCreate(keyFile, LocalTokens::generate);
         try {
-            if (!Files.exists(keyFile)) {
-                RSAKey generated = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
-                Files.createDirectories(keyFile.toAbsolutePath().getParent());
-                Path tmp = keyFile.resolveSibling(keyFile.getFileName() + "." + UUID.randomUUID() + ".tmp");
-                Files.writeString(tmp, generated.toJSONString());
-                try {
-                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system
-                }
-                try {
-                    // Two processes starting at once (service and token command) must end up with one key.
-                    Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException raced) {
-                    Files.deleteIfExists(tmp);
-                }
-            }
-            return new LocalTokens(RSAKey.parse(Files.readString(keyFile)), issuer);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the token signing key " + keyFile, e);
-        } catch (JOSEException | ParseException e) {
+            return new LocalTokens(RSAKey.parse(json), issuer, audience);
+        } catch (ParseException e) {
             throw new IllegalStateException("The token signing key " + keyFile + " is not a valid RSA JWK", e);
+        }
+    }
+
+    private static String generate() {
+        try {
+            return new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate().toJSONString();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Cannot generate a token signing key", e);
         }
     }
 
@@ -82,6 +82,7 @@ public final class LocalTokens {
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
+                .audience(audience)
                 .claim("scope", String.join(" ", scopes))
                 .build();
         try {

@@ -1,17 +1,12 @@
 package io.accountlifecycle.service.security;
 
-import com.nimbusds.jose.JOSEException;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
-import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -19,26 +14,20 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import io.accountlifecycle.service.web.ProblemResponses;
-
-
-import java.time.Clock;
 
 import static io.accountlifecycle.service.security.Scopes.authority;
 
 /**
  * Every endpoint needs a valid JWT and the scope of what it does; only health and the OpenAPI description are open.
- * 401 for a missing, expired, tampered or wrongly signed token and 403 for a missing scope, both as problem details;
+ * 401 for a missing, expired, tampered or wrongly signed token or one meant for another audience (the checks are
+ * {@link TokenVerificationConfiguration}'s) and 403 for a missing scope, both as problem details;
  * 429 with {@code Retry-After} instead of 403 for a subject refused more than
  * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}).
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({TokenSettings.class, RefusalSettings.class})
+@EnableConfigurationProperties(RefusalSettings.class)
 public class SecurityConfiguration {
 
     /**
@@ -107,8 +96,8 @@ public class SecurityConfiguration {
                         audit.unauthenticated(request, e.getMessage());
                         response.setHeader("WWW-Authenticate", "Bearer");
                         ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Authentication required",
-                                "Send a valid bearer token (missing, expired, tampered or wrongly signed tokens are "
-                                + "refused).");
+                                "Send a valid bearer token (missing, expired, tampered or wrongly signed tokens, and "
+                                + "tokens for another audience, are refused).");
                     }))
             .exceptionHandling(errors -> errors
                     .authenticationEntryPoint((request, response, e) -> {
@@ -136,29 +125,5 @@ public class SecurityConfiguration {
                         }
                     }));
         return http.build();
-    }
-
-    /**
-     * Without an external issuer ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
-     * {@code .jwk-set-uri}), tokens are verified against the local signing key: its signature, issuer and lifetime.
-     */
-    @Bean
-    @Conditional(NoExternalIssuer.class)
-    JwtDecoder localJwtDecoder(TokenSettings settings, Clock clock) throws JOSEException {
-        LocalTokens tokens = LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer());
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(tokens.publicKey().toRSAPublicKey()).build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                JwtValidators.createDefaultWithIssuer(settings.issuer())));
-        return new CachingJwtDecoder(decoder, clock);
-    }
-
-    static class NoExternalIssuer implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            var env = context.getEnvironment();
-            return !env.containsProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri")
-                   && !env.containsProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")
-                   && !env.containsProperty("spring.security.oauth2.resourceserver.jwt.public-key-location");
-        }
     }
 }

@@ -33,14 +33,14 @@ class CommandTokensTest {
     Path dir;
 
     private TokenSettings settings() {
-        return new TokenSettings(TokenSettings.DEFAULT_ISSUER, dir.resolve("keys/token-signing-key.json"));
+        return new TokenSettings(TokenSettings.DEFAULT_ISSUER, dir.resolve("keys/token-signing-key.json"), null, null);
     }
 
     private CommandTokens commandTokens() {
         TokenSettings settings = settings();
-        return new CommandTokens(Clock.systemUTC(), lifetime -> CommandTokenConfiguration.localDecoder(settings,
-                                                                                                        lifetime),
-                                 new JwtAuthenticationConverter());
+        return new CommandTokens(Clock.systemUTC(), lifetime -> TokenVerificationConfiguration.localDecoder(
+                LocalTokens.loadOrCreate(settings.signingKeyFile(), settings.issuer()), settings.issuer(), lifetime,
+                List.of()), new JwtAuthenticationConverter());
     }
 
     /** A token of the local key valid from {@code from} to {@code until}, which the key's own minting cannot make. */

@@ -15,6 +15,13 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +31,8 @@ import java.util.stream.Stream;
 
 import static io.accountlifecycle.service.HttpJson.openAccountJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every endpoint, called with no token, a tampered one, an expired one, one signed by another key, one without the
@@ -134,6 +143,31 @@ class SecurityIT {
         assertThat(management.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(management.get("/actuator/prometheus").raw()).contains("account_commands_consumed_total");
         assertThat(management.get("/actuator/metrics").status()).isIn(401, 403);
+    }
+
+    @Test
+    void bothPortsListenOnLoopbackOnlyUnlessConfiguredOtherwise() throws Exception {
+        InetAddress external = nonLoopbackAddress();
+        assumeTrue(external != null, "this machine has no non-loopback IPv4 address to try");
+        for (int listening : List.of(port, managementPort)) {
+            try (Socket local = new Socket()) {
+                local.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), listening), 2000);
+            }
+            try (Socket remote = new Socket()) {
+                assertThatThrownBy(() -> remote.connect(new InetSocketAddress(external, listening), 2000))
+                        .as("port %d on %s", listening, external).isInstanceOf(ConnectException.class);
+            }
+        }
+    }
+
+    private static InetAddress nonLoopbackAddress() throws SocketException {
+        return NetworkInterface.networkInterfaces().filter(i -> {
+            try {
+                return i.isUp() && !i.isLoopback();
+            } catch (SocketException e) {
+                return false;
+            }
+        }).flatMap(NetworkInterface::inetAddresses).filter(a -> a instanceof Inet4Address).findFirst().orElse(null);
     }
 
     @Test
