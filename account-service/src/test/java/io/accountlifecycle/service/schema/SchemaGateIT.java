@@ -3,6 +3,7 @@ package io.accountlifecycle.service.schema;
 import io.accountlifecycle.service.AccountServiceApplication;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
+import io.accountlifecycle.service.recovery.RecoveryCommand;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.testsupport.RealInfrastructureContextCustomizerFactory;
 import io.accountlifecycle.testsupport.RealKafka;
@@ -37,7 +38,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A service without the owner's credentials on a schema older than it needs stays up and not ready, says why on
  * its probes and in its log, and starts by itself once {@code migrate} has run as the owner; {@code migrate} refuses
- * without the owner.
+ * without the owner, and {@code verify} needs no owner.
  */
 @RealPostgres
 @RealKafka
@@ -100,7 +101,14 @@ class SchemaGateIT {
                .until(() -> status(port, "/readyz") == 200);
         assertThat(service).isDone();
         assertThat(status(managementPort, "/actuator/health/readiness")).isEqualTo(200);
-        assertThat(output.getAll()).contains("Schema at version " + current + ", as this build needs");
+
+        // verify reads as account_app, as its Job runs it: no owner's credentials.
+        ByteArrayOutputStream report = new ByteArrayOutputStream();
+        List<String> verify = new ArrayList<>(List.of("verify"));
+        verify.addAll(applicationRoleOnly());
+        assertThat(RecoveryCommand.run(verify.toArray(String[]::new),
+                                       new PrintStream(report, true, StandardCharsets.UTF_8))).isZero();
+        assertThat(report.toString(StandardCharsets.UTF_8)).contains("domain_event_entry");
     }
 
     @Test
