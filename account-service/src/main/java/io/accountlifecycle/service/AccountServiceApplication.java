@@ -2,6 +2,8 @@ package io.accountlifecycle.service;
 
 import io.accountlifecycle.service.recovery.RecoveryCommand;
 import io.accountlifecycle.service.recovery.RotateMasterKeyCommand;
+import io.accountlifecycle.service.schema.MigrateCommand;
+import io.accountlifecycle.service.schema.SchemaGate;
 import io.accountlifecycle.service.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +16,9 @@ public class AccountServiceApplication {
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.out, System.err));
         }
+        if (MigrateCommand.handles(args)) {
+            System.exit(MigrateCommand.run(args, System.out, System.err));
+        }
         if (RotateMasterKeyCommand.handles(args)) {
             disableUpdateChecks();
             System.exit(RotateMasterKeyCommand.run(args, System.out));
@@ -23,7 +28,14 @@ public class AccountServiceApplication {
             System.exit(RecoveryCommand.run(args, System.out));
         }
         disableUpdateChecks();
-        SpringApplication.run(AccountServiceApplication.class, args);
+        application().run(args);
+    }
+
+    /** The service as {@code main} starts it: behind the {@link SchemaGate}, which waits for the schema it needs. */
+    public static SpringApplication application() {
+        SpringApplication application = new SpringApplication(AccountServiceApplication.class);
+        application.addListeners(new SchemaGate());
+        return application;
     }
 
     /** Axon would otherwise call home for update checks at start-up; a production service does not. */

@@ -17,18 +17,31 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.fabric8.openshift.api.model.monitoring.v1.Rule;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleType;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.io.Resource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.yaml.snakeyaml.Yaml;
 
@@ -40,6 +53,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,10 +71,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The manifests under {@code k8s/} as {@code kubectl kustomize} renders them: every object read into its typed model
- * (fabric8's for core and Prometheus-operator kinds, Strimzi's own for KafkaTopic) with no field the model does not
- * know, CloudNativePG's Cluster by its fields; and the manifests agree with the running application: the probe paths
- * and ports answer, every configuration key they set is one the application reads, every role switch exists, every
- * metric an alert names is exported.
+ * (fabric8's for core and Prometheus-operator kinds, Strimzi's own for KafkaTopic and KafkaUser) with no field the
+ * model does not know, CloudNativePG's Cluster by its fields; and the manifests agree with the running application:
+ * the probe paths and ports answer, every configuration key they set is one the application reads, every role switch
+ * exists, every metric an alert names is exported. Only the migration Job holds the database owner's credentials,
+ * and only account-service may write the topics a restore trusts.
  */
 @RealPostgres
 @RealKafka
@@ -69,22 +84,35 @@ class KubernetesManifestsIT {
 
     private static final Path K8S = Path.of("..", "k8s").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<String, Class<? extends HasMetadata>> MODELS = Map.of(
-            "ServiceAccount", ServiceAccount.class,
-            "ConfigMap", ConfigMap.class,
-            "Service", Service.class,
-            "Deployment", Deployment.class,
-            "PodDisruptionBudget", PodDisruptionBudget.class,
-            "HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "NetworkPolicy", NetworkPolicy.class,
-            "KafkaTopic", KafkaTopic.class,
-            "PrometheusRule", PrometheusRule.class);
+    private static final Map<String, Class<? extends HasMetadata>> MODELS = Map.ofEntries(
+            Map.entry("ServiceAccount", ServiceAccount.class),
+            Map.entry("ConfigMap", ConfigMap.class),
+            Map.entry("Service", Service.class),
+            Map.entry("Deployment", Deployment.class),
+            Map.entry("Job", Job.class),
+            Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("NetworkPolicy", NetworkPolicy.class),
+            Map.entry("KafkaTopic", KafkaTopic.class),
+            Map.entry("KafkaUser", KafkaUser.class),
+            Map.entry("PrometheusRule", PrometheusRule.class));
+    /** The database owner's Secret: it can disable the event table's triggers, so only the migration Job holds it. */
+    private static final String OWNER_SECRET = "account-db-owner";
+    private static final String MIGRATION_JOB_PREFIX = "account-service-migrate-";
+    /** Every shape the repository ships; "external" is production with the external-infrastructure component. */
+    private static final List<String> INSTALLATIONS = List.of("base", "overlays/small", "overlays/production",
+                                                              "external");
     /** Role switch property → its environment variable in the manifests. */
     private static final List<String> ROLE_PROPERTIES = List.of(Roles.HTTP_COMMANDS, Roles.KAFKA_INTAKE,
                                                                 Roles.EVENT_PUBLICATION, Roles.DELETION_SAGA,
                                                                 Roles.PROJECTIONS);
     /** Environment variables the JVM reads, not Spring. */
     private static final Set<String> JVM_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
+    /**
+     * Map-valued properties, whose keys no metadata lists: under relaxed binding each variable below one is a key of
+     * it ({@code SPRING_KAFKA_PROPERTIES_SASL_MECHANISM} is {@code sasl.mechanism} of {@code spring.kafka.properties}).
+     */
+    private static final List<String> MAP_VARIABLE_PREFIXES = List.of("SPRING_KAFKA_PROPERTIES_");
 
     @Value("${local.server.port}")
     int port;
@@ -100,6 +128,31 @@ class KubernetesManifestsIT {
         String name() {
             return (String) ((Map<?, ?>) raw.get("metadata")).get("name");
         }
+    }
+
+    /** One of {@link #INSTALLATIONS}, or any other folder under {@code k8s/}. */
+    private static List<Rendered> render(String installation) throws IOException, InterruptedException {
+        if (!installation.equals("external")) {
+            return render(K8S.resolve(installation));
+        }
+        return render(overlay("k8s-external", """
+                resources:
+                  - %s
+                components:
+                  - %s
+                """, "overlays/production", "components/external-infrastructure"));
+    }
+
+    /** A kustomization of the test's own under target/, {@code body}'s %s filled with paths under {@code k8s/}. */
+    private static Path overlay(String name, String body, String... paths) throws IOException {
+        Path folder = Files.createDirectories(Path.of("target", name).toAbsolutePath());
+        Object[] relative = Arrays.stream(paths).map(path -> folder.relativize(K8S.resolve(path)).toString())
+                                  .toArray();
+        Files.writeString(folder.resolve("kustomization.yaml"), """
+                apiVersion: kustomize.config.k8s.io/v1beta1
+                kind: Kustomization
+                """ + body.formatted(relative));
+        return folder;
     }
 
     private static List<Rendered> render(Path kustomization) throws IOException, InterruptedException {
@@ -195,27 +248,19 @@ class KubernetesManifestsIT {
 
     @Test
     void everyOverlayRendersIntoValidObjects() throws Exception {
-        for (String overlay : List.of("base", "overlays/small", "overlays/production")) {
-            assertThat(render(K8S.resolve(overlay))).as(overlay).isNotEmpty();
+        for (String overlay : List.of("base", "overlays/small", "overlays/production", "jobs/restore",
+                                      "jobs/verify")) {
+            assertThat(render(overlay)).as(overlay).isNotEmpty();
         }
         // An existing Kafka and PostgreSQL instead of the operators': the component on top of production.
-        Path external = Files.createDirectories(Path.of("target", "k8s-external").toAbsolutePath());
-        Files.writeString(external.resolve("kustomization.yaml"), """
-                apiVersion: kustomize.config.k8s.io/v1beta1
-                kind: Kustomization
-                resources:
-                  - %s
-                components:
-                  - %s
-                """.formatted(external.relativize(K8S.resolve("overlays/production")),
-                              external.relativize(K8S.resolve("components/external-infrastructure"))));
-        List<Rendered> rendered = render(external);
-        assertThat(rendered).extracting(Rendered::kind).doesNotContain("Cluster", "KafkaTopic").contains("Deployment");
+        assertThat(render("external")).extracting(Rendered::kind)
+                                      .doesNotContain("Cluster", "KafkaTopic", "KafkaUser")
+                                      .contains("Deployment", "Job");
     }
 
     @Test
     void productionRunsEachRoleInItsOwnDeployment() throws Exception {
-        List<Rendered> objects = render(K8S.resolve("overlays/production"));
+        List<Rendered> objects = render("overlays/production");
         List<Deployment> deployments = all(objects, Deployment.class);
         Map<String, String> roleOf = new HashMap<>();
         for (Deployment deployment : deployments) {
@@ -249,16 +294,19 @@ class KubernetesManifestsIT {
         KafkaTopic commands = topic(objects, KafkaTopics.COMMANDS);
         assertThat(hpa.getSpec().getMaxReplicas()).as("more consumers than partitions would idle")
                                                   .isLessThanOrEqualTo(commands.getSpec().getPartitions());
-        for (NetworkPolicy policy : all(objects, NetworkPolicy.class)) {
-            assertThat(selected(deployments, policy.getSpec().getPodSelector().getMatchLabels()))
-                    .as("pods the network policy covers").hasSize(deployments.size());
-        }
+        assertThat(all(objects, NetworkPolicy.class)).filteredOn(policy -> name(policy).equals("account-service"))
+                                                     .singleElement()
+                                                     .satisfies(policy -> assertThat(selected(
+                                                             deployments,
+                                                             policy.getSpec().getPodSelector().getMatchLabels()))
+                                                             .as("pods the network policy covers")
+                                                             .hasSize(deployments.size()));
     }
 
     @Test
     void podsRunLockedDownWithSecretsFromSecrets() throws Exception {
-        for (String overlay : List.of("overlays/small", "overlays/production")) {
-            List<Rendered> objects = render(K8S.resolve(overlay));
+        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify")) {
+            List<Rendered> objects = render(overlay);
             assertThat(objects).extracting(Rendered::kind).doesNotContain("Secret");
             for (ServiceAccount account : all(objects, ServiceAccount.class)) {
                 assertThat(account.getAutomountServiceAccountToken()).isFalse();
@@ -267,30 +315,228 @@ class KubernetesManifestsIT {
                 assertThat(config.getData().keySet()).as("keys of ConfigMap %s", name(config))
                                                      .noneMatch(key -> key.matches(".*(PASSWORD|SECRET|KEY|ISSUER).*"));
             }
-            for (Deployment deployment : all(objects, Deployment.class)) {
-                PodSpec pod = deployment.getSpec().getTemplate().getSpec();
-                assertThat(pod.getAutomountServiceAccountToken()).isFalse();
-                assertThat(pod.getServiceAccountName()).isIn(all(objects, ServiceAccount.class).stream()
-                                                                  .map(KubernetesManifestsIT::name).toList());
+            for (Workload workload : workloads(objects)) {
+                PodSpec pod = workload.pod();
+                assertThat(pod.getAutomountServiceAccountToken()).as(workload.name()).isFalse();
+                assertThat(pod.getServiceAccountName()).isEqualTo("account-service");
                 assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-                Container container = pod.getContainers().get(0);
+                assertThat(pod.getContainers()).as(workload.name()).hasSize(1);
+                Container container = workload.container();
                 assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
                 assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
                 assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
                 assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
                 assertThat(container.getResources().getLimits()).containsKey("memory");
                 for (EnvVar variable : container.getEnv()) {
-                    if (variable.getName().matches(".*(PASSWORD|MASTER_KEY|ISSUERURI).*")) {
+                    if (variable.getName().matches(".*(PASSWORD|MASTER_KEY|ISSUERURI|JAAS|CERTIFICATES).*")) {
                         assertThat(variable.getValueFrom().getSecretKeyRef()).as(variable.getName()).isNotNull();
                     }
                 }
-                // Migrations as the owner, queries as the least-privilege role.
-                assertThat(container.getEnv()).filteredOn(v -> v.getName().equals("SPRING_FLYWAY_USER"))
-                                              .singleElement()
-                                              .satisfies(v -> assertThat(v.getValueFrom().getSecretKeyRef()
-                                                                          .getName()).isEqualTo("account-db-owner"));
+            }
+            for (Deployment deployment : all(objects, Deployment.class)) {
                 assertThat(environment(objects, deployment)).containsEntry("SPRING_DATASOURCE_USERNAME",
                                                                            "account_app");
+            }
+        }
+        // A Job's pods run as locked down as the service's.
+        Deployment service = all(render("base"), Deployment.class).get(0);
+        PodSpec servicePod = service.getSpec().getTemplate().getSpec();
+        for (String overlay : List.of("base", "jobs/restore", "jobs/verify")) {
+            for (Job job : all(render(overlay), Job.class)) {
+                PodSpec pod = job.getSpec().getTemplate().getSpec();
+                assertThat(pod.getSecurityContext()).as(name(job)).isEqualTo(servicePod.getSecurityContext());
+                assertThat(pod.getContainers().get(0).getSecurityContext())
+                        .isEqualTo(servicePod.getContainers().get(0).getSecurityContext());
+                assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+                assertThat(job.getSpec().getBackoffLimit()).isPositive();
+                assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
+            }
+        }
+    }
+
+    /**
+     * Running pods never hold the owner's credentials: in every installation the migration Job, running
+     * {@code migrate}, is the one workload that references the owner's Secret, and no Deployment sets a Flyway
+     * variable. Outside the installations, only the restore Job (it migrates the empty database it restores into)
+     * holds it; {@code verify} runs as account_app.
+     */
+    @Test
+    void onlyTheMigrationJobHoldsTheOwnersCredentials() throws Exception {
+        for (String installation : INSTALLATIONS) {
+            List<Rendered> objects = render(installation);
+            List<Workload> holders = workloads(objects).stream()
+                                                       .filter(w -> referencedSecrets(w.pod()).contains(OWNER_SECRET))
+                                                       .toList();
+            assertThat(holders).as("workloads of %s holding %s", installation, OWNER_SECRET)
+                               .extracting(Workload::name).singleElement().asString()
+                               .startsWith(MIGRATION_JOB_PREFIX);
+            Job migration = migrationJob(objects);
+            assertThat(migration.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                    .containsExactly("migrate");
+            assertThat(environment(migration.getSpec().getTemplate().getSpec().getContainers().get(0)))
+                    .containsKeys("SPRING_FLYWAY_USER", "SPRING_FLYWAY_PASSWORD");
+            for (Deployment deployment : all(objects, Deployment.class)) {
+                assertThat(referencedSecrets(deployment.getSpec().getTemplate().getSpec()))
+                        .as("Secrets of %s in %s", name(deployment), installation).doesNotContain(OWNER_SECRET)
+                        .contains("account-db-app");
+                assertThat(environment(objects, deployment).keySet()).as("variables of %s", name(deployment))
+                                                                     .noneMatch(v -> v.startsWith("SPRING_FLYWAY_"));
+            }
+        }
+        Job restore = all(render("jobs/restore"), Job.class).get(0);
+        assertThat(restore.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("restore");
+        assertThat(referencedSecrets(restore.getSpec().getTemplate().getSpec())).contains(OWNER_SECRET);
+        Job verify = all(render("jobs/verify"), Job.class).get(0);
+        assertThat(verify.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs())
+                .containsExactly("verify");
+        assertThat(referencedSecrets(verify.getSpec().getTemplate().getSpec())).doesNotContain(OWNER_SECRET)
+                                                                               .contains("account-db-app");
+        // The one-off Jobs run the image the installation runs.
+        String image = image(all(render("overlays/production"), Deployment.class).get(0));
+        assertThat(List.of(restore, verify)).extracting(job -> job.getSpec().getTemplate().getSpec().getContainers()
+                                                                  .get(0).getImage())
+                                            .containsOnly(image);
+    }
+
+    /**
+     * A Job cannot change once created: the migration Job's name carries the image's tag, in every installation and
+     * in an overlay that sets another image (a registry with a port, a tag with dashes and dots) with the same
+     * replacement as the shipped overlays. Its pods are no Service's or budget's, and its network policy is its own.
+     */
+    @Test
+    void theMigrationJobIsNamedAfterTheImageItRuns() throws Exception {
+        for (String installation : INSTALLATIONS) {
+            List<Rendered> objects = render(installation);
+            Job migration = migrationJob(objects);
+            String image = migration.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+            assertThat(all(objects, Deployment.class)).extracting(KubernetesManifestsIT::image).containsOnly(image);
+            assertThat(name(migration)).as(installation).isEqualTo(MIGRATION_JOB_PREFIX + tag(image));
+            jobPodsAreTheirOwn(objects, migration);
+        }
+        Map<String, Object> production = new Yaml().load(Files.readString(
+                K8S.resolve("overlays/production/kustomization.yaml")));
+        assertThat(production).containsKey("replacements");
+        String replacements = new Yaml().dumpAsMap(Map.of("replacements", production.get("replacements")));
+        Path release = overlay("k8s-next-release", """
+                resources:
+                  - %s
+                images:
+                  - name: ghcr.io/example/account-service
+                    newName: registry.example.internal:5000/accounts/account-service
+                    newTag: 2.0.0-rc.1
+                """ + replacements, "overlays/production");
+        Job next = migrationJob(render(release));
+        assertThat(next.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.internal:5000/accounts/account-service:2.0.0-rc.1");
+        assertThat(name(next)).isEqualTo(MIGRATION_JOB_PREFIX + "2.0.0-rc.1");
+    }
+
+    private static void jobPodsAreTheirOwn(List<Rendered> objects, Job job) {
+        Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(name(job)).hasSizeLessThanOrEqualTo(63);
+        assertThat(job.getSpec().getTemplate().getSpec().getHostname()).matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+        List<Map<String, String>> selectors = new ArrayList<>();
+        all(objects, Service.class).forEach(service -> selectors.add(service.getSpec().getSelector()));
+        all(objects, PodDisruptionBudget.class).forEach(b -> selectors.add(b.getSpec().getSelector().getMatchLabels()));
+        all(objects, Deployment.class).forEach(d -> selectors.add(d.getSpec().getSelector().getMatchLabels()));
+        assertThat(selectors).as("selectors of Services, budgets and Deployments that take %s's pods", name(job))
+                             .noneMatch(selector -> labels.entrySet().containsAll(selector.entrySet()));
+        List<NetworkPolicy> covering = all(objects, NetworkPolicy.class).stream()
+                .filter(p -> labels.entrySet().containsAll(p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .toList();
+        assertThat(covering).extracting(KubernetesManifestsIT::name).containsExactly("account-service-jobs");
+        assertThat(covering.get(0).getSpec().getIngress()).as("ports open to a Job's pods").isEmpty();
+    }
+
+    /**
+     * Only the service writes the topics a restore trusts: account.events, account.keys (and the results product
+     * services act on); nobody else reads account.keys. A product service writes commands and reads events and
+     * results, in a group of its own. Every user authenticates with SCRAM-SHA-512.
+     */
+    @Test
+    void kafkaUsersMayDoOnlyWhatTheirRoleNeeds() throws Exception {
+        List<Rendered> objects = render("overlays/production");
+        List<KafkaUser> users = all(objects, KafkaUser.class);
+        assertThat(users).extracting(KubernetesManifestsIT::name).contains("account-service", "product-service");
+        String cluster = topic(objects, KafkaTopics.EVENTS).getMetadata().getLabels().get("strimzi.io/cluster");
+        for (KafkaUser user : users) {
+            assertThat(user.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", cluster);
+            assertThat(user.getSpec().getAuthentication().getType()).isEqualTo("scram-sha-512");
+            assertThat(user.getSpec().getAuthorization()).isInstanceOf(KafkaUserAuthorizationSimple.class);
+        }
+        KafkaUser service = user(users, "account-service");
+        for (String topic : List.of(KafkaTopics.EVENTS, KafkaTopics.KEYS, KafkaTopics.COMMAND_RESULTS,
+                                    KafkaTopics.COMMANDS_DLT)) {
+            assertThat(allows(service, "topic", topic, AclOperation.WRITE)).as("account-service writes %s", topic)
+                                                                        .isTrue();
+        }
+        for (String topic : List.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.KEYS)) {
+            assertThat(allows(service, "topic", topic, AclOperation.READ)).as("account-service reads %s", topic)
+                                                                       .isTrue();
+        }
+        assertThat(allows(service, "group", "account-service", AclOperation.READ)).isTrue();
+        assertThat(allows(service, "cluster", "kafka-cluster", AclOperation.IDEMPOTENTWRITE)).isTrue();
+        for (AclOperation administration : List.of(AclOperation.CREATE, AclOperation.DELETE, AclOperation.ALTER,
+                                                   AclOperation.ALTERCONFIGS)) {
+            assertThat(allows(service, "topic", KafkaTopics.EVENTS, administration))
+                    .as("the KafkaTopic resources own the topics: no %s", administration).isFalse();
+        }
+
+        KafkaUser product = user(users, "product-service");
+        assertThat(allows(product, "topic", KafkaTopics.COMMANDS, AclOperation.WRITE)).isTrue();
+        assertThat(allows(product, "topic", KafkaTopics.EVENTS, AclOperation.READ)).isTrue();
+        assertThat(allows(product, "topic", KafkaTopics.COMMAND_RESULTS, AclOperation.READ)).isTrue();
+        assertThat(allows(product, "group", "product-service-billing", AclOperation.READ)).isTrue();
+        assertThat(allows(product, "group", "account-service", AclOperation.READ)).isFalse();
+        assertThat(allows(product, "topic", KafkaTopics.COMMANDS_DLT, AclOperation.WRITE)).isFalse();
+
+        for (KafkaUser user : users) {
+            if (user == service) {
+                continue;
+            }
+            for (String trusted : List.of(KafkaTopics.EVENTS, KafkaTopics.KEYS, KafkaTopics.COMMAND_RESULTS)) {
+                assertThat(allows(user, "topic", trusted, AclOperation.WRITE)).as("%s writes %s", name(user), trusted)
+                                                                           .isFalse();
+            }
+            for (AclOperation look : List.of(AclOperation.READ, AclOperation.DESCRIBE)) {
+                assertThat(allows(user, "topic", KafkaTopics.KEYS, look)).as("%s %s account.keys", name(user), look)
+                                                                        .isFalse();
+            }
+        }
+    }
+
+    /**
+     * The service speaks to Kafka as its KafkaUser: its variables, bound as Spring binds the environment, give every
+     * client SASL_SSL with SCRAM-SHA-512, the credentials from the Secret the User Operator writes for it, and the
+     * cluster CA; on the port the network policies open.
+     */
+    @Test
+    void theServiceAuthenticatesToKafkaAsItsUser() throws Exception {
+        for (String installation : List.of("overlays/small", "overlays/production")) {
+            List<Rendered> objects = render(installation);
+            String cluster = topic(objects, KafkaTopics.EVENTS).getMetadata().getLabels().get("strimzi.io/cluster");
+            Set<String> users = all(objects, KafkaUser.class).stream().map(KubernetesManifestsIT::name)
+                                                             .collect(Collectors.toSet());
+            for (Deployment deployment : all(objects, Deployment.class)) {
+                KafkaProperties kafka = kafkaProperties(objects, deployment);
+                for (Map<String, Object> client : List.of(kafka.buildProducerProperties(),
+                                                          kafka.buildConsumerProperties(),
+                                                          kafka.buildAdminProperties())) {
+                    assertThat(client).containsEntry("security.protocol", "SASL_SSL")
+                                      .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                                      .containsEntry("sasl.jaas.config", "<secret account-service/sasl.jaas.config>")
+                                      .containsEntry("ssl.truststore.type", "PEM")
+                                      .containsEntry("ssl.truststore.certificates",
+                                                     "<secret " + cluster + "-cluster-ca-cert/ca.crt>");
+                }
+                assertThat(users).contains("account-service");
+                int port = Integer.parseInt(kafka.getBootstrapServers().get(0).replaceAll(".*:", ""));
+                for (NetworkPolicy policy : all(objects, NetworkPolicy.class)) {
+                    assertThat(policy.getSpec().getEgress()).as("egress of %s", name(policy))
+                            .anySatisfy(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal())
+                                                                           .contains(port));
+                }
             }
         }
     }
@@ -299,13 +545,19 @@ class KubernetesManifestsIT {
     void theManifestsAgreeWithTheApplication() throws Exception {
         Set<String> known = knownEnvironmentNames();
         String metrics = new HttpJson(managementPort).get("/actuator/prometheus").raw();
-        for (String overlay : List.of("overlays/small", "overlays/production")) {
-            List<Rendered> objects = render(K8S.resolve(overlay));
+        List<Rendered> production = render("overlays/production");
+        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify")) {
+            List<Rendered> objects = render(overlay);
+            for (Job job : all(objects, Job.class)) {
+                Set<String> unread = new TreeSet<>(environment(production, job.getSpec().getTemplate().getSpec()
+                                                                              .getContainers().get(0)).keySet());
+                unread.removeIf(variable -> read(known, variable));
+                assertThat(unread).as("variables %s sets that the application does not read", name(job)).isEmpty();
+            }
             for (Deployment deployment : all(objects, Deployment.class)) {
                 Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
                 Set<String> unread = new TreeSet<>(environment(objects, deployment).keySet());
-                unread.removeAll(known);
-                unread.removeAll(JVM_VARIABLES);
+                unread.removeIf(variable -> read(known, variable));
                 assertThat(unread).as("variables %s sets that the application does not read", name(deployment))
                                   .isEmpty();
 
@@ -331,6 +583,9 @@ class KubernetesManifestsIT {
                                    .get(annotations.get("prometheus.io/path")).status()).isEqualTo(200);
             }
 
+            if (all(objects, Deployment.class).isEmpty()) {
+                continue;
+            }
             // Topics: the ones the application uses, replicated, the event log kept forever.
             for (String name : List.of(KafkaTopics.COMMANDS, KafkaTopics.COMMANDS_DLT, KafkaTopics.COMMAND_RESULTS,
                                        KafkaTopics.EVENTS, KafkaTopics.KEYS)) {
@@ -386,6 +641,125 @@ class KubernetesManifestsIT {
         }
     }
 
+    private static boolean read(Set<String> known, String variable) {
+        return known.contains(variable) || JVM_VARIABLES.contains(variable)
+               || MAP_VARIABLE_PREFIXES.stream().anyMatch(variable::startsWith);
+    }
+
+    /** A pod template of a Deployment or a Job, by its owner's name. */
+    record Workload(String name, PodSpec pod) {
+        Container container() {
+            return pod.getContainers().get(0);
+        }
+    }
+
+    private static List<Workload> workloads(List<Rendered> objects) {
+        List<Workload> workloads = new ArrayList<>();
+        all(objects, Deployment.class).forEach(d -> workloads.add(new Workload(name(d), d.getSpec().getTemplate()
+                                                                                          .getSpec())));
+        all(objects, Job.class).forEach(j -> workloads.add(new Workload(name(j), j.getSpec().getTemplate()
+                                                                                    .getSpec())));
+        return workloads;
+    }
+
+    /** Every Secret a pod can read: through variables, whole-Secret variables and volumes. */
+    private static Set<String> referencedSecrets(PodSpec pod) {
+        Set<String> secrets = new TreeSet<>();
+        List<Container> containers = new ArrayList<>(pod.getContainers());
+        containers.addAll(pod.getInitContainers());
+        for (Container container : containers) {
+            for (EnvVar variable : container.getEnv()) {
+                if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+                    secrets.add(variable.getValueFrom().getSecretKeyRef().getName());
+                }
+            }
+            for (var source : container.getEnvFrom()) {
+                if (source.getSecretRef() != null) {
+                    secrets.add(source.getSecretRef().getName());
+                }
+            }
+        }
+        for (var volume : pod.getVolumes()) {
+            if (volume.getSecret() != null) {
+                secrets.add(volume.getSecret().getSecretName());
+            }
+            if (volume.getProjected() != null) {
+                volume.getProjected().getSources().stream().filter(source -> source.getSecret() != null)
+                      .forEach(source -> secrets.add(source.getSecret().getName()));
+            }
+        }
+        return secrets;
+    }
+
+    private static Job migrationJob(List<Rendered> objects) {
+        List<Job> jobs = all(objects, Job.class).stream()
+                .filter(j -> "migration".equals(j.getMetadata().getLabels().get("app.kubernetes.io/component")))
+                .toList();
+        assertThat(jobs).as("migration Jobs").hasSize(1);
+        return jobs.get(0);
+    }
+
+    private static String image(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    private static String tag(String image) {
+        return image.substring(image.lastIndexOf(':') + 1);
+    }
+
+    private static KafkaUser user(List<KafkaUser> users, String name) {
+        return users.stream().filter(u -> name(u).equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no KafkaUser " + name));
+    }
+
+    /** Whether {@code user}'s ACLs allow {@code operation} on the resource, as Kafka's simple authorizer decides. */
+    private static boolean allows(KafkaUser user, String type, String name, AclOperation operation) {
+        KafkaUserAuthorizationSimple authorization = (KafkaUserAuthorizationSimple) user.getSpec().getAuthorization();
+        boolean allowed = false;
+        for (AclRule rule : authorization.getAcls()) {
+            boolean matches = rule.getResource().getType().equals(type);
+            if (rule.getResource() instanceof AclRuleTopicResource topic) {
+                matches &= matches(topic.getName(), topic.getPatternType(), name);
+            } else if (rule.getResource() instanceof AclRuleGroupResource group) {
+                matches &= matches(group.getName(), group.getPatternType(), name);
+            }
+            boolean covers = rule.getOperations().contains(operation) || rule.getOperations().contains(AclOperation.ALL)
+                             || (operation == AclOperation.DESCRIBE && rule.getOperations().stream().anyMatch(
+                    o -> o == AclOperation.READ || o == AclOperation.WRITE));
+            if (matches && covers) {
+                if (rule.getType() == AclRuleType.DENY) {
+                    return false;
+                }
+                allowed = true;
+            }
+        }
+        return allowed;
+    }
+
+    private static boolean matches(String pattern, AclResourcePatternType type, String name) {
+        if (pattern.equals("*")) {
+            return true;
+        }
+        return type == AclResourcePatternType.PREFIX ? name.startsWith(pattern) : name.equals(pattern);
+    }
+
+    /** Spring's Kafka settings as the Deployment's variables bind, a Secret's value read as its name and key. */
+    private static KafkaProperties kafkaProperties(List<Rendered> objects, Deployment deployment) {
+        Map<String, Object> variables = new LinkedHashMap<>(environment(objects, deployment));
+        for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+            if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+                var secret = variable.getValueFrom().getSecretKeyRef();
+                variables.put(variable.getName(), "<secret " + secret.getName() + "/" + secret.getKey() + ">");
+            }
+        }
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().replace(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                                    variables));
+        return Binder.get(environment).bindOrCreate("spring.kafka", KafkaProperties.class);
+    }
+
     private static KafkaTopic topic(List<Rendered> objects, String name) {
         return all(objects, KafkaTopic.class).stream().filter(t -> name.equals(t.getSpec().getTopicName()))
                                              .findFirst().orElseThrow(() -> new AssertionError("no topic " + name));
@@ -409,8 +783,12 @@ class KubernetesManifestsIT {
 
     /** The container's own variables (values; a reference counts as set). */
     private static Map<String, String> environment(Deployment deployment) {
+        return environment(deployment.getSpec().getTemplate().getSpec().getContainers().get(0));
+    }
+
+    private static Map<String, String> environment(Container container) {
         Map<String, String> variables = new LinkedHashMap<>();
-        for (EnvVar variable : deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        for (EnvVar variable : container.getEnv()) {
             variables.put(variable.getName(), variable.getValue() == null ? "<reference>" : variable.getValue());
         }
         return variables;
@@ -418,8 +796,12 @@ class KubernetesManifestsIT {
 
     /** The container's variables including those from the ConfigMaps it takes whole. */
     private static Map<String, String> environment(List<Rendered> objects, Deployment deployment) {
+        return environment(objects, deployment.getSpec().getTemplate().getSpec().getContainers().get(0));
+    }
+
+    /** As above for any container, the ConfigMaps looked up among {@code objects}. */
+    private static Map<String, String> environment(List<Rendered> objects, Container container) {
         Map<String, String> variables = new LinkedHashMap<>();
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         for (var source : container.getEnvFrom()) {
             String name = source.getConfigMapRef().getName();
             ConfigMap config = all(objects, ConfigMap.class).stream().filter(c -> name(c).equals(name)).findFirst()
@@ -427,7 +809,7 @@ class KubernetesManifestsIT {
                                                                                                   + name));
             variables.putAll(config.getData());
         }
-        variables.putAll(environment(deployment));
+        variables.putAll(environment(container));
         return variables;
     }
 }

@@ -63,10 +63,19 @@ class DatabaseRolesIT {
         }
     }
 
+    /** It reads the history to wait for the schema it needs (SchemaGate), and cannot change it. */
     @Test
-    void theApplicationRoleCannotTouchTheMigrationHistory() throws SQLException {
+    void theApplicationRoleReadsTheMigrationHistoryAndCannotChangeIt() throws SQLException {
         try (Connection app = connectAs("account_app"); Statement statement = app.createStatement()) {
-            assertThatThrownBy(() -> statement.executeQuery("select * from flyway_schema_history"))
+            assertThat(statement.executeQuery("select version from flyway_schema_history").next()).isTrue();
+            assertThatThrownBy(() -> statement.executeUpdate("update flyway_schema_history set success = false"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.executeUpdate("delete from flyway_schema_history"))
+                    .hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> statement.executeUpdate("insert into flyway_schema_history (installed_rank, "
+                                                             + "description, type, script, installed_by, "
+                                                             + "execution_time, success) values (9999, 'x', 'SQL', "
+                                                             + "'x', 'x', 0, true)"))
                     .hasMessageContaining("permission denied");
         }
     }
