@@ -20,6 +20,12 @@ import java.util.List;
 @EnableConfigurationProperties(EmbeddedKafkaProperties.class)
 public class EmbeddedKafkaConfiguration {
 
+    /** Static: it must add the service's credentials before any Kafka bean binds its properties. */
+    @Bean
+    static EmbeddedKafkaCredentials embeddedKafkaCredentials() {
+        return new EmbeddedKafkaCredentials();
+    }
+
     @Bean(destroyMethod = "close")
     EmbeddedKafkaServer embeddedKafkaServer(EmbeddedKafkaProperties properties) {
         return EmbeddedKafkaServer.start(properties);
