@@ -18,7 +18,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 
-/** Loads (or, on the embedded default, creates once) the master key that wraps every account's data key. */
+/**
+ * Loads (or, on the embedded default, creates once) the master key that wraps every account's data key and from which
+ * the records' authentication keys are derived ({@link RecordAuthentication}).
+ */
 final class MasterKey {
 
     private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
@@ -26,7 +29,11 @@ final class MasterKey {
     private MasterKey() {
     }
 
-    static Aead load(CryptoProperties properties, boolean mayGenerate) {
+    /** The parsed keyset (its keys derive the record MAC keys) and its AEAD (which wraps data keys). */
+    record Loaded(KeysetHandle keyset, Aead aead) {
+    }
+
+    static Loaded load(CryptoProperties properties, boolean mayGenerate) {
         try {
             AeadConfig.register();
             String json = properties.masterKey();
@@ -34,7 +41,7 @@ final class MasterKey {
                 json = readOrGenerate(properties.masterKeyFile(), mayGenerate);
             }
             KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-            return handle.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            return new Loaded(handle, handle.getPrimitive(RegistryConfiguration.get(), Aead.class));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("The master key is not a valid Tink AEAD keyset: " + e.getMessage(), e);
         }
