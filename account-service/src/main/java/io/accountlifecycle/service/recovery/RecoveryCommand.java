@@ -62,7 +62,7 @@ public final class RecoveryCommand {
         List<String> skipValues = new ArrayList<>();
         String[] options = withoutSkips(Arrays.copyOfRange(args, 1, args.length), skipValues);
         if (args[0].equals("verify")) {
-            try (ConfigurableApplicationContext context = start(options, false)) {
+            try (ConfigurableApplicationContext context = start(options, false, false)) {
                 JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
                 new VerifyReport(jdbc).print(out);
                 KeyTopicAudit.Result keys = new KeyTopicAudit(
@@ -80,13 +80,13 @@ public final class RecoveryCommand {
             return 2;
         }
         int status;
-        try (ConfigurableApplicationContext context = start(options, false)) {
+        try (ConfigurableApplicationContext context = start(options, false, true)) {
             status = restore(context).run(out, skips);
         }
         if (status != 0) {
             return status;
         }
-        try (ConfigurableApplicationContext context = start(options, true)) {
+        try (ConfigurableApplicationContext context = start(options, true, false)) {
             rebuildProjections(context.getBean(ProjectionAdmin.class), out);
             context.getBean(JdbcTemplate.class).update("update restore_state set projections_rebuilt_at = now()");
         }
@@ -109,14 +109,22 @@ public final class RecoveryCommand {
         return rest.toArray(String[]::new);
     }
 
-    private static ConfigurableApplicationContext start(String[] options, boolean projections) {
+    /**
+     * The service's context with every role off (the projections on, to rebuild them); {@code asOwner}: connected as
+     * the owner role ({@link OwnerConnection}).
+     */
+    private static ConfigurableApplicationContext start(String[] options, boolean projections, boolean asOwner) {
         List<String> arguments = new ArrayList<>(List.of(options));
         for (String role : List.of(Roles.HTTP_COMMANDS, Roles.KAFKA_INTAKE, Roles.EVENT_PUBLICATION,
                                    Roles.DELETION_SAGA)) {
             arguments.add("--" + role + "=false");
         }
         arguments.add("--" + Roles.PROJECTIONS + "=" + projections);
-        return new SpringApplicationBuilder(AccountServiceApplication.class)
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(AccountServiceApplication.class);
+        if (asOwner) {
+            builder.initializers(OwnerConnection.initializer());
+        }
+        return builder
                 .web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off", "logging.level.root=WARN",
                             "logging.level.io.accountlifecycle.service.recovery=INFO")
