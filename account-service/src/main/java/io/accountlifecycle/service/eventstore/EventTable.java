@@ -307,15 +307,15 @@ public class EventTable {
 
     /**
      * Moves the global-index sequence past the highest restored index, so new events are numbered after the restored
-     * ones (the application role may draw from the sequence, not set it).
+     * ones. Only the owner may set a sequence: a restore runs as the owner.
      */
     public void advanceGlobalIndexPastHead() {
         long highest = head();
         Long drawn = jdbc.queryForObject("select nextval(pg_get_serial_sequence(?, ?))", Long.class, table,
                                          globalIndex);
         if (drawn != null && drawn < highest) {
-            jdbc.queryForObject("select max(nextval(pg_get_serial_sequence(?, ?))) from generate_series(1, ?)",
-                                Long.class, table, globalIndex, highest - drawn);
+            jdbc.queryForObject("select setval(pg_get_serial_sequence(?, ?), ?)", Long.class, table, globalIndex,
+                                highest);
         }
     }
 

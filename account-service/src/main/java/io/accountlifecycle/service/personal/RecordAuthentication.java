@@ -146,12 +146,25 @@ public final class RecordAuthentication {
         headers.add(HEADER, tag(topic, key, value, headers));
     }
 
-    /** Whether a record as read verifies, and if not, why not (in words an operator can act on). */
-    public record Verdict(boolean authentic, String reason) {
-        static final Verdict AUTHENTIC = new Verdict(true, null);
+    /** What a check found. */
+    public enum Outcome {
+        AUTHENTIC,
+        /** No tag header. */
+        UNTAGGED,
+        /** Not one tag header of the form {@code v1.<id>.<mac>}. */
+        MALFORMED,
+        /** Tagged by a master key this instance does not know (retired keys not loaded yet, or a stranger's). */
+        UNKNOWN_KEY,
+        /** The MAC does not match: the record is not as the service wrote it. */
+        MISMATCH
+    }
 
-        static Verdict refused(String reason) {
-            return new Verdict(false, reason);
+    /** Whether a record as read verifies, and if not, why not (in words an operator can act on). */
+    public record Verdict(Outcome outcome, String reason) {
+        static final Verdict AUTHENTIC = new Verdict(Outcome.AUTHENTIC, null);
+
+        public boolean authentic() {
+            return outcome == Outcome.AUTHENTIC;
         }
     }
 
@@ -161,13 +174,13 @@ public final class RecordAuthentication {
         for (Header header : headers) {
             if (HEADER.equals(header.key())) {
                 if (tag != null) {
-                    return Verdict.refused("more than one " + HEADER + " header");
+                    return new Verdict(Outcome.MALFORMED, "more than one " + HEADER + " header");
                 }
                 tag = header.value() == null ? new byte[0] : header.value();
             }
         }
         if (tag == null) {
-            return Verdict.refused("untagged: no " + HEADER + " header");
+            return new Verdict(Outcome.UNTAGGED, "untagged: no " + HEADER + " header");
         }
         String[] parts = new String(tag, StandardCharsets.US_ASCII).split("\\.", -1);
         long keyId;
@@ -180,15 +193,15 @@ public final class RecordAuthentication {
             keyId = Long.parseLong(parts[1]);
             claimed = Base64.getUrlDecoder().decode(parts[2]);
         } catch (IllegalArgumentException e) {
-            return Verdict.refused("malformed " + HEADER + " header");
+            return new Verdict(Outcome.MALFORMED, "malformed " + HEADER + " header");
         }
         Mac mac = macs.get(keyId);
         if (mac == null) {
-            return Verdict.refused("tagged by master key " + keyId + ", which this master keyset does not hold and "
-                                   + "no " + RETIRED_KEYS_RECORD + " record names");
+            return new Verdict(Outcome.UNKNOWN_KEY, "tagged by master key " + keyId + ", which this master keyset "
+                                                    + "does not hold and no " + RETIRED_KEYS_RECORD + " record names");
         }
         if (claimed.length != TAG_LENGTH || !MessageDigest.isEqual(claimed, compute(mac, topic, key, value, headers))) {
-            return Verdict.refused("tag does not verify: the record is not as the service wrote it");
+            return new Verdict(Outcome.MISMATCH, "tag does not verify: the record is not as the service wrote it");
         }
         return Verdict.AUTHENTIC;
     }

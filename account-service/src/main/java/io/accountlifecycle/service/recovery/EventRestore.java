@@ -84,7 +84,8 @@ final class EventRestore {
         List<Refusal> refusals = refusals();
         long unresolvedBefore = refusals.stream().filter(r -> !skips.contains(r.location())).count();
         GlobalIndexes staged = stagedIndexes();
-        try (KafkaConsumer<byte[], byte[]> consumer = topics.consumer()) {
+        KafkaConsumer<byte[], byte[]> consumer = topics.consumer();
+        try {
             List<TopicPartition> partitions = TopicReader.partitions(consumer, KafkaTopics.EVENTS);
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -186,6 +187,8 @@ final class EventRestore {
             out.printf("Events: %,d records read and verified in %.1f s, %,d staged, %,d refused%n", readCount.get(),
                        seconds, written, refusals.size());
             return new Staged(readCount.get(), staged.size(), refusals, !stopped[0]);
+        } finally {
+            TopicReader.close(consumer);
         }
     }
 

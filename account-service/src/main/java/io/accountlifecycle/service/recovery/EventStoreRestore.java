@@ -45,7 +45,6 @@ public class EventStoreRestore {
     private final TransactionTemplate transaction;
     private final EventTable events;
     private final RecordAuthentication authentication;
-    private final KeyTopic keyTopic;
     private final KeyRestore keys;
     private final EventRestore eventRestore;
     private final SagaRestore sagaRestore;
@@ -66,8 +65,7 @@ public class EventStoreRestore {
         Duration hold = Binder.get(environment).bind("account.purge", PurgeSettings.class)
                               .orElseGet(() -> new PurgeSettings(null, null)).hold();
         TopicReader topics = new TopicReader(consumerProperties, page);
-        this.keyTopic = new KeyTopic(topics);
-        this.keys = new KeyRestore(keyTopic, jdbc, transaction);
+        this.keys = new KeyRestore(new KeyTopic(topics), jdbc, transaction);
         this.eventRestore = new EventRestore(topics, jdbc, transaction, page, pause);
         this.sagaRestore = new SagaRestore(events, sagas, commands, keys, hold);
         this.processors = new ProcessorReset(tokens, storage, jdbc, transaction, environment);
@@ -131,11 +129,10 @@ public class EventStoreRestore {
      * was refused. Returns null when merged, else the exit status.
      */
     private Integer stageAndMerge(PrintStream out, Set<RecordLocation> skips) {
-        KeyTopic.Authentication verifier = keyTopic.withRetiredKeys(authentication);
-        List<Refusal> refusals = new ArrayList<>(verifier.refusals());
-        refusals.addAll(keys.stage(verifier.authentication(), out));
+        KeyRestore.Staged stagedKeys = keys.stage(authentication, out);
+        List<Refusal> refusals = new ArrayList<>(stagedKeys.refusals());
         Instant eventsStarted = Instant.now();
-        EventRestore.Staged staged = eventRestore.stage(verifier.authentication(), skips, out);
+        EventRestore.Staged staged = eventRestore.stage(stagedKeys.authentication(), skips, out);
         refusals.addAll(staged.refusals());
         if (staged.complete()) {
             refusals.addAll(keys.tombstonesWithoutPurge(eventRestore.purgedKeyIds()));

@@ -7,6 +7,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +35,14 @@ final class KeyRestore {
         this.transaction = transaction;
     }
 
-    /** Stages the topic as it is now; returns the records refused. */
-    List<Refusal> stage(RecordAuthentication authentication, PrintStream out) {
-        KeyTopic.Keys keys = topic.read(authentication);
+    /** What staging the keys found: what verifies records (retired keys included), and the records refused. */
+    record Staged(RecordAuthentication authentication, List<Refusal> refusals) {
+    }
+
+    /** Stages the topic as it is now. */
+    Staged stage(RecordAuthentication masterKeyset, PrintStream out) {
+        Instant start = Instant.now();
+        KeyTopic.Keys keys = topic.read(masterKeyset);
         BinaryCopy rows = new BinaryCopy();
         int tombstones = 0;
         for (Map.Entry<String, KeyTopic.KeyState> key : keys.byKeyId().entrySet()) {
@@ -53,9 +60,10 @@ final class KeyRestore {
             jdbc.execute((ConnectionCallback<Long>) connection -> rows.copyInto(
                     connection, STAGING, "key_id, wrapped_key, tombstone_partition, tombstone_offset"));
         });
-        out.printf("Data keys: %,d key ids read and staged (%,d with a tombstone), %,d records refused%n",
-                   rows.rows(), tombstones, keys.refusals().size());
-        return keys.refusals();
+        out.printf("Data keys: %,d key ids read, verified and staged in %.1f s (%,d with a tombstone), %,d records "
+                   + "refused%n", rows.rows(), Duration.between(start, Instant.now()).toMillis() / 1000.0, tombstones,
+                   keys.refusals().size());
+        return new Staged(keys.authentication(), keys.refusals());
     }
 
     /** Every staged tombstone whose account is not among {@code purgedKeyIds}. */

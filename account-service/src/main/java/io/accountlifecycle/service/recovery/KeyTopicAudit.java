@@ -36,8 +36,9 @@ final class KeyTopicAudit {
     }
 
     Result run() {
-        KeyTopic.Authentication verifier = topic.withRetiredKeys(authentication);
-        Map<String, KeyTopic.KeyState> onTopic = topic.read(verifier.authentication()).byKeyId();
+        KeyTopic.Keys keys = topic.read(authentication);
+        Map<String, KeyTopic.KeyState> onTopic = keys.byKeyId();
+        List<Refusal> retiredKeysRefused = keys.retiredKeysRefusals();
         List<String> problems = new ArrayList<>();
         long[] live = {0};
         jdbc.query("select key_id, wrapped_key from account_data_key order by key_id", row -> {
@@ -48,7 +49,7 @@ final class KeyTopicAudit {
             }
         });
         List<String> lines = new ArrayList<>();
-        verifier.refusals().forEach(refusal -> lines.add(
+        retiredKeysRefused.forEach(refusal -> lines.add(
                 KafkaTopics.KEYS + ": a " + RecordAuthentication.RETIRED_KEYS_RECORD + " record is refused: " + refusal));
         if (problems.isEmpty()) {
             lines.add("%s: %,d live accounts' data keys, each with an authenticated record a restore uses"
@@ -61,7 +62,7 @@ final class KeyTopicAudit {
                 lines.add("  … and %,d more".formatted(problems.size() - NAMED));
             }
         }
-        return new Result(lines, problems.isEmpty() && verifier.refusals().isEmpty());
+        return new Result(lines, problems.isEmpty() && retiredKeysRefused.isEmpty());
     }
 
     private static String problem(KeyTopic.KeyState state, byte[] wrapped) {

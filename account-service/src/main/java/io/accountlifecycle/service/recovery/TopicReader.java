@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.recovery;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -48,7 +49,8 @@ final class TopicReader {
 
     /** Every record of {@code topic} up to its end when the read began, each partition in offset order. */
     void readAll(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+        KafkaConsumer<byte[], byte[]> consumer = consumer();
+        try {
             List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -60,6 +62,16 @@ final class TopicReader {
                     }
                 }
             }
+        } finally {
+            close(consumer);
         }
+    }
+
+    /**
+     * Closes without waiting: there is no group to leave and no offset to commit, only fetch sessions, which the broker
+     * forgets by itself (the default close waited half a second for their goodbyes).
+     */
+    static void close(KafkaConsumer<?, ?> consumer) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 }

@@ -180,7 +180,7 @@ class RecoveryIT {
         List<UUID> ids = new ArrayList<>(emails.keySet());
         UUID forgedTombstoneVictim = ids.get(4);
         UUID taggedTombstoneVictim = ids.get(5);
-        Forged forged = forge(tags, masterKey, forgedTombstoneVictim, taggedTombstoneVictim);
+        Forged forged = forge(tags, masterKey, forgedTombstoneVictim, taggedTombstoneVictim, ids.get(6));
 
         // The database is gone; the owner creates it empty again, the migrations run, the restore refuses.
         TestInfrastructure.postgres().recreateDatabase(SOURCE, OWNER);
@@ -291,12 +291,13 @@ class RecoveryIT {
     /**
      * Four records a restore must refuse: a changed envelope under the original's tag, an envelope with no tag, a
      * tombstone for a live account's key under another record's tag, and a tombstone tagged right (the test knows the
-     * master key, as a bug in the service would) for a live account that was never purged. And two it must accept: the
-     * retired MAC keys of a master key since rotated away, wrapped by the current one, and a re-published envelope
-     * tagged by that retired key.
+     * master key, as a bug in the service would) for a live account that was never purged. And three it must accept:
+     * a re-published key record of {@code republished} tagged by a master key since rotated away, the retired MAC
+     * keys of that master key (written after it, as a rotation does), wrapped by the current one, and a re-published
+     * envelope tagged by the retired key.
      */
     private static Forged forge(RecordAuthentication tags, KeysetHandle masterKey, UUID forgedTombstoneVictim,
-                                UUID taggedTombstoneVictim) throws Exception {
+                                UUID taggedTombstoneVictim, UUID republished) throws Exception {
         List<ConsumerRecord<byte[], byte[]>> events = rawRecords(KafkaTopics.EVENTS);
         ConsumerRecord<byte[], byte[]> real = events.get(events.size() / 2);
         ObjectNode changed = (ObjectNode) JSON.readTree(real.value());
@@ -315,6 +316,12 @@ class RecoveryIT {
         RecordLocation withoutPurge = send(KafkaTopics.KEYS, bytes(taggedTombstoneVictim.toString()), null, signed);
 
         KeysetHandle retired = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        byte[] key = bytes(republished.toString());
+        byte[] latestKey = rawRecords(KafkaTopics.KEYS).stream().filter(r -> java.util.Arrays.equals(r.key(), key))
+                                                      .map(ConsumerRecord::value).reduce((a, b) -> b).orElseThrow();
+        RecordHeaders keyByRetired = new RecordHeaders();
+        RecordAuthentication.of(retired).sign(KafkaTopics.KEYS, key, latestKey, keyByRetired);
+        send(KafkaTopics.KEYS, key, latestKey, keyByRetired);
         byte[] retiredKeys = bytes(RecordAuthentication.retiredKeysRecordValue(
                 masterKey.getPrimitive(RegistryConfiguration.get(), Aead.class),
                 RecordAuthentication.macKeys(retired)));
