@@ -11,8 +11,6 @@ import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
-import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -262,70 +260,62 @@ public class EventTable {
     }
 
     /**
-     * Writes restored events with their original global indexes, in one statement; an event already stored (by its
-     * unique id) is skipped. Returns how many were written. Runs in the caller's transaction.
+     * Moves a restore's staged events into the table, in the caller's transaction; returns how many were written.
+     * {@code staging} has the table's columns and holds each global index once. Into an empty table (a restore's),
+     * PostgreSQL's bulk-load order: the indexes and the constraints they back are dropped, the rows inserted, then
+     * each is built again from its own definition in one sort, several times cheaper than maintaining five indexes row
+     * by row; the transaction makes this all or nothing (a killed merge leaves the table empty, with every index).
+     * Into a table that has rows (a restore begun by an earlier version of the service), row by row, skipping an event
+     * already stored.
      */
-    public int insertRestored(List<Row> rows) {
-        Object[] globalIndexes = new Object[rows.size()];
-        Object[] eventIds = new Object[rows.size()];
-        Object[] aggregateIds = new Object[rows.size()];
-        Object[] sequences = new Object[rows.size()];
-        Object[] types = new Object[rows.size()];
-        Object[] timestamps = new Object[rows.size()];
-        Object[] payloadTypes = new Object[rows.size()];
-        Object[] revisions = new Object[rows.size()];
-        byte[][] payloads = new byte[rows.size()][];
-        byte[][] metaDatas = new byte[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            Row row = rows.get(i);
-            globalIndexes[i] = row.globalIndex();
-            eventIds[i] = row.eventId();
-            aggregateIds[i] = row.aggregateId();
-            sequences[i] = row.sequence();
-            types[i] = row.aggregateType();
-            timestamps[i] = row.timestamp().toString();
-            payloadTypes[i] = row.payloadType();
-            revisions[i] = row.payloadRevision();
-            payloads[i] = row.payload();
-            metaDatas[i] = row.metaData();
+    public long insertStaged(String staging) {
+        String columns = String.join(", ", globalIndex, eventId, aggregateId, sequence, aggregateType, timestamp,
+                                     payloadType, payloadRevision, payload, metaData);
+        Boolean referenced = jdbc.queryForObject("select exists (select 1 from pg_constraint where confrelid = "
+                                                 + "?::regclass)", Boolean.class, table);
+        if (!isEmpty() || Boolean.TRUE.equals(referenced)) {
+            return jdbc.update("insert into " + table + " (" + columns + ") select " + columns + " from " + staging
+                               + " on conflict (" + eventId + ") do nothing");
         }
-        Integer inserted = jdbc.execute((Connection connection) -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into " + table + " (" + globalIndex + ", " + eventId + ", " + aggregateId + ", " + sequence
-                    + ", " + aggregateType + ", " + timestamp + ", " + payloadType + ", " + payloadRevision + ", "
-                    + payload + ", " + metaData + ") select * from unnest(?::bigint[], ?::varchar[], ?::varchar[], "
-                    + "?::bigint[], ?::varchar[], ?::text[]::timestamptz[], ?::varchar[], ?::varchar[], ?::bytea[], "
-                    + "?::bytea[]) on conflict (" + eventId + ") do nothing")) {
-                Array[] arrays = {connection.createArrayOf("bigint", globalIndexes),
-                                  connection.createArrayOf("varchar", eventIds),
-                                  connection.createArrayOf("varchar", aggregateIds),
-                                  connection.createArrayOf("bigint", sequences),
-                                  connection.createArrayOf("varchar", types),
-                                  connection.createArrayOf("text", timestamps),
-                                  connection.createArrayOf("varchar", payloadTypes),
-                                  connection.createArrayOf("varchar", revisions),
-                                  connection.createArrayOf("bytea", payloads),
-                                  connection.createArrayOf("bytea", metaDatas)};
-                for (int i = 0; i < arrays.length; i++) {
-                    insert.setArray(i + 1, arrays[i]);
-                }
-                return insert.executeUpdate();
-            }
-        });
-        return inserted == null ? 0 : inserted;
+        List<String> drop = new ArrayList<>();
+        List<String> build = new ArrayList<>();
+        jdbc.query("""
+                   select quote_ident(conname), pg_get_constraintdef(oid) from pg_constraint
+                   where conrelid = ?::regclass and contype in ('p', 'u', 'x') order by contype, conname""",
+                   (RowCallbackHandler) row -> {
+                       drop.add("alter table " + table + " drop constraint " + row.getString(1));
+                       build.add("alter table " + table + " add constraint " + row.getString(1) + " "
+                                 + row.getString(2));
+                   }, table);
+        jdbc.query("""
+                   select i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) from pg_index i
+                   where i.indrelid = ?::regclass
+                     and not exists (select 1 from pg_constraint c where c.conindid = i.indexrelid)
+                   order by 1""", (RowCallbackHandler) row -> {
+            drop.add(0, "drop index " + row.getString(1));
+            build.add(row.getString(2));
+        }, table);
+        drop.forEach(jdbc::execute);
+        int inserted = jdbc.update("insert into " + table + " (" + columns + ") select " + columns + " from "
+                                   + staging);
+        // Sorts for the index builds in memory where they fit: only the restore runs on this database now.
+        jdbc.execute("set local maintenance_work_mem = '256MB'");
+        build.forEach(jdbc::execute);
+        jdbc.execute("analyze " + table);
+        return inserted;
     }
 
     /**
      * Moves the global-index sequence past the highest restored index, so new events are numbered after the restored
-     * ones (the application role may draw from the sequence, not set it).
+     * ones. Only the owner may set a sequence: a restore runs as the owner.
      */
     public void advanceGlobalIndexPastHead() {
         long highest = head();
         Long drawn = jdbc.queryForObject("select nextval(pg_get_serial_sequence(?, ?))", Long.class, table,
                                          globalIndex);
         if (drawn != null && drawn < highest) {
-            jdbc.queryForObject("select max(nextval(pg_get_serial_sequence(?, ?))) from generate_series(1, ?)",
-                                Long.class, table, globalIndex, highest - drawn);
+            jdbc.queryForObject("select setval(pg_get_serial_sequence(?, ?), ?)", Long.class, table, globalIndex,
+                                highest);
         }
     }
 

@@ -15,7 +15,10 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
 
-/** Loads (or, on the embedded default, creates once) the master key that wraps every account's data key. */
+/**
+ * Loads (or, on the embedded default, creates once) the master key that wraps every account's data key and from which
+ * the records' authentication keys are derived ({@link RecordAuthentication}).
+ */
 final class MasterKey {
 
     private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
@@ -23,8 +26,13 @@ final class MasterKey {
     private MasterKey() {
     }
 
-    static Aead load(CryptoProperties properties, boolean mayGenerate) {
-        return aead(keyset(properties, mayGenerate));
+    /** The parsed keyset (its keys derive the record MAC keys) and its AEAD (which wraps data keys). */
+    record Loaded(KeysetHandle keyset, Aead aead) {
+    }
+
+    static Loaded load(CryptoProperties properties, boolean mayGenerate) {
+        KeysetHandle keyset = keyset(properties, mayGenerate);
+        return new Loaded(keyset, aead(keyset));
     }
 
     /** The master keyset: its primary key wraps, every key in it unwraps (after a rotation, the retired ones too). */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Rotates the master key, so that a database backup taken before the rotation stops opening the accounts purged since
@@ -57,7 +58,11 @@ public final class MasterKeyRotation {
         this.out = out;
     }
 
-    public KeysetHandle rotate(String actor, BiConsumer<String, byte[]> published) {
+    /**
+     * @param publisher given the rotated keyset (records are tagged under its primary), what receives each data key
+     *                  wrapped again
+     */
+    public KeysetHandle rotate(String actor, Function<KeysetHandle, BiConsumer<String, byte[]>> publisher) {
         KeysetHandle current = MasterKey.keyset(properties, false);
         List<Long> retired = keyIds(current);
         KeysetHandle rotated;
@@ -72,7 +77,7 @@ public final class MasterKeyRotation {
         long newKeyId = Integer.toUnsignedLong(rotated.getPrimary().getId());
         save(rotated);
         out.printf("New master key %d is the primary; retired (kept until destroyed): %s%n", newKeyId, retired);
-        long rewrapped = rewrap(rotated, published);
+        long rewrapped = rewrap(rotated, publisher.apply(rotated));
         events.publish(GenericEventMessage.asEventMessage(new MasterKeyRotatedEvent(actor, newKeyId, retired,
                                                                                     rewrapped))
                                           .andMetaData(Map.of(MetaDataKeys.ACTOR, actor)));
@@ -80,8 +85,14 @@ public final class MasterKeyRotation {
     }
 
     /** Wraps every data key again under the current keyset's primary; returns how many. */
-    public long rewrap(BiConsumer<String, byte[]> published) {
-        return rewrap(MasterKey.keyset(properties, false), published);
+    public long rewrap(Function<KeysetHandle, BiConsumer<String, byte[]>> publisher) {
+        KeysetHandle keyset = MasterKey.keyset(properties, false);
+        return rewrap(keyset, publisher.apply(keyset));
+    }
+
+    /** The master keyset as configured now. */
+    public KeysetHandle currentKeyset() {
+        return MasterKey.keyset(properties, false);
     }
 
     private long rewrap(KeysetHandle keyset, BiConsumer<String, byte[]> published) {

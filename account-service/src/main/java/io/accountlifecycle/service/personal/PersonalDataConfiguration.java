@@ -14,10 +14,20 @@ class PersonalDataConfiguration {
 
     /** The embedded default may create its master key on first start; any other deployment must be given one. */
     @Bean
-    DataKeyStore dataKeyStore(JdbcTemplate jdbc, CryptoProperties properties,
-                              ObjectProvider<EmbeddedPostgresServer> embedded) {
+    MasterKey.Loaded masterKey(CryptoProperties properties, ObjectProvider<EmbeddedPostgresServer> embedded) {
         boolean mayGenerate = properties.generateMasterKey() || embedded.getIfAvailable() != null;
-        return new DataKeyStore(jdbc, MasterKey.load(properties, mayGenerate), properties.dataKeyCacheTtl());
+        return MasterKey.load(properties, mayGenerate);
+    }
+
+    @Bean
+    DataKeyStore dataKeyStore(JdbcTemplate jdbc, CryptoProperties properties, MasterKey.Loaded masterKey) {
+        return new DataKeyStore(jdbc, masterKey.aead(), properties.dataKeyCacheTtl());
+    }
+
+    /** Tags what the service writes to its topics, and verifies what a restore reads back. */
+    @Bean
+    RecordAuthentication recordAuthentication(MasterKey.Loaded masterKey) {
+        return RecordAuthentication.of(masterKey.keyset());
     }
 
     @Bean

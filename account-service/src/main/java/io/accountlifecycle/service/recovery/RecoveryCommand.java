@@ -6,6 +6,7 @@ import io.accountlifecycle.purge.saga.PurgeSagaRestorer;
 import io.accountlifecycle.service.AccountServiceApplication;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.eventstore.EventTable;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import io.accountlifecycle.service.roles.Roles;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
@@ -27,19 +28,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code java -jar <service jar> restore|verify [--spring.datasource.url=… --spring.kafka.bootstrap-servers=… …]}:
  * the service's own configuration (properties, environment), with every role off and no web server, so nothing
  * acts while the store is rebuilt or read.
  * <ul>
- *   <li>{@code restore}: an empty event store and key store from {@code account.events} and {@code account.keys},
- *       the purge sagas and their deadlines, then every projection from the first event. Resumable.</li>
- *   <li>{@code verify}: per table, rows and an order-independent checksum ({@link VerifyReport}).</li>
+ *   <li>{@code restore [--skip topic:partition:offset[,…]]…}: an empty event store and key store from
+ *       {@code account.events} and {@code account.keys}, only from records whose authentication tag verifies
+ *       ({@link EventStoreRestore}), the purge sagas and their deadlines, then every projection from the first event.
+ *       Resumable. A refused record stops it before the live tables change; {@code --skip} goes past exactly the
+ *       records it names.</li>
+ *   <li>{@code verify}: per table, rows and an order-independent checksum ({@link VerifyReport}); then whether every
+ *       live account's data key has an authenticated record on {@code account.keys} ({@link KeyTopicAudit}). Exit
+ *       status {@value #KEYS_NOT_BACKED_UP} when one has not.</li>
  * </ul>
  */
 public final class RecoveryCommand {
 
+    /** Exit status of a verify that found a live account whose key a restore could not bring back. */
+    public static final int KEYS_NOT_BACKED_UP = 5;
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     private RecoveryCommand() {
@@ -50,21 +59,34 @@ public final class RecoveryCommand {
     }
 
     public static int run(String[] args, PrintStream out) {
-        String[] options = Arrays.copyOfRange(args, 1, args.length);
+        List<String> skipValues = new ArrayList<>();
+        String[] options = withoutSkips(Arrays.copyOfRange(args, 1, args.length), skipValues);
         if (args[0].equals("verify")) {
-            try (ConfigurableApplicationContext context = start(options, false)) {
-                new VerifyReport(context.getBean(JdbcTemplate.class)).print(out);
+            try (ConfigurableApplicationContext context = start(options, false, false)) {
+                JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+                new VerifyReport(jdbc).print(out);
+                KeyTopicAudit.Result keys = new KeyTopicAudit(
+                        new TopicReader(context.getBean(ConsumerFactory.class).getConfigurationProperties(), 5_000),
+                        context.getBean(RecordAuthentication.class), jdbc).run();
+                keys.lines().forEach(out::println);
+                return keys.allAuthenticated() ? 0 : KEYS_NOT_BACKED_UP;
             }
-            return 0;
+        }
+        Set<RecordLocation> skips;
+        try {
+            skips = RecordLocation.parseAll(skipValues);
+        } catch (IllegalArgumentException e) {
+            out.println("Refused: " + e.getMessage());
+            return 2;
         }
         int status;
-        try (ConfigurableApplicationContext context = start(options, false)) {
-            status = restore(context).run(out);
+        try (ConfigurableApplicationContext context = start(options, false, true)) {
+            status = restore(context).run(out, skips);
         }
         if (status != 0) {
             return status;
         }
-        try (ConfigurableApplicationContext context = start(options, true)) {
+        try (ConfigurableApplicationContext context = start(options, true, false)) {
             rebuildProjections(context.getBean(ProjectionAdmin.class), out);
             context.getBean(JdbcTemplate.class).update("update restore_state set projections_rebuilt_at = now()");
         }
@@ -72,15 +94,37 @@ public final class RecoveryCommand {
         return 0;
     }
 
-    /** The service's configuration with every role off and no web server, for a command that acts on its stores. */
-    static ConfigurableApplicationContext start(String[] options, boolean projections) {
+    /** The options without {@code --skip x} and {@code --skip=x}, whose values go to {@code skips}. */
+    static String[] withoutSkips(String[] options, List<String> skips) {
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < options.length; i++) {
+            if (options[i].equals("--skip") && i + 1 < options.length) {
+                skips.add(options[++i]);
+            } else if (options[i].startsWith("--skip=")) {
+                skips.add(options[i].substring("--skip=".length()));
+            } else {
+                rest.add(options[i]);
+            }
+        }
+        return rest.toArray(String[]::new);
+    }
+
+    /**
+     * The service's context with every role off (the projections on, to rebuild them); {@code asOwner}: connected as
+     * the owner role ({@link OwnerConnection}).
+     */
+    static ConfigurableApplicationContext start(String[] options, boolean projections, boolean asOwner) {
         List<String> arguments = new ArrayList<>(List.of(options));
         for (String role : List.of(Roles.HTTP_COMMANDS, Roles.KAFKA_INTAKE, Roles.EVENT_PUBLICATION,
                                    Roles.DELETION_SAGA)) {
             arguments.add("--" + role + "=false");
         }
         arguments.add("--" + Roles.PROJECTIONS + "=" + projections);
-        return new SpringApplicationBuilder(AccountServiceApplication.class)
+        SpringApplicationBuilder builder = new SpringApplicationBuilder(AccountServiceApplication.class);
+        if (asOwner) {
+            builder.initializers(OwnerConnection.initializer());
+        }
+        return builder
                 .web(WebApplicationType.NONE)
                 .properties("spring.main.banner-mode=off", "logging.level.root=WARN",
                             "logging.level.io.accountlifecycle.service.recovery=INFO")
@@ -98,7 +142,7 @@ public final class RecoveryCommand {
                                      context.getBean(ConsumerFactory.class).getConfigurationProperties(),
                                      context.getBean(TokenStore.class), context.getBean(EventStorageEngine.class),
                                      context.getBean(EventTable.class), sagas, context.getBean(CommandSender.class),
-                                     context.getEnvironment());
+                                     context.getBean(RecordAuthentication.class), context.getEnvironment());
     }
 
     /** Every projection replayed in bulk, one after the other, with progress. */

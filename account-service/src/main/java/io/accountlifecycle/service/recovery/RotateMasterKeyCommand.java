@@ -1,29 +1,43 @@
 package io.accountlifecycle.service.recovery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
 import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.kafka.publication.AccountEventPublisher.WrappedDataKey;
+import io.accountlifecycle.service.kafka.publication.TaggedRecords;
 import io.accountlifecycle.service.personal.CryptoProperties;
 import io.accountlifecycle.service.personal.MasterKeyRotation;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import org.axonframework.eventhandling.EventBus;
-import org.flywaydb.core.Flyway;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * {@code java -jar <service jar> rotate-master-key [--rewrap-only | --destroy-retired] [--keyset-out=<file>]
- * [--actor=<name>] [--spring.…]}: the service's own configuration with every role off, as the schema's owner (like
- * {@code migrate} and {@code restore}). See {@link MasterKeyRotation} and the README's "Rotating the master key".
+ * [--actor=<name>] [--spring.…]}: the service's own configuration with every role off, connected as the schema's
+ * owner (like {@code migrate} and {@code restore}). See {@link MasterKeyRotation} and the README's "Rotating the master
+ * key". {@code account.keys} follows: every data key wrapped again is sent there, tagged under the new key, and so is
+ * {@value RecordAuthentication#RETIRED_KEYS_RECORD} with the tag keys of every retired master key, so that history
+ * tagged before the rotation still verifies once the retired keys are destroyed.
  */
 public final class RotateMasterKeyCommand {
 
@@ -60,31 +74,43 @@ public final class RotateMasterKeyCommand {
             out.println("Give --rewrap-only or --destroy-retired, not both.");
             return 2;
         }
-        try (ConfigurableApplicationContext context = RecoveryCommand.start(
-                options.toArray(String[]::new), false)) {
+        try (ConfigurableApplicationContext context = RecoveryCommand.start(options.toArray(String[]::new), false,
+                                                                            true)) {
             JdbcTemplate owner = ownerOf(context);
             MasterKeyRotation rotation = new MasterKeyRotation(context.getBean(CryptoProperties.class), keysetOut,
                                                                owner, context.getBean(EventBus.class), out);
             KeyRecords keys = new KeyRecords(kafkaOf(context));
+            Map<Long, byte[]> retiredBefore = retiredTagKeys(context, rotation.currentKeyset(), out);
+            KeysetHandle now;
             if (destroyRetired) {
+                KeysetHandle before = rotation.currentKeyset();
                 rotation.destroyRetired(actor);
+                // Every key it held but the primary is retired now: their tag keys must outlive them.
+                retiredBefore.putAll(RecordAuthentication.macKeys(before));
+                now = rotation.currentKeyset();
             } else if (rewrapOnly) {
-                rotation.rewrap(keys::send);
+                rotation.rewrap(keys::under);
+                now = rotation.currentKeyset();
             } else {
-                rotation.rotate(actor, keys::send);
+                now = rotation.rotate(actor, keys::under);
             }
+            Map<Long, byte[]> retired = new TreeMap<>(retiredBefore);
+            retired.putAll(RecordAuthentication.macKeys(now));
+            retired.remove(Integer.toUnsignedLong(now.getPrimary().getId()));
+            keys.retiredTagKeys(now, retired);
             keys.awaitAcknowledgements();
-            out.printf("%,d data key records sent to %s.%n", keys.sent(), KafkaTopics.KEYS);
+            out.printf("%,d records sent to %s (data keys, and the tag keys of %d retired master keys).%n", keys.sent(),
+                       KafkaTopics.KEYS, retired.size());
             return 0;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | GeneralSecurityException e) {
             out.println(e.getMessage());
             return 1;
         }
     }
 
-    /** The schema's owner, as Flyway is configured: the service's own role may not replace a data key. */
+    /** The schema's owner: the service's own role may not replace a data key. */
     private static JdbcTemplate ownerOf(ConfigurableApplicationContext context) {
-        JdbcTemplate owner = new JdbcTemplate(context.getBean(Flyway.class).getConfiguration().getDataSource());
+        JdbcTemplate owner = context.getBean(JdbcTemplate.class);
         String user = owner.queryForObject("select current_user", String.class);
         if ("account_app".equals(user)) {
             throw new IllegalStateException("rotate-master-key rewrites data keys as the schema's owner: give the "
@@ -98,7 +124,33 @@ public final class RotateMasterKeyCommand {
         return context.getBean(KafkaTemplate.class);
     }
 
-    /** The data keys wrapped again, on {@code account.keys} as the publisher writes them: compaction keeps these. */
+    /** The tag keys of master keys retired before, from the latest {@value RecordAuthentication#RETIRED_KEYS_RECORD}. */
+    private static Map<Long, byte[]> retiredTagKeys(ConfigurableApplicationContext context, KeysetHandle keyset,
+                                                    PrintStream out) {
+        byte[][] latest = {null};
+        byte[] name = RecordAuthentication.RETIRED_KEYS_RECORD.getBytes(StandardCharsets.UTF_8);
+        new TopicReader(context.getBean(ConsumerFactory.class).getConfigurationProperties(), 5_000)
+                .readAll(KafkaTopics.KEYS, record -> {
+                    if (Arrays.equals(name, record.key()) && record.value() != null) {
+                        latest[0] = record.value(); // the latest wins, as compaction would have it
+                    }
+                });
+        Map<Long, byte[]> retired = new TreeMap<>();
+        if (latest[0] != null) {
+            try {
+                retired.putAll(RecordAuthentication.retiredKeys(keyset.getPrimitive(RegistryConfiguration.get(),
+                                                                                    Aead.class), latest[0]));
+            } catch (GeneralSecurityException notOurs) {
+                // Every rotation and destruction writes it under the primary of its day, a key this keyset still
+                // holds: one that does not open was not written by this deployment.
+                out.printf("Ignored a %s record the master keyset cannot open (%s): not this deployment's.%n",
+                           RecordAuthentication.RETIRED_KEYS_RECORD, notOurs.getMessage());
+            }
+        }
+        return retired;
+    }
+
+    /** What goes to {@code account.keys}, as the publisher writes it, tagged under the keyset's primary. */
     private static final class KeyRecords {
 
         private final KafkaTemplate<String, String> kafka;
@@ -109,13 +161,27 @@ public final class RotateMasterKeyCommand {
             this.kafka = kafka;
         }
 
-        void send(String keyId, byte[] wrapped) {
-            try {
-                sends.add(kafka.send(KafkaTopics.KEYS, keyId, json.writeValueAsString(
-                        new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped)))));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+        /** Data keys wrapped again under {@code keyset}. */
+        BiConsumer<String, byte[]> under(KeysetHandle keyset) {
+            TaggedRecords records = new TaggedRecords(RecordAuthentication.of(keyset));
+            return (keyId, wrapped) -> {
+                try {
+                    sends.add(kafka.send(records.record(KafkaTopics.KEYS, null, keyId, json.writeValueAsString(
+                            new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped))))));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        }
+
+        void retiredTagKeys(KeysetHandle keyset, Map<Long, byte[]> retired) throws GeneralSecurityException {
+            if (retired.isEmpty()) {
+                return;
             }
+            Aead master = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            TaggedRecords records = new TaggedRecords(RecordAuthentication.of(keyset));
+            sends.add(kafka.send(records.record(KafkaTopics.KEYS, null, RecordAuthentication.RETIRED_KEYS_RECORD,
+                                                RecordAuthentication.retiredKeysRecordValue(master, retired))));
         }
 
         int sent() {
@@ -126,8 +192,8 @@ public final class RotateMasterKeyCommand {
             try {
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new IllegalStateException("The broker did not acknowledge every key record: run "
-                                                + "`rotate-master-key --rewrap-only` again", e);
+                throw new IllegalStateException("The broker did not acknowledge every record on " + KafkaTopics.KEYS
+                                                + ": run `rotate-master-key --rewrap-only` again", e);
             }
         }
     }

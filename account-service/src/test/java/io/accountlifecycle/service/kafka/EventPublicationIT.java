@@ -5,8 +5,10 @@ import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.account.AccountCommands;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -14,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,12 +115,34 @@ class EventPublicationIT {
                     assertThat(firstSeen).as("per-account order of %s", id).isSorted();
                     assertThat(firstSeen.get(firstSeen.size() - 1)).isEqualTo(firstSeen.size() - 1);
                 });
+                // Every record, on both topics a restore reads, carries a tag that verifies under the master key.
+                RecordAuthentication tags = second.getBean(RecordAuthentication.class);
+                assertTagged(tags, KafkaTopics.EVENTS, topic.poll().stream().filter(r -> ids.contains(r.key()))
+                                                            .toList());
+                try (TopicReader keys = new TopicReader(KafkaTopics.KEYS)) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> keys.poll().stream().map(ConsumerRecord::key)
+                                                                           .collect(Collectors.toSet())
+                                                                           .containsAll(ids));
+                    assertTagged(tags, KafkaTopics.KEYS, keys.poll().stream().filter(r -> ids.contains(r.key()))
+                                                             .toList());
+                }
             } finally {
                 second.close();
             }
         } finally {
             writer.shutdownNow();
         }
+    }
+
+    private static void assertTagged(RecordAuthentication tags, String topicName,
+                                     List<ConsumerRecord<String, String>> records) {
+        assertThat(records).as(topicName).isNotEmpty().allSatisfy(record -> assertThat(tags.verify(
+                topicName, bytes(record.key()), bytes(record.value()), record.headers()).authentic())
+                .as("%s:%d:%d", topicName, record.partition(), record.offset()).isTrue());
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -48,7 +48,7 @@ class DataKeyEvictionIT {
                 TestInfrastructure.postgres().jdbcUrl("data_key_eviction"),
                 RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE,
                 RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE);
-        DataKeyStore other = new DataKeyStore(new JdbcTemplate(otherInstance), MasterKey.load(crypto, false),
+        DataKeyStore other = new DataKeyStore(new JdbcTemplate(otherInstance), MasterKey.load(crypto, false).aead(),
                                               Duration.ofHours(1));
         TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(otherInstance));
 

@@ -27,7 +27,7 @@ class MasterKeyTest {
         Path keys = dir.resolve("data/keys");
         Path file = keys.resolve("master-key.json");
 
-        byte[] sealed = MasterKey.load(properties(file), true).encrypt("x".getBytes(StandardCharsets.UTF_8), null);
+        byte[] sealed = MasterKey.load(properties(file), true).aead().encrypt("x".getBytes(StandardCharsets.UTF_8), null);
 
         assertThat(mode(file)).isEqualTo("rw-------");
         assertThat(mode(keys)).isEqualTo("rwx------");
@@ -36,7 +36,7 @@ class MasterKeyTest {
             assertThat(files).as("no temporary file left behind").containsExactly(file);
         }
         // Read again, not generated again: what it sealed opens.
-        assertThat(MasterKey.load(properties(file), true).decrypt(sealed, null))
+        assertThat(MasterKey.load(properties(file), true).aead().decrypt(sealed, null))
                 .isEqualTo("x".getBytes(StandardCharsets.UTF_8));
     }
 

@@ -8,9 +8,12 @@ import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
+import io.accountlifecycle.testsupport.KafkaServer;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -44,6 +47,19 @@ class MasterKeyRotationIT {
     @TempDir
     Path keys;
 
+    /** A broker of its own: the restore at the end reads whole topics, which must hold this test's records only. */
+    private static KafkaServer kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = TestInfrastructure.dedicatedKafka();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        kafka.close();
+    }
+
     private String[] service(String... extra) {
         return serviceWith(keys.resolve("master-key.json"), extra);
     }
@@ -65,7 +81,7 @@ class MasterKeyRotationIT {
         List<String> args = new ArrayList<>(List.of(RotateMasterKeyCommand.NAME));
         args.addAll(List.of(options));
         // The service's configuration, as an operator's Job would give it (the command turns every role off itself).
-        args.addAll(ServiceInstances.arguments(TestInfrastructure.kafka(), database, "rotation-it",
+        args.addAll(ServiceInstances.arguments(kafka, database, "rotation-it",
                                                "--account.crypto.master-key-file=" + keys.resolve("master-key.json")));
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int status = RotateMasterKeyCommand.run(args.toArray(String[]::new),
@@ -83,7 +99,7 @@ class MasterKeyRotationIT {
         UUID purged = UUID.randomUUID();
         JdbcTemplate owner = ServiceInstances.owner(DATABASE);
         byte[] backupOfPurged;
-        try (ConfigurableApplicationContext running = ServiceInstances.start(DATABASE, "rotation-it", service())) {
+        try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, DATABASE, "rotation-it", service())) {
             HttpJson http = ServiceInstances.http(running);
             assertThat(http.post("/accounts", HttpJson.openAccountJson(kept, "kept@example.com", "Kept", "FREE"))
                            .status()).isEqualTo(201);
@@ -104,7 +120,7 @@ class MasterKeyRotationIT {
         assertThat(keyset().size()).isEqualTo(2);
         assertThat(owner.queryForObject("select count(*) from domain_event_entry where payload_type like "
                                         + "'%MasterKeyRotatedEvent'", Integer.class)).isEqualTo(1);
-        try (ConfigurableApplicationContext running = ServiceInstances.start(DATABASE, "rotation-it", service())) {
+        try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, DATABASE, "rotation-it", service())) {
             assertThat(ServiceInstances.http(running).get("/accounts/" + kept).json().get("email").asString())
                     .isEqualTo("kept@example.com");
         }
@@ -114,7 +130,7 @@ class MasterKeyRotationIT {
         assertThat(rotate("--destroy-retired", "--actor=ops-alice")).contains("Destroyed retired master keys");
         assertThat(keyset().size()).isEqualTo(1);
         assertThat(opens(backupOfPurged, purged)).as("the backup opens no purged account any more").isFalse();
-        try (ConfigurableApplicationContext running = ServiceInstances.start(DATABASE, "rotation-it", service())) {
+        try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, DATABASE, "rotation-it", service())) {
             HttpJson http = ServiceInstances.http(running);
             assertThat(http.get("/accounts/" + kept).json().get("email").asString()).isEqualTo("kept@example.com");
             assertThat(http.post("/accounts", HttpJson.openAccountJson(UUID.randomUUID(), "new@example.com", "New",
@@ -122,6 +138,23 @@ class MasterKeyRotationIT {
         }
         assertThat(owner.queryForObject("select count(*) from domain_event_entry where payload_type like "
                                         + "'%RetiredMasterKeysDestroyedEvent'", Integer.class)).isEqualTo(1);
+
+        // The database is lost after all that: history tagged under the destroyed key still verifies, because the
+        // rotation carried its tag key forward on account.keys.
+        String restored = DATABASE + "_restored";
+        List<String> restore = new ArrayList<>(List.of("restore"));
+        restore.addAll(ServiceInstances.arguments(kafka, restored, "rotation-it-restore",
+                                                  "--account.crypto.master-key-file=" + keys.resolve("master-key.json")));
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int status = RecoveryCommand.run(restore.toArray(String[]::new),
+                                         new PrintStream(output, true, StandardCharsets.UTF_8));
+        assertThat(status).as(output.toString(StandardCharsets.UTF_8)).isZero();
+        try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, restored, "rotation-it-restored",
+                                                                               service())) {
+            HttpJson http = ServiceInstances.http(running);
+            assertThat(http.get("/accounts/" + kept).json().get("email").asString()).isEqualTo("kept@example.com");
+            assertThat(http.get("/accounts/" + purged).json().get("status").asString()).isEqualTo("PURGED");
+        }
     }
 
     private static byte[] wrappedKey(JdbcTemplate owner, UUID account) {
@@ -149,14 +182,14 @@ class MasterKeyRotationIT {
     void destroyingWaitsUntilNoDataKeyIsWrappedUnderARetiredKey() throws Exception {
         String database = DATABASE + "_stale";
         Path oldKeyset = keys.resolve("old-master-key.json");
-        try (var running = ServiceInstances.start(database, "rotation-it", service())) {
+        try (var running = ServiceInstances.startOn(kafka, database, "rotation-it", service())) {
             assertThat(ServiceInstances.http(running).post("/accounts", HttpJson.openAccountJson(
                     UUID.randomUUID(), "first@example.com", "First", "FREE")).status()).isEqualTo(201);
         }
         Files.copy(keys.resolve("master-key.json"), oldKeyset);
         rotate(database, 0);
         // An instance nobody restarted yet: it still wraps new data keys under the retired key.
-        try (var stale = ServiceInstances.start(database, "rotation-it",
+        try (var stale = ServiceInstances.startOn(kafka, database, "rotation-it",
                                                 serviceWith(oldKeyset))) {
             assertThat(ServiceInstances.http(stale).post("/accounts", HttpJson.openAccountJson(
                     UUID.randomUUID(), "late@example.com", "Late", "FREE")).status()).isEqualTo(201);

@@ -4,13 +4,28 @@ import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.ServiceJar;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import io.accountlifecycle.testsupport.KafkaServer;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,10 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -38,7 +56,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The database is gone: a mixed workload, its verify report, the database dropped and created again empty, restore
- * from Kafka, the same verify report. On a broker of its own, whose topics hold this workload only.
+ * from Kafka, the same verify report. On a broker of its own, whose topics hold this workload only — and, before the
+ * restore, records the service did not write: the restore refuses each by name, changes nothing, and with
+ * {@code --skip} restores everything else.
  */
 @RealPostgres(database = RecoveryIT.SOURCE)
 @RealKafka
@@ -47,6 +67,9 @@ class RecoveryIT {
     static final String SOURCE = "accounts_recovery";
     static final String RESUMED = "accounts_recovery_resumed";
     private static final String OWNER = "account_owner";
+    /** The tests' master key (config/application.properties of the tests). */
+    private static final Path MASTER_KEY = Path.of("target", "test-data", "keys", "master-key.json");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static KafkaServer kafka;
 
     @BeforeAll
@@ -69,9 +92,11 @@ class RecoveryIT {
         return arguments;
     }
 
-    private static String run(String database, String command, int expectedStatus) {
+    private static String run(String database, String command, int expectedStatus, String... extra) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int status = RecoveryCommand.run(serviceArguments(database, command).toArray(String[]::new),
+        List<String> arguments = serviceArguments(database, command);
+        arguments.addAll(List.of(extra));
+        int status = RecoveryCommand.run(arguments.toArray(String[]::new),
                                          new PrintStream(output, true, StandardCharsets.UTF_8));
         String printed = output.toString(StandardCharsets.UTF_8);
         assertThat(status).as("%s exit status; it printed:%n%s", command, printed).isEqualTo(expectedStatus);
@@ -142,31 +167,76 @@ class RecoveryIT {
         assertThat(before).anyMatch(line -> line.startsWith("domain_event_entry"))
                           .anyMatch(line -> line.startsWith("projection.account_summary"));
 
-        // The database is gone; the owner creates it empty again, the migrations run, the restore fills it.
+        // Every record the service wrote to the two topics a restore trusts carries a tag that verifies.
+        KeysetHandle masterKey = testMasterKey();
+        RecordAuthentication tags = RecordAuthentication.of(masterKey);
+        for (String topic : List.of(KafkaTopics.EVENTS, KafkaTopics.KEYS)) {
+            List<ConsumerRecord<byte[], byte[]>> written = rawRecords(topic);
+            assertThat(written).as(topic).isNotEmpty().allSatisfy(record -> assertThat(
+                    tags.verify(topic, record.key(), record.value(), record.headers()).authentic())
+                    .as("%s:%d:%d", topic, record.partition(), record.offset()).isTrue());
+        }
+        // Then records the service did not write, as a producer that got past the ACLs would.
+        List<UUID> ids = new ArrayList<>(emails.keySet());
+        UUID forgedTombstoneVictim = ids.get(4);
+        UUID taggedTombstoneVictim = ids.get(5);
+        Forged forged = forge(tags, masterKey, forgedTombstoneVictim, taggedTombstoneVictim, ids.get(6));
+
+        // The database is gone; the owner creates it empty again, the migrations run, the restore refuses.
         TestInfrastructure.postgres().recreateDatabase(SOURCE, OWNER);
-        String restored = run(SOURCE, "restore", 0);
+        String refused = run(SOURCE, "restore", EventStoreRestore.RECORDS_REFUSED);
+        assertThat(refused).contains(forged.event() + "  tag does not verify", forged.untagged() + "  untagged",
+                                     forged.tombstone() + "  tag does not verify",
+                                     forged.tombstoneWithoutPurge() + "  " + KeyRestore.NO_PURGE)
+                           .contains("Refused 4 record(s)");
+        String skip = refused.lines().map(String::strip).filter(line -> line.startsWith("--skip ")).findFirst()
+                             .orElseThrow().substring("--skip ".length());
+        assertThat(RecordLocation.parseAll(List.of(skip))).as("the --skip printed")
+                                                        .containsExactlyInAnyOrderElementsOf(forged.all());
+        for (String table : List.of("domain_event_entry", "account_data_key", "scheduled_tasks", "saga_entry",
+                                    "projection.account_summary")) {
+            assertThat(owner(SOURCE).queryForObject("select count(*) from " + table, Long.class))
+                    .as("%s after a refused restore", table).isZero();
+        }
+
+        // Past exactly those records (one more skip names a record that verifies: reported unused), the rest restores.
+        RecordLocation verifies = new RecordLocation(KafkaTopics.EVENTS, rawRecords(KafkaTopics.EVENTS).get(0)
+                .partition(), rawRecords(KafkaTopics.EVENTS).get(0).offset());
+        String restored = run(SOURCE, "restore", 0, "--skip", skip, "--skip=" + verifies);
         assertThat(restored).contains("Data keys:", "Events:", "Purge sagas: 1", "Projection account-summary rebuilt",
-                                      "Restore complete");
+                                      "Restore complete", "--skip " + verifies + " was not used");
+        forged.all().forEach(location -> assertThat(restored).contains("Skipped (--skip): " + location));
+        assertThat(owner(SOURCE).queryForList(
+                "select topic || ':' || partition || ':' || \"offset\" from restore_skip", String.class))
+                .containsExactlyInAnyOrderElementsOf(forged.all().stream().map(RecordLocation::toString).toList());
         assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", Timestamp.class))
                 .extracting(Timestamp::toInstant).as("the pending purge keeps its original instant")
                 .containsExactly(purgeDue);
         assertThat(new VerifyReport(owner(SOURCE)).lines()).isEqualTo(before);
-        assertThat(run(SOURCE, "verify", 0)).contains(before.get(0));
+        // verify: the same tables, and the two accounts whose key the topic no longer protects.
+        String verified = run(SOURCE, "verify", RecoveryCommand.KEYS_NOT_BACKED_UP);
+        assertThat(verified).contains(before).contains("2 of 23 live accounts' data keys")
+                            .contains(forgedTombstoneVictim + "  a later record that does not verify ("
+                                      + forged.tombstone())
+                            .contains(taggedTombstoneVictim + "  its latest authenticated record is a tombstone ("
+                                      + forged.tombstoneWithoutPurge());
         assertThat(run(SOURCE, "restore", 3)).contains("Refused: the event store is not empty");
 
         // Killed half-way and run again: the same store.
         TestInfrastructure.postgres().ensureDatabase(RESUMED, OWNER);
-        Process killed = startRestoreProcess(RESUMED);
+        Process killed = startRestoreProcess(RESUMED, skip);
         JdbcTemplate resumed = owner(RESUMED);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
             assertThat(killed.isAlive()).as("the restore is still running").isTrue();
-            return tableExists(resumed) && resumed.queryForObject("select count(*) from domain_event_entry",
+            return tableExists(resumed) && resumed.queryForObject("select count(*) from restore_event_staging",
                                                                   Long.class) > 0;
         });
         killed.destroyForcibly().waitFor();
         assertThat(resumed.queryForObject("select count(*) from restore_state where finished_at is null", Long.class))
                 .as("killed before it finished").isEqualTo(1);
-        assertThat(run(RESUMED, "restore", 0)).contains("Resuming the restore");
+        assertThat(resumed.queryForObject("select count(*) from domain_event_entry", Long.class))
+                .as("killed while staging: the event store untouched").isZero();
+        assertThat(run(RESUMED, "restore", 0, "--skip", skip)).contains("Resuming the restore");
         assertThat(new VerifyReport(resumed).lines()).isEqualTo(before);
 
         // The service on the restored store: personal data back where not purged, the purged account unreadable,
@@ -201,8 +271,98 @@ class RecoveryIT {
     }
 
     private static boolean tableExists(JdbcTemplate jdbc) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("select to_regclass('domain_event_entry') is not null",
+        return Boolean.TRUE.equals(jdbc.queryForObject("select to_regclass('restore_event_staging') is not null",
                                                        Boolean.class));
+    }
+
+    private static KeysetHandle testMasterKey() throws Exception {
+        AeadConfig.register();
+        return TinkJsonProtoKeysetFormat.parseKeyset(Files.readString(MASTER_KEY), InsecureSecretKeyAccess.get());
+    }
+
+    /** Where the records the service did not write went. */
+    private record Forged(RecordLocation event, RecordLocation untagged, RecordLocation tombstone,
+                          RecordLocation tombstoneWithoutPurge) {
+        List<RecordLocation> all() {
+            return List.of(event, untagged, tombstone, tombstoneWithoutPurge);
+        }
+    }
+
+    /**
+     * Four records a restore must refuse: a changed envelope under the original's tag, an envelope with no tag, a
+     * tombstone for a live account's key under another record's tag, and a tombstone tagged right (the test knows the
+     * master key, as a bug in the service would) for a live account that was never purged. And three it must accept:
+     * a re-published key record of {@code republished} tagged by a master key since rotated away, the retired MAC
+     * keys of that master key (written after it, as a rotation does), wrapped by the current one, and a re-published
+     * envelope tagged by the retired key.
+     */
+    private static Forged forge(RecordAuthentication tags, KeysetHandle masterKey, UUID forgedTombstoneVictim,
+                                UUID taggedTombstoneVictim, UUID republished) throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> events = rawRecords(KafkaTopics.EVENTS);
+        ConsumerRecord<byte[], byte[]> real = events.get(events.size() / 2);
+        ObjectNode changed = (ObjectNode) JSON.readTree(real.value());
+        changed.put("eventId", UUID.randomUUID().toString()).put("globalIndex", 1_000_000)
+               .put("sequenceNumber", 1_000);
+        Headers realTag = new RecordHeaders().add(real.headers().lastHeader(RecordAuthentication.HEADER));
+        RecordLocation event = send(KafkaTopics.EVENTS, real.key(), JSON.writeValueAsBytes(changed), realTag);
+        changed.put("eventId", UUID.randomUUID().toString()).put("globalIndex", 1_000_001);
+        RecordLocation untagged = send(KafkaTopics.EVENTS, real.key(), JSON.writeValueAsBytes(changed),
+                                       new RecordHeaders());
+        RecordLocation tombstone = send(KafkaTopics.KEYS, bytes(forgedTombstoneVictim.toString()), null,
+                                        new RecordHeaders().add(real.headers().lastHeader(
+                                                RecordAuthentication.HEADER)));
+        RecordHeaders signed = new RecordHeaders();
+        tags.sign(KafkaTopics.KEYS, bytes(taggedTombstoneVictim.toString()), null, signed);
+        RecordLocation withoutPurge = send(KafkaTopics.KEYS, bytes(taggedTombstoneVictim.toString()), null, signed);
+
+        KeysetHandle retired = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+        byte[] key = bytes(republished.toString());
+        byte[] latestKey = rawRecords(KafkaTopics.KEYS).stream().filter(r -> java.util.Arrays.equals(r.key(), key))
+                                                      .map(ConsumerRecord::value).reduce((a, b) -> b).orElseThrow();
+        RecordHeaders keyByRetired = new RecordHeaders();
+        RecordAuthentication.of(retired).sign(KafkaTopics.KEYS, key, latestKey, keyByRetired);
+        send(KafkaTopics.KEYS, key, latestKey, keyByRetired);
+        byte[] retiredKeys = bytes(RecordAuthentication.retiredKeysRecordValue(
+                masterKey.getPrimitive(RegistryConfiguration.get(), Aead.class),
+                RecordAuthentication.macKeys(retired)));
+        RecordHeaders retiredKeysTag = new RecordHeaders();
+        tags.sign(KafkaTopics.KEYS, bytes(RecordAuthentication.RETIRED_KEYS_RECORD), retiredKeys, retiredKeysTag);
+        send(KafkaTopics.KEYS, bytes(RecordAuthentication.RETIRED_KEYS_RECORD), retiredKeys, retiredKeysTag);
+        RecordHeaders oldTag = new RecordHeaders();
+        RecordAuthentication.of(retired).sign(KafkaTopics.EVENTS, real.key(), real.value(), oldTag);
+        send(KafkaTopics.EVENTS, real.key(), real.value(), oldTag);
+        return new Forged(event, untagged, tombstone, withoutPurge);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static RecordLocation send(String topic, byte[] key, byte[] value, Headers headers) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get();
+            return new RecordLocation(topic, sent.partition(), sent.offset());
+        }
+    }
+
+    /** Every record of {@code topic} as the bytes on the broker. */
+    private static List<ConsumerRecord<byte[], byte[]>> rawRecords(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "enable.auto.commit", false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                                                      .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
     }
 
     /** The events of the source are on the topic (the publisher follows the store). */
@@ -234,11 +394,12 @@ class RecoveryIT {
     }
 
     /** The jar's restore in a JVM of its own, slowed down so that it can be killed half-way. */
-    private static Process startRestoreProcess(String database) throws Exception {
+    private static Process startRestoreProcess(String database, String skip) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                 "-XX:TieredStopAtLevel=1", "-jar", ServiceJar.path().toString()));
         command.addAll(serviceArguments(database, "restore"));
+        command.add("--skip=" + skip);
         command.add("--account.restore.page-size=5");
         command.add("--account.restore.pause-between-pages=PT0.3S");
         command.add("--account.data-dir=target/recovery-it");

@@ -14,6 +14,7 @@ import io.accountlifecycle.service.eventstore.EventTable.StoredPosition;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
@@ -41,7 +42,8 @@ import java.util.concurrent.TimeoutException;
  * Publishes every stored event to {@code account.events}: the event store is the outbox. Runs in a streaming
  * processor, so it resumes from its token after a restart; events of one aggregate are in one segment, in order,
  * and keyed by aggregate id, so they land in one partition in order. A batch's token only advances after the broker
- * acknowledged every record of the batch: at least once, never skipped.
+ * acknowledged every record of the batch: at least once, never skipped. Every record carries its authentication tag
+ * ({@link RecordAuthentication}), which a restore checks.
  */
 @Component
 @ProcessingGroup(AccountEventPublisher.PROCESSING_GROUP)
@@ -62,11 +64,14 @@ public class AccountEventPublisher {
 
     private final JdbcTemplate jdbc;
     private final EventTable events;
+    private final TaggedRecords records;
 
-    public AccountEventPublisher(KafkaTemplate<String, String> kafka, JdbcTemplate jdbc, EventTable events) {
+    public AccountEventPublisher(KafkaTemplate<String, String> kafka, JdbcTemplate jdbc, EventTable events,
+                                 RecordAuthentication authentication) {
         this.kafka = kafka;
         this.jdbc = jdbc;
         this.events = events;
+        this.records = new TaggedRecords(authentication);
     }
 
     @EventHandler
@@ -101,7 +106,7 @@ public class AccountEventPublisher {
             EventEnvelope envelope = envelope(event.getPayload(), event, where);
             String key = envelope.aggregateId() != null ? envelope.aggregateId() : envelope.eventId();
             try {
-                sends.add(kafka.send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope)));
+                sends.add(send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope)));
                 sends.addAll(keyRecords(event.getPayload(), wrappedKeys));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Cannot write the envelope of event " + event.getIdentifier(), e);
@@ -117,7 +122,7 @@ public class AccountEventPublisher {
     private List<CompletableFuture<?>> keyRecords(Object payload, Map<String, byte[]> wrappedKeys)
             throws JsonProcessingException {
         if (payload instanceof AccountPurgedEvent purged) {
-            return List.of(kafka.send(KafkaTopics.KEYS, PersonalDataSealer.keyIdOf(purged.accountId()), null));
+            return List.of(send(KafkaTopics.KEYS, PersonalDataSealer.keyIdOf(purged.accountId()), null));
         }
         UUID account = sealingAccount(payload);
         byte[] wrapped = account == null ? null : wrappedKeys.get(PersonalDataSealer.keyIdOf(account));
@@ -125,8 +130,12 @@ public class AccountEventPublisher {
             return List.of(); // sealed nothing, or purged since: its tombstone follows
         }
         String keyId = PersonalDataSealer.keyIdOf(account);
-        return List.of(kafka.send(KafkaTopics.KEYS, keyId, json.writeValueAsString(
+        return List.of(send(KafkaTopics.KEYS, keyId, json.writeValueAsString(
                 new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped)))));
+    }
+
+    private CompletableFuture<?> send(String topic, String key, String value) {
+        return kafka.send(records.record(topic, null, key, value));
     }
 
     /** A data key as {@code account.keys} carries it: only ever wrapped by the master key. */

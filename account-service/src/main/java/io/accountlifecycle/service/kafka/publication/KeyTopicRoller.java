@@ -2,6 +2,7 @@ package io.accountlifecycle.service.kafka.publication;
 
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.kafka.KafkaTopicsProperties;
+import io.accountlifecycle.service.personal.RecordAuthentication;
 import io.accountlifecycle.service.roles.Roles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * closes (rolls) a segment only when a record is appended after {@code segment.ms}: a purge's tombstone on a
  * partition nobody writes to again would leave the key's earlier records there indefinitely. So every quarter of
  * {@code account.kafka.topics.key-shred-bound} a marker tombstone (key {@value #MARKER}, compacted away itself) is
- * appended to every partition, and a purged key is gone from the topic within the bound plus a quarter.
+ * appended to every partition, and a purged key is gone from the topic within the bound plus a quarter. Markers are
+ * tagged like every record the service writes to the topic (a restore ignores them all the same).
  */
 @Component
 @ConditionalOnProperty(name = Roles.EVENT_PUBLICATION, havingValue = "true", matchIfMissing = true)
@@ -33,11 +35,14 @@ class KeyTopicRoller {
     private static final Logger log = LoggerFactory.getLogger(KeyTopicRoller.class);
 
     private final KafkaTemplate<String, String> kafka;
+    private final TaggedRecords records;
     private final Duration every;
     private volatile ScheduledExecutorService timer;
 
-    KeyTopicRoller(KafkaTemplate<String, String> kafka, KafkaTopicsProperties topics) {
+    KeyTopicRoller(KafkaTemplate<String, String> kafka, KafkaTopicsProperties topics,
+                   RecordAuthentication authentication) {
         this.kafka = kafka;
+        this.records = new TaggedRecords(authentication);
         Duration quarter = topics.keyShredBound().dividedBy(4);
         this.every = quarter.compareTo(Duration.ofMillis(500)) < 0 ? Duration.ofMillis(500) : quarter;
     }
@@ -63,7 +68,7 @@ class KeyTopicRoller {
         try {
             int partitions = kafka.partitionsFor(KafkaTopics.KEYS).size();
             for (int partition = 0; partition < partitions; partition++) {
-                kafka.send(KafkaTopics.KEYS, partition, MARKER, null);
+                kafka.send(records.record(KafkaTopics.KEYS, partition, MARKER, null));
             }
         } catch (RuntimeException e) {
             log.warn("Could not append segment-roll markers to {}: {}", KafkaTopics.KEYS, e.getMessage());
