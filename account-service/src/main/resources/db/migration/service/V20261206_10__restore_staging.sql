@@ -48,8 +48,10 @@ CREATE TABLE restore_skip
 );
 
 -- When staging was merged into the live tables (in the merge's own transaction): a restore killed after it does not
--- read Kafka again.
+-- read Kafka again. And the master key ids staging verified with: a run with other keys (the right master key given
+-- after the wrong one) stages again from the start instead of keeping refusals that no longer hold.
 ALTER TABLE restore_state ADD COLUMN merged_at timestamptz;
+ALTER TABLE restore_state ADD COLUMN staged_with text;
 
 -- Progress of the former direct write into the event store; staging keeps its own, unlogged, with its rows.
 DROP TABLE restore_progress;

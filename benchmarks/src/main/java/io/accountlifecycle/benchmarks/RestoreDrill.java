@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * account lifecycles (made through the API, then multiplied in SQL: 80 % active with updates and activity, 10 %
  * deleted and cancelled, 10 % purged), published to Kafka by the service; {@code verify}; the database deleted
  * (its whole data directory); {@code restore}; {@code verify} again, compared; the restore's time and events/s next to
- * a raw {@code COPY} of the same rows into the same PostgreSQL, taken in the same run.
+ * a raw {@code COPY} of the same rows into the same PostgreSQL, taken in the same run: for the whole event store (keys,
+ * events, sagas) and, where the restore reports it, for its event phase alone (read, verify, stage, merge).
  *
  * <pre>
  * ./mvnw -B -q install -DskipTests
@@ -82,18 +83,25 @@ public final class RestoreDrill {
         String restore = drill.run(List.of("restore"), "restore");
         double total = Duration.between(start, Instant.now()).toMillis() / 1000.0;
         restore.lines().filter(l -> l.startsWith("Restored") || l.startsWith("Projection") && l.contains("rebuilt")
-                                    || l.startsWith("Data keys") || l.startsWith("Purge sagas"))
+                                    || l.startsWith("Data keys") || l.startsWith("Purge sagas")
+                                    || l.startsWith("Events") && !l.contains("%"))
                .forEach(System.out::println);
         String after = drill.run(List.of("verify"), "verify-after");
         System.out.println("verify after the restore:\n" + after);
 
         double storeRate = restore.lines().filter(l -> l.startsWith("Restored")).findFirst()
                                   .map(RestoreDrill::rate).orElse(Double.NaN);
+        double eventPhaseRate = restore.lines().filter(l -> l.contains("event phase")).findFirst()
+                                       .map(RestoreDrill::lastRate).orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "%nstore: %,d events%n", events);
         System.out.printf(Locale.ROOT, "restore command, start to finish (JVM starts, keys, events, sagas, every "
                                        + "projection): %.1f s%n", total);
         System.out.printf(Locale.ROOT, "event store from Kafka: %,.0f events/s; raw COPY of the same rows: %,.0f "
                                        + "rows/s; ratio %.2f%n", storeRate, copyRate, storeRate / copyRate);
+        if (!Double.isNaN(eventPhaseRate)) {
+            System.out.printf(Locale.ROOT, "event phase alone (read, verify, stage, merge): %,.0f events/s; ratio to "
+                                           + "raw COPY %.2f%n", eventPhaseRate, eventPhaseRate / copyRate);
+        }
         System.out.println(before.equals(after) ? "verify: IDENTICAL before and after"
                                                 : "verify: DIFFERENT — see " + drill.work);
         if (!before.equals(after)) {
@@ -105,6 +113,12 @@ public final class RestoreDrill {
         int open = restoredLine.lastIndexOf('(');
         return Double.parseDouble(restoredLine.substring(open + 1, restoredLine.indexOf(' ', open))
                                               .replace(",", ""));
+    }
+
+    /** The number before the last "events/s" of a line. */
+    private static double lastRate(String line) {
+        String before = line.substring(0, line.lastIndexOf(" events/s"));
+        return Double.parseDouble(before.substring(before.lastIndexOf(' ') + 1).replace(",", ""));
     }
 
     private Process startService() throws Exception {

@@ -30,12 +30,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * The events from {@code account.events}, each record's tag checked and its envelope read as it is written into
  * staging ({@value #STAGING}, with the event store's columns and their original global index). Each page commits
  * together with how far each partition was read and the records refused in it, so a restore killed half-way goes on
- * from there. A record met twice (published twice, or read again after a kill) is staged once, by its global index.
+ * from there — unless the master keys differ from that run's, which stages again from the start. A record met twice
+ * (published twice, or read again after a kill) is staged once, by its global index.
  * Nothing here touches the event store: {@link #merge} moves the staged events in once every record verified or was
  * skipped by name.
  */
@@ -81,6 +83,17 @@ final class EventRestore {
     }
 
     Staged stage(RecordAuthentication authentication, Set<RecordLocation> skips, PrintStream out) {
+        String verifier = authentication.knownKeyIds().stream().sorted().map(String::valueOf)
+                                        .collect(Collectors.joining(","));
+        String stagedWith = jdbc.queryForObject("select staged_with from restore_state", String.class);
+        if (stagedWith != null && !stagedWith.equals(verifier)) {
+            out.printf("The master keys differ from the last run's (%s, now %s): staging %s again from the start%n",
+                       stagedWith, verifier, KafkaTopics.EVENTS);
+            jdbc.execute("truncate " + STAGING);
+            jdbc.update("delete from restore_staging_progress where topic = ?", KafkaTopics.EVENTS);
+            jdbc.update("delete from restore_refusal where topic = ?", KafkaTopics.EVENTS);
+        }
+        jdbc.update("update restore_state set staged_with = ?", verifier);
         List<Refusal> refusals = refusals();
         long unresolvedBefore = refusals.stream().filter(r -> !skips.contains(r.location())).count();
         GlobalIndexes staged = stagedIndexes();

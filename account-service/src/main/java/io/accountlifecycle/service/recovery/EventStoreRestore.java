@@ -140,7 +140,7 @@ public class EventStoreRestore {
         Set<RecordLocation> refused = new TreeSet<>();
         refusals.forEach(r -> refused.add(r.location()));
         for (RecordLocation skip : skips) {
-            if (!refused.contains(skip)) {
+            if (staged.complete() && !refused.contains(skip)) {
                 out.printf("--skip %s was not used: no record there was refused (it verifies, or there is no such "
                            + "record)%n", skip);
             }
@@ -179,8 +179,7 @@ public class EventStoreRestore {
     }
 
     private static void report(PrintStream out, List<Refusal> unresolved, boolean complete) {
-        out.printf("Refused %,d record(s) that the service did not write as they are; nothing in the live tables "
-                   + "changed:%n", unresolved.size());
+        out.printf("Refused %,d record(s); nothing in the live tables changed:%n", unresolved.size());
         unresolved.forEach(refusal -> out.println("  " + refusal));
         if (!complete) {
             out.printf("Stopped reading %s after %,d refused records: so many suggest a master key other than the "

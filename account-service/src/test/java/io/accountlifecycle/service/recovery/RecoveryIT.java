@@ -70,6 +70,7 @@ class RecoveryIT {
     /** The tests' master key (config/application.properties of the tests). */
     private static final Path MASTER_KEY = Path.of("target", "test-data", "keys", "master-key.json");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Path KILLED_RESTORE_LOG = Path.of("target", "recovery-it-killed-restore.log");
     private static KafkaServer kafka;
 
     @BeforeAll
@@ -222,8 +223,14 @@ class RecoveryIT {
                                       + forged.tombstoneWithoutPurge());
         assertThat(run(SOURCE, "restore", 3)).contains("Refused: the event store is not empty");
 
-        // Killed half-way and run again: the same store.
+        // With another master key every record is refused; then, with the right one, the restore stages again from
+        // the start (the killed run below), killed half-way and run again: the same store.
         TestInfrastructure.postgres().ensureDatabase(RESUMED, OWNER);
+        Path otherKey = Path.of("target", "recovery-it-other-master-key.json");
+        Files.deleteIfExists(otherKey);
+        assertThat(run(RESUMED, "restore", EventStoreRestore.RECORDS_REFUSED,
+                       "--account.crypto.master-key-file=" + otherKey.toAbsolutePath(), "--skip", skip))
+                .contains("which this master keyset does not hold");
         Process killed = startRestoreProcess(RESUMED, skip);
         JdbcTemplate resumed = owner(RESUMED);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
@@ -232,6 +239,7 @@ class RecoveryIT {
                                                                   Long.class) > 0;
         });
         killed.destroyForcibly().waitFor();
+        assertThat(Files.readString(KILLED_RESTORE_LOG)).contains("The master keys differ from the last run's");
         assertThat(resumed.queryForObject("select count(*) from restore_state where finished_at is null", Long.class))
                 .as("killed before it finished").isEqualTo(1);
         assertThat(resumed.queryForObject("select count(*) from domain_event_entry", Long.class))
@@ -406,7 +414,7 @@ class RecoveryIT {
         // The tests' master key (config/application.properties of the tests; a JVM of its own does not read it).
         command.add("--account.crypto.master-key-file="
                     + Path.of("target", "test-data", "keys", "master-key.json").toAbsolutePath());
-        Path log = Path.of("target", "recovery-it-killed-restore.log");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(KILLED_RESTORE_LOG.toFile())
+                                          .start();
     }
 }
