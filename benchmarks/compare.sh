@@ -259,7 +259,8 @@ measure() { # jar label round
   fi
 
   settle
-  if bench "$tag-rebuild" ReplayBenchmark --token "$token" --rebuild-only true --rebuilds "$REBUILDS"; then
+  if bench "$tag-rebuild" ReplayBenchmark --token "$token" --rebuild-only true --rebuilds "$REBUILDS" \
+       --data-dir "$SERVICE_DATA"; then
     out="$WORK/$tag-rebuild.txt"
     record "$label" rebuild_p50 "$(grab "$out" 's/.*server p50 \([0-9.]*\) ms.*/\1/p')"
     record "$label" rebuild_p99 "$(grab "$out" 's/.*server p50 [0-9.]* ms, p99 \([0-9.]*\) ms.*/\1/p')"

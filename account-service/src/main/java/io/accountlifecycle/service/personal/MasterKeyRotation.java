@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -97,22 +98,13 @@ public final class MasterKeyRotation {
 
     private long rewrap(KeysetHandle keyset, BiConsumer<String, byte[]> published) {
         Aead master = MasterKey.aead(keyset);
-        long rewrapped = 0;
-        String after = "";
-        while (true) {
-            List<Map<String, Object>> page = owner.queryForList(
-                    "select key_id, wrapped_key from account_data_key where key_id > ? order by key_id limit ?",
-                    after, PAGE);
-            if (page.isEmpty()) {
-                break;
-            }
+        long[] rewrapped = {0};
+        eachPage(page -> {
             List<Object[]> updates = new ArrayList<>(page.size());
             for (Map<String, Object> row : page) {
                 String keyId = (String) row.get("key_id");
                 byte[] wrapped = (byte[]) row.get("wrapped_key");
-                byte[] again = wrapAgain(master, keyId, wrapped);
-                updates.add(new Object[] {again, keyId, wrapped});
-                after = keyId;
+                updates.add(new Object[] {wrapAgain(master, keyId, wrapped), keyId, wrapped});
             }
             int[][] counts = owner.batchUpdate(
                     "update account_data_key set wrapped_key = ? where key_id = ? and wrapped_key = ?", updates,
@@ -123,13 +115,28 @@ public final class MasterKeyRotation {
                     });
             for (int i = 0; i < updates.size(); i++) {
                 if (counts[0][i] == 1) { // 0: purged meanwhile, its key gone for good
-                    rewrapped++;
+                    rewrapped[0]++;
                     published.accept((String) updates.get(i)[1], (byte[]) updates.get(i)[0]);
                 }
             }
-            out.printf("Data keys wrapped again: %,d%n", rewrapped);
+            out.printf("Data keys wrapped again: %,d%n", rewrapped[0]);
+        });
+        return rewrapped[0];
+    }
+
+    /** Every data key's row, a page at a time, in key order. */
+    private void eachPage(Consumer<List<Map<String, Object>>> handle) {
+        String after = "";
+        while (true) {
+            List<Map<String, Object>> page = owner.queryForList(
+                    "select key_id, wrapped_key from account_data_key where key_id > ? order by key_id limit ?",
+                    after, PAGE);
+            if (page.isEmpty()) {
+                return;
+            }
+            handle.accept(page);
+            after = (String) page.get(page.size() - 1).get("key_id");
         }
-        return rewrapped;
     }
 
     /**
@@ -146,22 +153,11 @@ public final class MasterKeyRotation {
             return retired;
         }
         Aead primary = MasterKey.aead(primaryOnly);
-        long stillRetired = 0;
-        String after = "";
-        while (true) {
-            List<Map<String, Object>> page = owner.queryForList(
-                    "select key_id, wrapped_key from account_data_key where key_id > ? order by key_id limit ?",
-                    after, PAGE);
-            if (page.isEmpty()) {
-                break;
-            }
-            for (Map<String, Object> row : page) {
-                after = (String) row.get("key_id");
-                if (!opens(primary, after, (byte[]) row.get("wrapped_key"))) {
-                    stillRetired++;
-                }
-            }
-        }
+        long[] needRetired = {0};
+        eachPage(page -> page.stream()
+                             .filter(row -> !opens(primary, (String) row.get("key_id"), (byte[]) row.get("wrapped_key")))
+                             .forEach(row -> needRetired[0]++));
+        long stillRetired = needRetired[0];
         if (stillRetired > 0) {
             throw new IllegalStateException(stillRetired + " data keys are still wrapped under a retired master key "
                     + "(written by an instance that ran with the old keyset): run `rotate-master-key --rewrap-only` "
