@@ -1,12 +1,9 @@
 package io.accountlifecycle.service.recovery;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.RegistryConfiguration;
-import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
 import io.accountlifecycle.service.kafka.KafkaTopics;
-import io.accountlifecycle.service.kafka.publication.AccountEventPublisher.WrappedDataKey;
 import io.accountlifecycle.service.kafka.publication.TaggedRecords;
 import io.accountlifecycle.service.personal.CryptoProperties;
 import io.accountlifecycle.service.personal.MasterKeyRotation;
@@ -23,7 +20,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -154,7 +150,6 @@ public final class RotateMasterKeyCommand {
     private static final class KeyRecords {
 
         private final KafkaTemplate<String, String> kafka;
-        private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
         private final List<CompletableFuture<?>> sends = new ArrayList<>();
 
         KeyRecords(KafkaTemplate<String, String> kafka) {
@@ -164,14 +159,7 @@ public final class RotateMasterKeyCommand {
         /** Data keys wrapped again under {@code keyset}. */
         BiConsumer<String, byte[]> under(KeysetHandle keyset) {
             TaggedRecords records = new TaggedRecords(RecordAuthentication.of(keyset));
-            return (keyId, wrapped) -> {
-                try {
-                    sends.add(kafka.send(records.record(KafkaTopics.KEYS, null, keyId, json.writeValueAsString(
-                            new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped))))));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
-            };
+            return (keyId, wrapped) -> sends.add(kafka.send(records.dataKey(keyId, wrapped)));
         }
 
         void retiredTagKeys(KeysetHandle keyset, Map<Long, byte[]> retired) throws GeneralSecurityException {

@@ -27,7 +27,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,8 +118,7 @@ public class AccountEventPublisher {
      * The account's data key, wrapped by the master key, on the compacted {@code account.keys} after the event that
      * sealed with it; a tombstone after its purge, which compaction turns into the key's end on the topic too.
      */
-    private List<CompletableFuture<?>> keyRecords(Object payload, Map<String, byte[]> wrappedKeys)
-            throws JsonProcessingException {
+    private List<CompletableFuture<?>> keyRecords(Object payload, Map<String, byte[]> wrappedKeys) {
         if (payload instanceof AccountPurgedEvent purged) {
             return List.of(send(KafkaTopics.KEYS, PersonalDataSealer.keyIdOf(purged.accountId()), null));
         }
@@ -129,9 +127,7 @@ public class AccountEventPublisher {
         if (wrapped == null) {
             return List.of(); // sealed nothing, or purged since: its tombstone follows
         }
-        String keyId = PersonalDataSealer.keyIdOf(account);
-        return List.of(send(KafkaTopics.KEYS, keyId, json.writeValueAsString(
-                new WrappedDataKey(keyId, Base64.getEncoder().encodeToString(wrapped)))));
+        return List.of(kafka.send(records.dataKey(PersonalDataSealer.keyIdOf(account), wrapped)));
     }
 
     private CompletableFuture<?> send(String topic, String key, String value) {
