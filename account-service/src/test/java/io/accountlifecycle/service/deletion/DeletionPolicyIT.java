@@ -368,7 +368,9 @@ class DeletionPolicyIT {
         }
         UUID otherRun = open("FREE");
         assertThat(delete(script, otherRun).status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> status(id).equals("QUARANTINED")));
+        // The other run is awaited too: a deletion is ACTIVE (requested) until the saga quarantines it.
+        await().atMost(Duration.ofSeconds(20)).until(() -> ids.stream().allMatch(id -> status(id).equals("QUARANTINED"))
+                                                           && status(otherRun).equals("QUARANTINED"));
         // One hold ends early (as if its 30 days had passed): it cannot come back, and says so.
         UUID purged = ids.get(0);
         first.getBean(CommandSender.class).sendAndWait(new PurgeAccountCommand(purged), Origin.system("test"));
