@@ -4,5 +4,5 @@ const { oas } = require("@stoplight/spectral-rulesets");
 const owasp = require("@stoplight/spectral-owasp-ruleset");
 
 module.exports = {
-  extends: [[oas, "all"], owasp.default ?? owasp],
+  extends: [oas, owasp.default ?? owasp],
 };

@@ -1,14 +1,16 @@
 package io.accountlifecycle.service.deletion;
 
-import io.accountlifecycle.service.roles.Roles;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.ResetDeletionBreakerCommand;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -31,8 +33,6 @@ class DeletionBreakerController {
         this.actors = actors;
     }
 
-    record Reason(String reason) {
-    }
 
     @GetMapping
     @Operation(summary = "Open or closed, when it tripped, and the deletion requests (and quarantines) of the last minute against the limit")
@@ -42,7 +42,7 @@ class DeletionBreakerController {
 
     @PostMapping("/reset")
     @Operation(summary = "Close the breaker, with a reason: deletion requests are accepted again; earlier requests stop counting. Refused to an actor who made more than half of the requests that tripped it")
-    DeletionBreakerGuard.State reset(@RequestBody(required = false) Reason body) {
+    DeletionBreakerGuard.State reset(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResetDeletionBreakerCommand(DeletionBreakerTrippedEvent.BREAKER_ID, actor,
                                                              body == null ? null : body.reason()),

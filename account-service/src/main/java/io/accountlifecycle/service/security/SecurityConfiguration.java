@@ -1,21 +1,20 @@
 package io.accountlifecycle.service.security;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.accountlifecycle.service.web.ProblemResponses;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.SecurityFilterChain;
-import io.accountlifecycle.service.web.ProblemResponses;
 
 import static io.accountlifecycle.service.security.Scopes.authority;
 
@@ -64,32 +63,20 @@ public class SecurityConfiguration {
     SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
         http.csrf(csrf -> csrf.disable())
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .authorizeHttpRequests(requests -> requests
-                    .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
-                                     "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                     "/error").permitAll()
-                    .requestMatchers(HttpMethod.GET, "/accounts/*", "/accounts/*/events")
-                    .hasAuthority(authority(Scopes.READ))
-                    .requestMatchers(HttpMethod.POST, "/accounts").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.PATCH, "/accounts/*/profile").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
-                    // Setting the flag needs write, removing it admin: the controller checks which, on the body.
-                    .requestMatchers(HttpMethod.PUT, "/accounts/*/protection")
-                    .hasAnyAuthority(authority(Scopes.WRITE), authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/approve", "/accounts/*/deletion/reject")
-                    .hasAuthority(authority(Scopes.APPROVE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
-                    .hasAuthority(authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.POST, "/admin/deletion-batches/*/approve",
-                                     "/admin/deletion-batches/*/reject", "/admin/deletion-approvals/*/approve",
-                                     "/admin/deletion-approvals/*/reject").hasAuthority(authority(Scopes.APPROVE))
-                    .requestMatchers(HttpMethod.GET, "/admin/deletion-approvals")
-                    .hasAnyAuthority(authority(Scopes.ADMIN), authority(Scopes.APPROVE))
-                    .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.GET, "/analytics/**").hasAuthority(authority(Scopes.ANALYTICS))
-                    .anyRequest().denyAll())
+            .authorizeHttpRequests(requests -> {
+                requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
+                                         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+                                         "/error").permitAll();
+                // The scopes of every endpoint: one table, also stated by the OpenAPI description.
+                for (EndpointScopes.Rule rule : EndpointScopes.RULES) {
+                    String[] authorities = rule.scopes().stream().map(Scopes::authority).toArray(String[]::new);
+                    String[] patterns = rule.patterns().toArray(String[]::new);
+                    (rule.method() == null ? requests.requestMatchers(patterns)
+                                           : requests.requestMatchers(rule.method(), patterns))
+                            .hasAnyAuthority(authorities);
+                }
+                requests.anyRequest().denyAll();
+            })
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })
                     .authenticationEntryPoint((request, response, e) -> {

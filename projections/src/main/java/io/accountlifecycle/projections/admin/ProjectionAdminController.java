@@ -1,10 +1,16 @@
 package io.accountlifecycle.projections.admin;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +29,9 @@ import java.util.List;
 @Tag(name = "Projections", description = "Rebuild read models from the event store; parked events")
 public class ProjectionAdminController {
 
+    /** More than the projections the code has. */
+    static final int MAX_PROJECTIONS = 50;
+
     private final ProjectionAdmin admin;
 
     ProjectionAdminController(ProjectionAdmin admin) {
@@ -31,13 +40,16 @@ public class ProjectionAdminController {
 
     @GetMapping
     @Operation(summary = "Every projection: running, replaying, caught up, position, parked events")
+    @ApiResponse(responseCode = "200", description = "One entry per projection (a handful, fixed by the code)",
+                 content = @Content(array = @ArraySchema(maxItems = MAX_PROJECTIONS,
+                                                         schema = @Schema(implementation = ProjectionStatusView.class))))
     List<ProjectionStatusView> all() {
         return admin.statuses();
     }
 
     @GetMapping("/{name}")
     @Operation(summary = "One projection's status")
-    ProjectionStatusView one(@PathVariable String name) {
+    ProjectionStatusView one(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.status(name);
     }
 
@@ -45,13 +57,13 @@ public class ProjectionAdminController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(summary = "Rebuild the projection from the first event while the service keeps serving; "
                          + "follow it with GET /admin/projections/{name}")
-    ProjectionStatusView replay(@PathVariable String name) {
+    ProjectionStatusView replay(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.replay(name);
     }
 
     @GetMapping("/{name}/dead-letters")
     @Operation(summary = "Events the projection could not apply, parked with the rest of their account's events")
-    PageView<DeadLetterView> deadLetters(@PathVariable String name,
+    PageView<DeadLetterView> deadLetters(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name,
                                          @RequestParam(defaultValue = "0") @Min(0) int page,
                                          @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return admin.deadLetters(name, page, size);
@@ -59,7 +71,7 @@ public class ProjectionAdminController {
 
     @PostMapping("/{name}/dead-letters/retry")
     @Operation(summary = "Apply the parked events again; accounts that still fail stay parked")
-    ProjectionAdmin.RetryResult retry(@PathVariable String name) {
+    ProjectionAdmin.RetryResult retry(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.retryDeadLetters(name);
     }
 }

@@ -1,6 +1,7 @@
 package io.accountlifecycle.projections.http;
 
 import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.audit.AuditEntryView;
@@ -17,11 +18,12 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -59,7 +61,7 @@ public class AnalyticsController {
 
     @GetMapping("/deletion-batches")
     @Operation(summary = "Deletion batches, newest first, with their accounts counted by status")
-    PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) String requestedBy,
+    PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String requestedBy,
                                                 @RequestParam(defaultValue = "0") @Min(0) int page,
                                                 @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return batches.batches(requestedBy, page, size);
@@ -71,7 +73,7 @@ public class AnalyticsController {
             @RequestParam(required = false) AccountStatus status,
             @RequestParam(required = false) Plan plan,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant inactiveSince,
-            @RequestParam(defaultValue = "accountId") String sort,
+            @RequestParam(defaultValue = "accountId") @Size(max = Limits.MAX_NAME_LENGTH) String sort,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return accounts.accounts(status, plan, inactiveSince, sort, page, size);
@@ -92,12 +94,12 @@ public class AnalyticsController {
     @GetMapping("/audit")
     @Operation(summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
     PageView<AuditEntryView> audit(
-            @RequestParam(required = false) String actor,
-            @RequestParam(required = false) String action,
+            @RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String actor,
+            @RequestParam(required = false) @Size(max = Limits.MAX_NAME_LENGTH) String action,
             @RequestParam(required = false) UUID accountId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            @RequestParam(defaultValue = "occurredAt,desc") String sort,
+            @RequestParam(defaultValue = "occurredAt,desc") @Size(max = Limits.MAX_NAME_LENGTH) String sort,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return audit.entries(actor, action, accountId, from, to, sort, page, size);

@@ -1,15 +1,16 @@
 package io.accountlifecycle.service.account.http;
 
-import io.accountlifecycle.service.roles.Roles;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
-import io.accountlifecycle.service.command.Origin;
-import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTypes;
+import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.security.Scopes;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -19,16 +20,16 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.security.access.AccessDeniedException;
-import io.accountlifecycle.service.security.Scopes;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -40,8 +41,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -72,13 +71,13 @@ class AccountController {
 
     @PostMapping
     @Operation(summary = "Open an account under the id the caller chose")
-    ResponseEntity<Map<String, UUID>> open(@Valid @RequestBody OpenAccountRequest request,
+    ResponseEntity<OpenAccountResponse> open(@Valid @RequestBody OpenAccountRequest request,
                                            @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
                       Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
                                                   .buildAndExpand(request.accountId()).toUri();
-        return ResponseEntity.created(location).body(Map.of("accountId", request.accountId()));
+        return ResponseEntity.created(location).body(new OpenAccountResponse(request.accountId()));
     }
 
     @GetMapping("/{id}")
@@ -153,34 +152,28 @@ class AccountController {
 
     @PostMapping("/{id}/deletion")
     @Operation(summary = "Request deletion: the account is quarantined for the hold, then purged")
-    ResponseEntity<Map<String, Object>> requestDeletion(@PathVariable UUID id,
-                                                        @Valid @RequestBody DeletionRequest request,
+    ResponseEntity<DeletionResponse> requestDeletion(@PathVariable UUID id,
+                                                        @Valid @RequestBody ReasonRequest request,
                                                         @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("accountId", id);
-        body.put("deletionRequested", waitsBecause == null);
-        body.put("approvalRequired", waitsBecause != null);
-        if (waitsBecause != null) {
-            body.put("approvalReason", waitsBecause);
-        }
-        return ResponseEntity.accepted().location(location).body(body);
+        return ResponseEntity.accepted().location(location)
+                             .body(new DeletionResponse(id, waitsBecause == null, waitsBecause != null, waitsBecause));
     }
 
     @PostMapping("/{id}/deletion/approve")
     @Operation(summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
-    ResponseEntity<Map<String, Object>> approveDeletion(@PathVariable UUID id,
+    ResponseEntity<DeletionResponse> approveDeletion(@PathVariable UUID id,
                                                         @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.approveDeletion(id, origin(correlationId));
-        return ResponseEntity.accepted().body(Map.of("accountId", id, "deletionRequested", true));
+        return ResponseEntity.accepted().body(new DeletionResponse(id, true, false, null));
     }
 
     @PostMapping("/{id}/deletion/reject")
     @Operation(summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
     ResponseEntity<AccountResponse> rejectDeletion(@PathVariable UUID id,
-                                                   @RequestBody(required = false) DeletionRequest request,
+                                                   @Valid @RequestBody(required = false) ReasonRequest request,
                                                    @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.rejectDeletion(id, request == null ? null : request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
@@ -189,7 +182,7 @@ class AccountController {
     @PostMapping("/{id}/deletion/cancel")
     @Operation(summary = "Cancel a deletion within the hold: the account is Active again with all its data")
     ResponseEntity<AccountResponse> cancelDeletion(@PathVariable UUID id,
-                                                   @Valid @RequestBody DeletionRequest request,
+                                                   @Valid @RequestBody ReasonRequest request,
                                                    @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
         commands.cancelDeletion(id, request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
