@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.security;
 
 import io.accountlifecycle.service.web.ProblemResponses;
+import io.accountlifecycle.service.web.RateLimits;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -14,6 +15,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
 import static io.accountlifecycle.service.security.Scopes.authority;
@@ -23,7 +25,9 @@ import static io.accountlifecycle.service.security.Scopes.authority;
  * 401 for a missing, expired, tampered or wrongly signed token or one meant for another audience (the checks are
  * {@link TokenVerificationConfiguration}'s) and 403 for a missing scope, both as problem details;
  * 429 with {@code Retry-After} instead of 403 for a subject refused more than
- * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}).
+ * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}). Every request on this chain
+ * is first charged to its caller's rate limit ({@link RateLimits}), so every answer, refusals included, carries the
+ * {@code RateLimit-*} headers, and a caller over its limit is answered 429 before anything else is decided.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(RefusalSettings.class)
@@ -60,8 +64,10 @@ public class SecurityConfiguration {
     @Bean
     @Order(2)
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AccessAudit audit, RateLimits rateLimits) throws Exception {
         http.csrf(csrf -> csrf.disable())
+            // Once the token is verified: charged to its subject, or to the client address without one.
+            .addFilterAfter(rateLimits.filter(), BearerTokenAuthenticationFilter.class)
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .authorizeHttpRequests(requests -> {
                 requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
@@ -80,6 +86,10 @@ public class SecurityConfiguration {
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })
                     .authenticationEntryPoint((request, response, e) -> {
+                        // An invalid token stops the chain before the rate-limit filter: charged to the address here.
+                        if (!rateLimits.admit(request, response)) {
+                            return;
+                        }
                         audit.unauthenticated(request, e.getMessage());
                         response.setHeader("WWW-Authenticate", "Bearer");
                         ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Authentication required",
