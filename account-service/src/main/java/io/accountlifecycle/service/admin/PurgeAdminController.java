@@ -42,7 +42,8 @@ class PurgeAdminController {
     }
 
     @PostMapping("/pause")
-    @Operation(summary = "Pause every purge: holds that end meanwhile are deferred, not lost")
+    @Operation(operationId = "pausePurges",
+               summary = "Pause every purge: holds that end meanwhile are deferred, not lost")
     PauseState pause(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new PausePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,
@@ -51,7 +52,8 @@ class PurgeAdminController {
     }
 
     @PostMapping("/resume")
-    @Operation(summary = "Resume purges: deferred purges run now")
+    @Operation(operationId = "resumePurges",
+               summary = "Resume purges: deferred purges run now")
     PauseState resume(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResumePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,

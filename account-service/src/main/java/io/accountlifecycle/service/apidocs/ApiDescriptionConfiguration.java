@@ -187,7 +187,6 @@ public class ApiDescriptionConfiguration {
                 "Sent only to a browser whose `Origin` is listed in `account.http.cors.allowed-origins` (none by "
                 + "default: no other site's page may call the API)",
                 string(2048).format("uri")));
-        headers.put("Location", header("The resource's address", string(2048).format("uri")));
         return headers;
     }
 

@@ -12,6 +12,7 @@ import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
@@ -58,7 +59,8 @@ class DeletionBatchController {
 
 
     @PostMapping("/preview")
-    @Operation(summary = "Dry run: the exact accounts the criteria select, counts by plan, monthly value at risk, "
+    @Operation(operationId = "previewDeletionBatch",
+               summary = "Dry run: the exact accounts the criteria select, counts by plan, monthly value at risk, "
                          + "the protected ones left out and why, and a token bound to that set; nothing changes")
     DeletionBatches.Preview preview(@RequestBody DeletionBatches.Criteria criteria) {
         return batches.preview(criteria, actors.currentActor());
@@ -66,7 +68,10 @@ class DeletionBatchController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Delete exactly the previewed set (409 if it changed or the token expired)")
+    @ApiResponse(responseCode = "201", description = "Created: executing, or waiting for a second admin")
+    @ApiResponse(responseCode = "409", description = "The previewed set changed, or the token expired or was used")
+    @Operation(operationId = "createDeletionBatch",
+               summary = "Delete exactly the previewed set (409 if it changed or the token expired)")
     DeletionBatches.Created execute(@Valid @RequestBody Execute body) {
         if (body == null || body.previewToken() == null) {
             throw new InvalidCriteriaException("previewToken is required");
@@ -75,21 +80,32 @@ class DeletionBatchController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "The batch's state and its accounts counted by status")
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "200", description = "The batch")
+    @Operation(operationId = "getDeletionBatch",
+               summary = "The batch's state and its accounts counted by status")
     DeletionBatchView batch(@PathVariable UUID id) {
         return views.batch(id).orElseThrow(() -> new AggregateNotFoundException(id.toString(),
                                                                                 "No deletion batch " + id));
     }
 
     @PostMapping("/{id}/cancel")
-    @Operation(summary = "Undo the batch: every account still in its hold is Active again with all its data")
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch cannot be cancelled in its state")
+    @ApiResponse(responseCode = "200", description = "Cancelled: every account still in its hold is Active again")
+    @Operation(operationId = "cancelDeletionBatch",
+               summary = "Undo the batch: every account still in its hold is Active again with all its data")
     DeletionBatches.Cancelled cancel(@PathVariable UUID id,
                                      @Valid @RequestBody(required = false) ReasonRequest body) {
         return batches.cancel(id, body == null ? null : body.reason(), actors.currentActor());
     }
 
     @PostMapping("/{id}/approve")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch does not wait for approval")
+    @ApiResponse(responseCode = "200", description = "Approved: the batch goes ahead")
+    @Operation(operationId = "approveDeletionBatch",
+               summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
     Decision approve(@PathVariable UUID id) {
         String actor = actors.currentActor();
         policy.approveBatch(id, Origin.of(actor).inBatch(id));
@@ -97,7 +113,11 @@ class DeletionBatchController {
     }
 
     @PostMapping("/{id}/reject")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch does not wait for approval")
+    @ApiResponse(responseCode = "200", description = "Rejected: nothing is deleted")
+    @Operation(operationId = "rejectDeletionBatch",
+               summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
     Decision reject(@PathVariable UUID id, @Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         policy.rejectBatch(id, body == null ? null : body.reason(), Origin.of(actor).inBatch(id));

@@ -8,6 +8,7 @@ import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -35,13 +36,18 @@ class DeletionBreakerController {
 
 
     @GetMapping
-    @Operation(summary = "Open or closed, when it tripped, and the deletion requests (and quarantines) of the last minute against the limit")
+    @Operation(operationId = "getDeletionBreaker",
+               summary = "Open or closed, when it tripped, and the deletion requests (and quarantines) of the last minute against the limit")
     DeletionBreakerGuard.State state() {
         return guard.state();
     }
 
     @PostMapping("/reset")
-    @Operation(summary = "Close the breaker, with a reason: deletion requests are accepted again; earlier requests stop counting. Refused to an actor who made more than half of the requests that tripped it")
+    @ApiResponse(responseCode = "409",
+                 description = "The breaker is closed, or the actor made more than half of the requests that tripped it")
+    @ApiResponse(responseCode = "200", description = "Closed: deletion requests are accepted again")
+    @Operation(operationId = "resetDeletionBreaker",
+               summary = "Close the breaker, with a reason: deletion requests are accepted again; earlier requests stop counting. Refused to an actor who made more than half of the requests that tripped it")
     DeletionBreakerGuard.State reset(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResetDeletionBreakerCommand(DeletionBreakerTrippedEvent.BREAKER_ID, actor,

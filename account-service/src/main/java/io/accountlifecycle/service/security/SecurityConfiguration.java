@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.security;
 
+import io.accountlifecycle.service.web.CorsSettings;
 import io.accountlifecycle.service.web.ProblemResponses;
 import io.accountlifecycle.service.web.RateLimits;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -30,7 +31,7 @@ import static io.accountlifecycle.service.security.Scopes.authority;
  * {@code RateLimit-*} headers, and a caller over its limit is answered 429 before anything else is decided.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RefusalSettings.class)
+@EnableConfigurationProperties({RefusalSettings.class, CorsSettings.class})
 public class SecurityConfiguration {
 
     /**
@@ -64,8 +65,11 @@ public class SecurityConfiguration {
     @Bean
     @Order(2)
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, AccessAudit audit, RateLimits rateLimits) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AccessAudit audit, RateLimits rateLimits, CorsSettings cors)
+            throws Exception {
         http.csrf(csrf -> csrf.disable())
+            // Browsers on the origins account.http.cors.allowed-origins lists (none by default) may call the API.
+            .cors(c -> c.configurationSource(cors.source()))
             // Once the token is verified: charged to its subject, or to the client address without one.
             .addFilterAfter(rateLimits.filter(), BearerTokenAuthenticationFilter.class)
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

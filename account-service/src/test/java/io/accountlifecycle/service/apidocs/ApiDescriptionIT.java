@@ -4,6 +4,7 @@ import io.accountlifecycle.service.HttpJson.Response;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.TestTokens;
+import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,10 @@ import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -80,10 +85,12 @@ class ApiDescriptionIT {
             List<String> others = TestTokens.ALL_SCOPES.stream().filter(s -> !declared.contains(s)).toList();
             Response refused = call(subject, others, method, url, body);
             assertThat(refused.status()).as(method + " " + path.getKey() + " without " + declared).isEqualTo(403);
+            assertDeclared(operation, refused, method + " " + path.getKey());
             for (String scope : declared) {
                 Response allowed = call(subject, List.of(scope), method, url, body);
                 assertThat(allowed.status()).as(method + " " + path.getKey() + " with only " + scope)
                                             .isNotIn(401, 403);
+                assertDeclared(operation, allowed, method + " " + path.getKey());
                 if (body != null) {
                     assertThat(allowed.status()).as(method + " " + path.getKey() + " changes nothing").isBetween(400, 499);
                 }
@@ -91,6 +98,59 @@ class ApiDescriptionIT {
             checked.add(method + " " + path.getKey());
         }));
         assertThat(checked).hasSizeGreaterThan(30);
+    }
+
+    @Test
+    void onlyAllowedOriginsGetTheCorsHeader() throws Exception {
+        String token = TestTokens.mint(context, "cors-reader", List.of(Scopes.READ));
+        String url = "http://localhost:" + port() + "/accounts/" + UUID.randomUUID();
+        HttpResponse<String> allowed = get(url, token, "https://console.test");
+        assertThat(allowed.statusCode()).isEqualTo(404);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains("https://console.test");
+        assertThat(allowed.headers().firstValue("Access-Control-Expose-Headers").orElseThrow())
+                .contains("RateLimit-Remaining");
+        assertThat(allowed.headers().firstValue("RateLimit-Remaining")).isPresent();
+
+        HttpResponse<String> other = get(url, token, "https://elsewhere.test");
+        assertThat(other.statusCode()).as("another site's page").isEqualTo(403);
+        assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        HttpResponse<String> service = get(url, token, null);
+        assertThat(service.statusCode()).as("a caller that is not a browser").isEqualTo(404);
+        assertThat(service.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        HttpResponse<String> preflight = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                           .header("Origin", "https://console.test")
+                           .header("Access-Control-Request-Method", "POST")
+                           .header("Access-Control-Request-Headers", "authorization,content-type").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("POST");
+    }
+
+    private static HttpResponse<String> get(String url, String token, String origin) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token);
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The answer's status is one the description lists for the operation, with the headers it says it has. */
+    private static void assertDeclared(JsonNode operation, Response response, String what) {
+        JsonNode declared = operation.get("responses").get(Integer.toString(response.status()));
+        assertThat(declared).as(what + " answered " + response.status() + ", which its description does not list: "
+                                + response.raw()).isNotNull();
+        if (declared.has("headers")) {
+            declared.get("headers").propertyNames().stream()
+                    .filter(name -> name.startsWith("RateLimit") || name.equals("Retry-After"))
+                    .forEach(name -> assertThat(response.header(name)).as(what + " sends " + name).isNotNull());
+        }
+        if (response.status() >= 400) {
+            assertThat(response.header("Content-Type")).as(what + " answers a problem document")
+                                                       .startsWith("application/problem+json");
+        }
     }
 
     private Response call(String subject, List<String> scopes, String method, String url, String body) {

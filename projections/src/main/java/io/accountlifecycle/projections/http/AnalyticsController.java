@@ -15,6 +15,7 @@ import io.accountlifecycle.projections.summary.AccountSummaryView;
 import io.accountlifecycle.projections.timeline.AccountTimelines;
 import io.accountlifecycle.projections.timeline.TimelineEntryView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -60,7 +61,8 @@ public class AnalyticsController {
     }
 
     @GetMapping("/deletion-batches")
-    @Operation(summary = "Deletion batches, newest first, with their accounts counted by status")
+    @Operation(operationId = "listDeletionBatches",
+               summary = "Deletion batches, newest first, with their accounts counted by status")
     PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String requestedBy,
                                                 @RequestParam(defaultValue = "0") @Min(0) int page,
                                                 @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
@@ -68,7 +70,8 @@ public class AnalyticsController {
     }
 
     @GetMapping("/accounts")
-    @Operation(summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
+    @Operation(operationId = "listAccountSummaries",
+               summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
     PageView<AccountSummaryView> accounts(
             @RequestParam(required = false) AccountStatus status,
             @RequestParam(required = false) Plan plan,
@@ -80,7 +83,10 @@ public class AnalyticsController {
     }
 
     @GetMapping("/accounts/{id}/timeline")
-    @Operation(summary = "Every lifecycle change of one account, oldest first, with actor and reason")
+    @ApiResponse(responseCode = "404", description = "No such account in the timeline")
+    @ApiResponse(responseCode = "200", description = "A page of the account's changes")
+    @Operation(operationId = "getAccountTimeline",
+               summary = "Every lifecycle change of one account, oldest first, with actor and reason")
     PageView<TimelineEntryView> timeline(@PathVariable UUID id,
                                          @RequestParam(defaultValue = "0") @Min(0) int page,
                                          @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
@@ -92,7 +98,8 @@ public class AnalyticsController {
     }
 
     @GetMapping("/audit")
-    @Operation(summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
+    @Operation(operationId = "listAuditEntries",
+               summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
     PageView<AuditEntryView> audit(
             @RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String actor,
             @RequestParam(required = false) @Size(max = Limits.MAX_NAME_LENGTH) String action,
@@ -106,7 +113,8 @@ public class AnalyticsController {
     }
 
     @GetMapping("/stats/daily")
-    @Operation(summary = "Opened, deletion requested, quarantined, cancelled and purged per UTC day and plan")
+    @Operation(operationId = "listDailyStats",
+               summary = "Opened, deletion requested, quarantined, cancelled and purged per UTC day and plan")
     PageView<DailyStatsView> daily(
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.account.http;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
@@ -13,6 +14,9 @@ import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -51,6 +55,11 @@ import java.util.UUID;
 class AccountController {
 
     static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final String NOT_FOUND = "No such account";
+    private static final String CONFLICT = "The account is quarantined (purgeDueAt says until when; only cancel is "
+                                           + "taken), the change conflicts with its state, or another change was "
+                                           + "stored at the same moment";
+    private static final String PURGED = "The account was purged: its data is gone for good";
 
     private final AccountCommands commands;
     private final AccountHistory history;
@@ -69,10 +78,16 @@ class AccountController {
         this.clock = clock;
     }
 
+    @ApiResponse(responseCode = "201", description = "Opened; its address is in Location",
+                 headers = @Header(name = "Location", description = "The account's address",
+                                    schema = @Schema(type = "string", format = "uri", maxLength = 2048)))
+    @ApiResponse(responseCode = "409", description = "The id was used before: account ids are never reused")
     @PostMapping
-    @Operation(summary = "Open an account under the id the caller chose")
+    @Operation(operationId = "openAccount",
+               summary = "Open an account under the id the caller chose")
     ResponseEntity<OpenAccountResponse> open(@Valid @RequestBody OpenAccountRequest request,
-                                           @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                           @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                           @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
                       Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
@@ -80,8 +95,15 @@ class AccountController {
         return ResponseEntity.created(location).body(new OpenAccountResponse(request.accountId()));
     }
 
+    @ApiResponse(responseCode = "200", description = "The account",
+                 headers = {@Header(name = "ETag", description = "The account's version",
+                                    schema = @Schema(type = "string", maxLength = 24)),
+                            @Header(name = "Server-Timing", description = "How long rebuilding it from its events took",
+                                    schema = @Schema(type = "string", maxLength = 200))})
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}")
-    @Operation(summary = "The account's state rebuilt from its events, now or as of an instant")
+    @Operation(operationId = "getAccount",
+               summary = "The account's state rebuilt from its events, now or as of an instant")
     ResponseEntity<AccountResponse> get(@PathVariable UUID id,
                                         @Parameter(description = "ISO-8601 instant, e.g. 2026-11-23T10:15:30Z")
                                         @RequestParam(required = false)
@@ -96,8 +118,11 @@ class AccountController {
                              .body(toResponse(state));
     }
 
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}/events")
-    @Operation(summary = "The account's full event history, oldest first")
+    @ApiResponse(responseCode = "200", description = "A page of the account's events")
+    @Operation(operationId = "listAccountEvents",
+               summary = "The account's full event history, oldest first")
     PageView<AccountEventResponse> events(@PathVariable UUID id,
                                           @RequestParam(defaultValue = "0") @Min(0) int page,
                                           @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
@@ -110,27 +135,46 @@ class AccountController {
                               slice.totalItems(), slice.hasNext());
     }
 
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PatchMapping("/{id}/profile")
-    @Operation(summary = "Change the email and/or display name")
+    @Operation(operationId = "updateAccountProfile",
+               summary = "Change the email and/or display name")
     ResponseEntity<Void> updateProfile(@PathVariable UUID id, @RequestBody UpdateProfileRequest request,
-                                       @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                       @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                       @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.updateProfile(id, request.email(), request.displayName(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/plan")
-    @Operation(summary = "Move the account to another plan")
+    @Operation(operationId = "changeAccountPlan",
+               summary = "Move the account to another plan")
     ResponseEntity<Void> changePlan(@PathVariable UUID id, @Valid @RequestBody ChangePlanRequest request,
-                                    @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                    @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                    @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.changePlan(id, request.plan(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "200", description = "The account with its flag")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/protection")
-    @Operation(summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
+    @Operation(operationId = "changeAccountProtection",
+               summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
                          + "sticks for the look-back after its removal")
-    ResponseEntity<AccountResponse> changeProtection(@PathVariable UUID id, @Valid @RequestBody ProtectionRequest request,
-                                                     @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+    ResponseEntity<AccountResponse> changeProtection(@PathVariable UUID id,
+                                                     @Valid @RequestBody ProtectionRequest request,
+                                                     @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                     @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         String needed = request.protectedAccount() ? Scopes.WRITE : Scopes.ADMIN;
         if (!actors.hasScope(needed)) {
             throw new AccessDeniedException((request.protectedAccount() ? "setting" : "removing")
@@ -140,21 +184,36 @@ class AccountController {
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
+    @ApiResponse(responseCode = "204", description = "Recorded")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/activity")
-    @Operation(summary = "Record that the account was seen in use (now, or at lastActivityAt)")
+    @Operation(operationId = "recordAccountActivity",
+               summary = "Record that the account was seen in use (now, or at lastActivityAt)")
     ResponseEntity<Void> recordActivity(@PathVariable UUID id,
                                         @RequestBody(required = false) RecordActivityRequest request,
-                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         Instant at = request == null || request.lastActivityAt() == null ? clock.instant() : request.lastActivityAt();
         commands.recordActivity(id, at, origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "202", description = "Requested (the account is quarantined a moment later), or "
+                                                     + "waiting for a second person's approval",
+                 headers = @Header(name = "Location", description = "The account's address",
+                                    schema = @Schema(type = "string", format = "uri", maxLength = 2048)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion")
-    @Operation(summary = "Request deletion: the account is quarantined for the hold, then purged")
+    @Operation(operationId = "requestAccountDeletion",
+               summary = "Request deletion: the account is quarantined for the hold, then purged")
     ResponseEntity<DeletionResponse> requestDeletion(@PathVariable UUID id,
                                                         @Valid @RequestBody ReasonRequest request,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
@@ -162,28 +221,47 @@ class AccountController {
                              .body(new DeletionResponse(id, waitsBecause == null, waitsBecause != null, waitsBecause));
     }
 
+    @ApiResponse(responseCode = "202", description = "Approved: the deletion is requested")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/approve")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
+    @Operation(operationId = "approveAccountDeletion",
+               summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
     ResponseEntity<DeletionResponse> approveDeletion(@PathVariable UUID id,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.approveDeletion(id, origin(correlationId));
         return ResponseEntity.accepted().body(new DeletionResponse(id, true, false, null));
     }
 
+    @ApiResponse(responseCode = "200", description = "Rejected: the account stays Active")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/reject")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
+    @Operation(operationId = "rejectAccountDeletion",
+               summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
     ResponseEntity<AccountResponse> rejectDeletion(@PathVariable UUID id,
                                                    @Valid @RequestBody(required = false) ReasonRequest request,
-                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                   @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.rejectDeletion(id, request == null ? null : request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
+    @ApiResponse(responseCode = "200",
+                 description = "Cancelled: the account is Active again with all its data")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/cancel")
-    @Operation(summary = "Cancel a deletion within the hold: the account is Active again with all its data")
+    @Operation(operationId = "cancelAccountDeletion",
+               summary = "Cancel a deletion within the hold: the account is Active again with all its data")
     ResponseEntity<AccountResponse> cancelDeletion(@PathVariable UUID id,
                                                    @Valid @RequestBody ReasonRequest request,
-                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                   @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.cancelDeletion(id, request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
