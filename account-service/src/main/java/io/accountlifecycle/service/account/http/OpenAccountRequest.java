@@ -10,10 +10,12 @@ import java.util.UUID;
 
 /** Body of {@code POST /accounts}; the email and display name rules are the aggregate's. */
 public record OpenAccountRequest(@NotNull UUID accountId,
-                                 @Schema(format = "email", maxLength = Limits.MAX_EMAIL_LENGTH, example = "ada@example.com",
+                                 @Schema(requiredMode = Schema.RequiredMode.REQUIRED, format = "email",
+                                         maxLength = Limits.MAX_EMAIL_LENGTH, example = "ada@example.com",
                                          description = "One @, no spaces, a dot in the domain")
                                  String email,
-                                 @Schema(maxLength = Limits.MAX_DISPLAY_NAME_LENGTH, example = "Ada Lovelace",
+                                 @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
+                                         maxLength = Limits.MAX_DISPLAY_NAME_LENGTH, example = "Ada Lovelace",
                                          description = "Not blank, no control characters")
                                  String displayName,
                                  @NotNull Plan plan,
