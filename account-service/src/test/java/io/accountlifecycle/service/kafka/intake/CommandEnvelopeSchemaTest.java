@@ -51,32 +51,44 @@ class CommandEnvelopeSchemaTest {
     @Test
     void theSchemaNamesExactlyTheParsersCommandTypesAndFields() {
         JsonNode schema = schemaDocument();
-        Set<String> envelopeFields = new HashSet<>(schema.get("properties").propertyNames());
+        Set<String> envelopeFields = new HashSet<>(schema.at("/$defs/envelope/properties").propertyNames());
         assertThat(envelopeFields).isEqualTo(CommandEnvelopeParser.ENVELOPE_FIELDS);
         Set<String> types = new HashSet<>();
-        schema.get("properties").get("type").get("enum").forEach(type -> types.add(type.asString()));
+        schema.at("/$defs/envelope/properties/type/enum").forEach(type -> types.add(type.asString()));
         assertThat(types).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
         Map<String, Set<String>> payloadFields = new HashMap<>();
-        for (JsonNode rule : schema.get("allOf")) {
-            String type = rule.at("/if/properties/type/const").asString();
-            payloadFields.put(type, new HashSet<>(rule.at("/then/properties/payload/properties").propertyNames()));
-        }
+        typeRules(schema).forEach((type, rule) -> payloadFields.put(
+                type, new HashSet<>(rule.at("/properties/payload/properties").propertyNames())));
         assertThat(payloadFields).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS);
     }
 
     @Test
     void theSchemaNamesTheScopeEachCommandTypeNeeds() {
         assertThat(CommandEnvelopeParser.SCOPES.keySet()).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
-        for (JsonNode rule : schemaDocument().get("allOf")) {
-            String type = rule.at("/if/properties/type/const").asString();
-            assertThat(rule.at("/then/description").asString()).as(type)
-                    .startsWith("Needs scope " + CommandEnvelopeParser.SCOPES.get(type) + " ");
+        Map<String, JsonNode> rules = typeRules(schemaDocument());
+        assertThat(rules.keySet()).isEqualTo(CommandEnvelopeParser.SCOPES.keySet());
+        rules.forEach((type, rule) -> assertThat(rule.at("/description").asString()).as(type)
+                .startsWith("Needs scope " + CommandEnvelopeParser.SCOPES.get(type) + " "));
+    }
+
+    /** Per command type, its definition under {@code $defs}, which the schema applies when {@code type} names it. */
+    private static Map<String, JsonNode> typeRules(JsonNode schema) {
+        Map<String, JsonNode> rules = new HashMap<>();
+        for (JsonNode rule : schema.get("allOf")) {
+            if (rule.has("if")) {
+                String type = rule.at("/if/properties/type/const").asString();
+                assertThat(rule.at("/then/$ref").asString()).isEqualTo("#/$defs/" + type);
+                JsonNode definition = schema.at("/$defs/" + type);
+                assertThat(definition.at("/properties/type/const").asString()).isEqualTo(type);
+                rules.put(type, definition);
+            }
         }
+        return rules;
     }
 
     @Test
     void theSchemaSaysTheTokenNotIssuedByNamesTheActor() {
-        assertThat(schemaDocument().at("/properties/issuedBy/description").asString()).contains("Never the actor");
+        assertThat(schemaDocument().at("/$defs/envelope/properties/issuedBy/description").asString()).contains("Never the actor");
         assertThat(schemaDocument().get("description").asString()).contains("authorization: 'Bearer <JWT>'")
                                                                  .contains("PENDING_APPROVAL");
     }
