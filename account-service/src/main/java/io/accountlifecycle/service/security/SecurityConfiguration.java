@@ -67,7 +67,7 @@ public class SecurityConfiguration {
             .authorizeHttpRequests(requests -> requests
                     .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
                                      "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                     "/error").permitAll()
+                                     "/asyncapi.json", "/schemas/*.json", "/error").permitAll()
                     .requestMatchers(HttpMethod.GET, "/accounts/*", "/accounts/*/events")
                     .hasAuthority(authority(Scopes.READ))
                     .requestMatchers(HttpMethod.POST, "/accounts").hasAuthority(authority(Scopes.WRITE))
