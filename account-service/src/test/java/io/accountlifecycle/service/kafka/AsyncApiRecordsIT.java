@@ -9,7 +9,10 @@ import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.KafkaServer;
 import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +36,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,8 +49,9 @@ import static org.awaitility.Awaitility.await;
  * {@code account.command-results}, {@code account.commands.dlt} and {@code account.keys} is checked against the
  * channel of its topic in {@code asyncapi.json}: its value matches exactly one of the channel's messages (the payload
  * schema the document refers to, resolved through the document), its headers are those the message declares (every
- * required one there, none undeclared), and its key is the message's Kafka key. The document and the schemas are
- * served without a token, exactly as they are in account-api.
+ * required one there, none undeclared), and its key is the message's Kafka key. The topic settings it states are
+ * those of the topics the service created. The document and the schemas are served without a token, exactly as they
+ * are in account-api.
  */
 @RealPostgres(database = AsyncApiRecordsIT.DATABASE)
 class AsyncApiRecordsIT {
@@ -186,6 +191,27 @@ class AsyncApiRecordsIT {
             }
             for (ConsumerRecord<String, String> record : results.poll()) {
                 assertThat(record.key()).isEqualTo(TopicReader.json(record.value()).get("commandId").asString());
+            }
+        }
+    }
+
+    /** The topic settings the document states are those of the topics the service created. */
+    @Test
+    void theTopicSettingsAreThoseOfTheTopicsTheServiceCreated() throws Exception {
+        try (Admin brokerAdmin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            for (JsonNode channel : ASYNCAPI.root().get("channels")) {
+                String topic = channel.get("address").asString();
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+                Config actual = brokerAdmin.describeConfigs(List.of(resource)).all().get().get(resource);
+                JsonNode stated = channel.at("/bindings/kafka/topicConfiguration");
+                assertThat(stated.propertyNames()).as(topic).isNotEmpty();
+                for (String setting : stated.propertyNames()) {
+                    JsonNode value = stated.get(setting);
+                    String text = value.isArray() ? value.valueStream().map(JsonNode::asString)
+                                                         .collect(Collectors.joining(","))
+                                                  : value.asString();
+                    assertThat(actual.get(setting).value()).as(topic + " " + setting).isEqualTo(text);
+                }
             }
         }
     }
