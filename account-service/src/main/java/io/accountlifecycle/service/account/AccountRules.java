@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
 
 import java.util.LinkedHashMap;
@@ -9,8 +10,8 @@ import java.util.regex.Pattern;
 /** The field rules of an account, checked by the aggregate on every command that carries the field. */
 public final class AccountRules {
 
-    public static final int MAX_EMAIL_LENGTH = 254;
-    public static final int MAX_DISPLAY_NAME_LENGTH = 200;
+    public static final int MAX_EMAIL_LENGTH = Limits.MAX_EMAIL_LENGTH;
+    public static final int MAX_DISPLAY_NAME_LENGTH = Limits.MAX_DISPLAY_NAME_LENGTH;
 
     // Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is the product's concern, not ours.
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$");
@@ -43,7 +44,7 @@ public final class AccountRules {
         return this;
     }
 
-    public static final int MAX_REASON_LENGTH = 500;
+    public static final int MAX_REASON_LENGTH = Limits.MAX_REASON_LENGTH;
 
     public AccountRules reason(String field, String reason) {
         if (reason == null || reason.isBlank()) {

@@ -8,15 +8,16 @@ import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.util.Map;
 
 @RestController
 @RequestMapping("/admin/purges")
@@ -34,25 +35,29 @@ class PurgeAdminController {
         this.actors = actors;
     }
 
-    /** Optional body of pause and resume. */
-    record Reason(String reason) {
+
+    /** Whether purges are paused now. */
+    @Schema(name = "PurgePauseState")
+    record PauseState(boolean paused) {
     }
 
     @PostMapping("/pause")
-    @Operation(summary = "Pause every purge: holds that end meanwhile are deferred, not lost")
-    Map<String, Object> pause(@RequestBody(required = false) Reason body) {
+    @Operation(operationId = "pausePurges",
+               summary = "Pause every purge: holds that end meanwhile are deferred, not lost")
+    PauseState pause(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new PausePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,
                                                     body == null ? null : body.reason(), actor), Origin.of(actor));
-        return Map.of("paused", pause.isPaused());
+        return new PauseState(pause.isPaused());
     }
 
     @PostMapping("/resume")
-    @Operation(summary = "Resume purges: deferred purges run now")
-    Map<String, Object> resume(@RequestBody(required = false) Reason body) {
+    @Operation(operationId = "resumePurges",
+               summary = "Resume purges: deferred purges run now")
+    PauseState resume(@Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         commands.sendAndWait(new ResumePurgesCommand(PurgesPausedEvent.PURGE_CONTROL_ID,
                                                      body == null ? null : body.reason(), actor), Origin.of(actor));
-        return Map.of("paused", pause.isPaused());
+        return new PauseState(pause.isPaused());
     }
 }

@@ -1,16 +1,23 @@
 package io.accountlifecycle.service.batch;
 
-import io.accountlifecycle.service.roles.Roles;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.accountlifecycle.api.DeletionBatchState;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.batches.DeletionBatchView;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.deletion.DeletionPolicy;
 import io.accountlifecycle.service.deletion.InvalidCriteriaException;
+import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,7 +27,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -42,14 +48,19 @@ class DeletionBatchController {
         this.actors = actors;
     }
 
-    record Execute(UUID previewToken, String reason) {
+    @Schema(name = "DeletionBatchExecution")
+    record Execute(UUID previewToken, @Size(max = Limits.MAX_REASON_LENGTH) String reason) {
     }
 
-    record Reason(String reason) {
+    /** The batch's state after a second admin's decision. */
+    @Schema(name = "DeletionBatchDecision")
+    record Decision(UUID batchId, DeletionBatchState state) {
     }
+
 
     @PostMapping("/preview")
-    @Operation(summary = "Dry run: the exact accounts the criteria select, counts by plan, monthly value at risk, "
+    @Operation(operationId = "previewDeletionBatch",
+               summary = "Dry run: the exact accounts the criteria select, counts by plan, monthly value at risk, "
                          + "the protected ones left out and why, and a token bound to that set; nothing changes")
     DeletionBatches.Preview preview(@RequestBody DeletionBatches.Criteria criteria) {
         return batches.preview(criteria, actors.currentActor());
@@ -57,8 +68,11 @@ class DeletionBatchController {
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
-    @Operation(summary = "Delete exactly the previewed set (409 if it changed or the token expired)")
-    DeletionBatches.Created execute(@RequestBody Execute body) {
+    @ApiResponse(responseCode = "201", description = "Created: executing, or waiting for a second admin")
+    @ApiResponse(responseCode = "409", description = "The previewed set changed, or the token expired or was used")
+    @Operation(operationId = "createDeletionBatch",
+               summary = "Delete exactly the previewed set (409 if it changed or the token expired)")
+    DeletionBatches.Created execute(@Valid @RequestBody Execute body) {
         if (body == null || body.previewToken() == null) {
             throw new InvalidCriteriaException("previewToken is required");
         }
@@ -66,34 +80,47 @@ class DeletionBatchController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "The batch's state and its accounts counted by status")
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "200", description = "The batch")
+    @Operation(operationId = "getDeletionBatch",
+               summary = "The batch's state and its accounts counted by status")
     DeletionBatchView batch(@PathVariable UUID id) {
         return views.batch(id).orElseThrow(() -> new AggregateNotFoundException(id.toString(),
                                                                                 "No deletion batch " + id));
     }
 
     @PostMapping("/{id}/cancel")
-    @Operation(summary = "Undo the batch: every account still in its hold is Active again with all its data")
-    Map<String, Object> cancel(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
-        DeletionBatches.Cancelled cancelled = batches.cancel(id, body == null ? null : body.reason(),
-                                                             actors.currentActor());
-        return Map.of("batchId", cancelled.batchId(), "restored", cancelled.restored(),
-                      "alreadyPurged", cancelled.alreadyPurged());
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch cannot be cancelled in its state")
+    @ApiResponse(responseCode = "200", description = "Cancelled: every account still in its hold is Active again")
+    @Operation(operationId = "cancelDeletionBatch",
+               summary = "Undo the batch: every account still in its hold is Active again with all its data")
+    DeletionBatches.Cancelled cancel(@PathVariable UUID id,
+                                     @Valid @RequestBody(required = false) ReasonRequest body) {
+        return batches.cancel(id, body == null ? null : body.reason(), actors.currentActor());
     }
 
     @PostMapping("/{id}/approve")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
-    Map<String, Object> approve(@PathVariable UUID id) {
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch does not wait for approval")
+    @ApiResponse(responseCode = "200", description = "Approved: the batch goes ahead")
+    @Operation(operationId = "approveDeletionBatch",
+               summary = "A second admin (accounts:approve, not the requester) lets a large batch go ahead")
+    Decision approve(@PathVariable UUID id) {
         String actor = actors.currentActor();
         policy.approveBatch(id, Origin.of(actor).inBatch(id));
-        return Map.of("batchId", id, "state", "IN_PROGRESS");
+        return new Decision(id, DeletionBatchState.IN_PROGRESS);
     }
 
     @PostMapping("/{id}/reject")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
-    Map<String, Object> reject(@PathVariable UUID id, @RequestBody(required = false) Reason body) {
+    @ApiResponse(responseCode = "404", description = "No such batch")
+    @ApiResponse(responseCode = "409", description = "The batch does not wait for approval")
+    @ApiResponse(responseCode = "200", description = "Rejected: nothing is deleted")
+    @Operation(operationId = "rejectDeletionBatch",
+               summary = "A second admin (accounts:approve, not the requester) refuses a large batch")
+    Decision reject(@PathVariable UUID id, @Valid @RequestBody(required = false) ReasonRequest body) {
         String actor = actors.currentActor();
         policy.rejectBatch(id, body == null ? null : body.reason(), Origin.of(actor).inBatch(id));
-        return Map.of("batchId", id, "state", "REJECTED");
+        return new Decision(id, DeletionBatchState.REJECTED);
     }
 }

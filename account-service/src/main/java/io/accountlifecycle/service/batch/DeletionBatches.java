@@ -6,6 +6,7 @@ import io.accountlifecycle.api.CancelDeletionBatchCommand;
 import io.accountlifecycle.api.CreateDeletionBatchCommand;
 import io.accountlifecycle.api.DeletionBatchCreatedEvent;
 import io.accountlifecycle.api.DeletionBatchState;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.DeletionCandidate;
@@ -17,6 +18,7 @@ import io.accountlifecycle.service.deletion.DeletionPolicy;
 import io.accountlifecycle.service.deletion.DeletionSettings;
 import io.accountlifecycle.service.deletion.InvalidCriteriaException;
 import io.accountlifecycle.service.deletion.StalePreviewException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -73,6 +75,7 @@ public class DeletionBatches {
     }
 
     /** What a bulk deletion selects by: every criterion given must hold. */
+    @Schema(name = "DeletionBatchCriteria")
     public record Criteria(List<UUID> accountIds, Instant inactiveSince, List<Plan> plans) {
 
         boolean empty() {
@@ -81,24 +84,31 @@ public class DeletionBatches {
         }
     }
 
+    @Schema(name = "DeletionBatchPreviewAccount")
     public record PreviewAccount(UUID accountId, Plan plan, Instant lastActivityAt) {
     }
 
-    public record Excluded(UUID accountId, Plan plan, String reason) {
+    @Schema(name = "DeletionBatchExclusion")
+    public record Excluded(UUID accountId, Plan plan,
+                           @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String reason) {
     }
 
     /**
      * @param approvalRequired whether executing it now would wait for a second admin: above the per-batch thresholds,
      *                         or past the requester's or everyone's window ({@code approvalReason} says which)
      */
+    @Schema(name = "DeletionBatchPreview")
     public record Preview(UUID previewToken, Instant expiresAt, List<PreviewAccount> accounts,
                           Map<Plan, Long> countsByPlan, BigDecimal monthlyValueAtRisk, List<Excluded> excluded,
                           boolean approvalRequired) {
     }
 
-    public record Created(UUID batchId, DeletionBatchState state, String approvalReason) {
+    @Schema(name = "DeletionBatchCreated")
+    public record Created(UUID batchId, DeletionBatchState state,
+                          @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String approvalReason) {
     }
 
+    @Schema(name = "DeletionBatchCancelled")
     public record Cancelled(UUID batchId, int restored, int alreadyPurged) {
     }
 
@@ -199,6 +209,9 @@ public class DeletionBatches {
         if ((criteria.plans() != null && criteria.plans().contains(null))
             || (criteria.accountIds() != null && criteria.accountIds().contains(null))) {
             throw new InvalidCriteriaException("plans and accountIds must not contain null");
+        }
+        if (criteria.plans() != null && criteria.plans().size() > Plan.values().length) {
+            throw new InvalidCriteriaException("plans lists at most the " + Plan.values().length + " plans");
         }
         int explicit = criteria.accountIds() == null ? 0 : criteria.accountIds().size();
         if (explicit > settings.maxBatchSize()) {

@@ -2,8 +2,11 @@ package io.accountlifecycle.service.deletion;
 
 import io.accountlifecycle.api.ExpireAccountDeletionApprovalCommand;
 import io.accountlifecycle.api.ExpireDeletionBatchCommand;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -30,7 +33,7 @@ import java.util.UUID;
 public class DeletionApprovals {
 
     /** Accounts listed per waiting item; a large batch is counted in full and listed in part. */
-    private static final int MAX_LISTED = 1_000;
+    static final int MAX_LISTED = 1_000;
 
     private final DeletionPolicy policy;
     private final DeletionSettings settings;
@@ -58,20 +61,36 @@ public class DeletionApprovals {
      * @param age        how long it has waited
      * @param expiresAt  when it expires and changes nothing
      */
-    public record Waiting(UUID operationId, String kind, UUID batchId, String requestedBy, String correlationId,
-                          List<UUID> accountIds, int accounts, BigDecimal monthlyValueAtRisk, String reason,
+    @Schema(name = "WaitingApproval")
+    public record Waiting(UUID operationId,
+                          @Schema(allowableValues = {"BATCH", "REQUEST", "OPERATION"}) String kind,
+                          UUID batchId,
+                          @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String requestedBy,
+                          @Schema(maxLength = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId,
+                          @ArraySchema(maxItems = MAX_LISTED) List<UUID> accountIds,
+                          int accounts, BigDecimal monthlyValueAtRisk,
+                          @Schema(maxLength = Limits.MAX_REASON_LENGTH) String reason,
                           Instant requestedAt, Duration age, Instant expiresAt) {
     }
 
-    public record Decided(UUID operationId, String kind, String decision, int accounts) {
+    @Schema(name = "ApprovalDecision")
+    public record Decided(UUID operationId,
+                          @Schema(allowableValues = {"BATCH", "REQUEST", "OPERATION"}) String kind,
+                          @Schema(allowableValues = {DeletionPolicy.APPROVED, DeletionPolicy.REJECTED}) String decision,
+                          int accounts) {
     }
 
     private record Row(UUID operationId, UUID accountId, UUID batchId, String requestedBy, String correlationId,
                        String reason, Instant requestedAt, BigDecimal value) {
     }
 
-    /** Everything that waits and has not expired, oldest first. */
+    /** What waits and has not expired, oldest first: the oldest {@link #MAX_LISTED}. */
     public List<Waiting> waiting() {
+        return allWaiting().stream().limit(MAX_LISTED).toList();
+    }
+
+    /** Everything that waits and has not expired, oldest first. */
+    private List<Waiting> allWaiting() {
         Instant now = clock.instant();
         Map<UUID, List<Row>> byOperation = new LinkedHashMap<>();
         jdbc.query("select operation_id, account_id, batch_id, requested_by, correlation_id, reason, requested_at, "
@@ -127,7 +146,7 @@ public class DeletionApprovals {
     }
 
     private Waiting find(UUID operationId) {
-        return waiting().stream().filter(w -> w.operationId().equals(operationId)).findFirst()
+        return allWaiting().stream().filter(w -> w.operationId().equals(operationId)).findFirst()
                         .orElseThrow(() -> new AggregateNotFoundException(
                                 operationId.toString(), "Nothing waits for approval as operation " + operationId
                                                         + " (decided, expired, or unknown)"));

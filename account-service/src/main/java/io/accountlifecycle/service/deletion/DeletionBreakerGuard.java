@@ -3,13 +3,14 @@ package io.accountlifecycle.service.deletion;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountQuarantinedEvent;
-import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.DeletionBreakerResetEvent;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
+import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.TripDeletionBreakerCommand;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -68,6 +69,7 @@ public class DeletionBreakerGuard {
      * alert rules and clients of the first version; {@code requestsAtTrip} and {@code requestsLastMinute} are what
      * trips it.
      */
+    @Schema(name = "DeletionBreakerState")
     public record State(boolean open, Instant trippedAt, long quarantinesAtTrip, Instant resetAt,
                         long quarantinesLastMinute, int limit, long requestsAtTrip, long requestsLastMinute) {
     }

@@ -3,6 +3,7 @@ package io.accountlifecycle.service.deletion;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.MetaDataKeys;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.service.account.AccountRules;
@@ -11,6 +12,8 @@ import io.accountlifecycle.service.account.query.AccountStates;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTable;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,6 +49,8 @@ public class DeletionOperations {
 
     /** The longest span one undo may search. */
     static final Duration MAX_SPAN = Duration.ofDays(62);
+    /** The most accounts one undo handles (in its hold and already purged); narrow from and to for more. */
+    static final int MAX_ACCOUNTS = 100_000;
     private static final String KIND = "OPERATION";
 
     private final EventTable events;
@@ -70,18 +75,28 @@ public class DeletionOperations {
     }
 
     /** Which requests: by whom, when (requested after {@code from}, up to {@code to}), and optionally in which conversation or batch. */
-    public record Criteria(String requestedBy, Instant from, Instant to, String correlationId, UUID batchId) {
+    @Schema(name = "DeletionOperationCriteria")
+    public record Criteria(@Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String requestedBy,
+                           Instant from,
+                           Instant to,
+                           @Schema(maxLength = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId,
+                           UUID batchId) {
     }
 
     public record OperationAccount(UUID accountId, Plan plan, AccountStatus status, Instant requestedAt,
-                                   String requestedBy) {
+                                   @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String requestedBy) {
     }
 
-    public record Preview(UUID previewToken, Instant expiresAt, List<OperationAccount> accounts,
-                          Map<Plan, Long> countsByPlan, BigDecimal monthlyValueAtRisk, List<UUID> alreadyPurged) {
+    @Schema(name = "DeletionOperationPreview")
+    public record Preview(UUID previewToken, Instant expiresAt,
+                          @ArraySchema(maxItems = MAX_ACCOUNTS) List<OperationAccount> accounts,
+                          Map<Plan, Long> countsByPlan, BigDecimal monthlyValueAtRisk,
+                          @ArraySchema(maxItems = MAX_ACCOUNTS) List<UUID> alreadyPurged) {
     }
 
-    public record Cancelled(List<UUID> restored, List<UUID> alreadyPurged) {
+    @Schema(name = "DeletionOperationCancelled")
+    public record Cancelled(@ArraySchema(maxItems = MAX_ACCOUNTS) List<UUID> restored,
+                            @ArraySchema(maxItems = MAX_ACCOUNTS) List<UUID> alreadyPurged) {
     }
 
     private record Selection(List<OperationAccount> accounts, List<UUID> purged, Map<Plan, Long> countsByPlan,
@@ -148,6 +163,13 @@ public class DeletionOperations {
         if (Duration.between(criteria.from(), to).compareTo(MAX_SPAN) > 0) {
             throw new InvalidCriteriaException("from and to may be at most " + MAX_SPAN.toDays() + " days apart");
         }
+        if (criteria.requestedBy().length() > Limits.MAX_ACTOR_LENGTH) {
+            throw new InvalidCriteriaException("requestedBy is at most " + Limits.MAX_ACTOR_LENGTH + " characters");
+        }
+        if (criteria.correlationId() != null && criteria.correlationId().length() > Limits.MAX_CORRELATION_ID_LENGTH) {
+            throw new InvalidCriteriaException("correlationId is at most " + Limits.MAX_CORRELATION_ID_LENGTH
+                                               + " characters");
+        }
         return new Criteria(criteria.requestedBy(), criteria.from(), to, criteria.correlationId(), criteria.batchId());
     }
 
@@ -189,6 +211,11 @@ public class DeletionOperations {
                 value = value.add(policy.valueAtRisk(state, now));
                 digest.update((accountId + ":" + state.deletionRequestedAt() + "\n").getBytes(StandardCharsets.UTF_8));
             }
+        }
+        if (inHold.size() + purged.size() > MAX_ACCOUNTS) {
+            throw new InvalidCriteriaException("the requests match " + (inHold.size() + purged.size())
+                                               + " accounts, more than the " + MAX_ACCOUNTS
+                                               + " one undo handles; narrow from and to and undo in parts");
         }
         return new Selection(inHold, purged, counts, value, HexFormat.of().formatHex(digest.digest()));
     }

@@ -1,10 +1,17 @@
 package io.accountlifecycle.service.deletion;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,7 +20,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** What waits for a second person, and undo by operation. */
@@ -32,35 +38,49 @@ class DeletionPolicyController {
         this.actors = actors;
     }
 
-    record Reason(String reason) {
+
+    @Schema(name = "DeletionOperationCancel")
+    record Cancel(UUID previewToken, @Size(max = Limits.MAX_REASON_LENGTH) String reason) {
     }
 
-    record Cancel(UUID previewToken, String reason) {
+    /** What waits for a second person, oldest first (the oldest thousand). */
+    @Schema(name = "WaitingApprovals")
+    record WaitingList(@ArraySchema(maxItems = DeletionApprovals.MAX_LISTED) List<DeletionApprovals.Waiting> items) {
     }
 
     @GetMapping("/admin/deletion-approvals")
-    @Operation(summary = "What waits for a second person's approval — single requests, batches, operations — with "
+    @Operation(operationId = "listWaitingApprovals",
+               summary = "What waits for a second person's approval — single requests, batches, operations — with "
                          + "requester, accounts, value at risk, age and expiry, oldest first")
-    Map<String, List<DeletionApprovals.Waiting>> waiting() {
-        return Map.of("items", approvals.waiting());
+    WaitingList waiting() {
+        return new WaitingList(approvals.waiting());
     }
 
     @PostMapping("/admin/deletion-approvals/{operationId}/approve")
-    @Operation(summary = "Approve a waiting request, batch or operation as a whole (accounts:approve, not the "
+    @ApiResponse(responseCode = "404", description = "Nothing waits under this id (decided, expired or unknown)")
+    @ApiResponse(responseCode = "409", description = "It changed or expired meanwhile")
+    @ApiResponse(responseCode = "200", description = "Approved: the deletions go ahead")
+    @Operation(operationId = "approveWaitingApproval",
+               summary = "Approve a waiting request, batch or operation as a whole (accounts:approve, not the "
                          + "requester; refused once expired)")
     DeletionApprovals.Decided approve(@PathVariable UUID operationId) {
         return approvals.approve(operationId, Origin.of(actors.currentActor()));
     }
 
     @PostMapping("/admin/deletion-approvals/{operationId}/reject")
-    @Operation(summary = "Reject a waiting request, batch or operation as a whole (accounts:approve, not the "
+    @ApiResponse(responseCode = "404", description = "Nothing waits under this id (decided, expired or unknown)")
+    @ApiResponse(responseCode = "409", description = "It changed or expired meanwhile")
+    @ApiResponse(responseCode = "200", description = "Rejected: nothing is deleted")
+    @Operation(operationId = "rejectWaitingApproval",
+               summary = "Reject a waiting request, batch or operation as a whole (accounts:approve, not the "
                          + "requester)")
-    DeletionApprovals.Decided reject(@PathVariable UUID operationId, @RequestBody(required = false) Reason body) {
+    DeletionApprovals.Decided reject(@PathVariable UUID operationId, @Valid @RequestBody(required = false) ReasonRequest body) {
         return approvals.reject(operationId, body == null ? null : body.reason(), Origin.of(actors.currentActor()));
     }
 
     @PostMapping("/admin/deletion-operations/preview")
-    @Operation(summary = "Dry run of an operation undo: the accounts still in the hold of the matching requests "
+    @Operation(operationId = "previewDeletionOperation",
+               summary = "Dry run of an operation undo: the accounts still in the hold of the matching requests "
                          + "(requestedBy, from, to, optional correlationId, batchId), those already purged, and a "
                          + "token bound to that set; nothing changes")
     DeletionOperations.Preview preview(@RequestBody DeletionOperations.Criteria criteria) {
@@ -68,9 +88,12 @@ class DeletionPolicyController {
     }
 
     @PostMapping("/admin/deletion-operations/cancel")
-    @Operation(summary = "Restore exactly the previewed set in one action (409 if it changed, or the token expired "
+    @ApiResponse(responseCode = "409", description = "The previewed set changed, or the token expired or was used")
+    @ApiResponse(responseCode = "200", description = "Restored: the accounts are Active again with all their data")
+    @Operation(operationId = "cancelDeletionOperation",
+               summary = "Restore exactly the previewed set in one action (409 if it changed, or the token expired "
                          + "or was used)")
-    DeletionOperations.Cancelled cancel(@RequestBody Cancel body) {
+    DeletionOperations.Cancelled cancel(@Valid @RequestBody Cancel body) {
         if (body == null || body.previewToken() == null) {
             throw new InvalidCriteriaException("previewToken is required");
         }

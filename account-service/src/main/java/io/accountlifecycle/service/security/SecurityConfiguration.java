@@ -1,21 +1,23 @@
 package io.accountlifecycle.service.security;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import io.accountlifecycle.service.web.CorsSettings;
+import io.accountlifecycle.service.web.ProblemResponses;
+import io.accountlifecycle.service.web.RateLimits;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
-import io.accountlifecycle.service.web.ProblemResponses;
 
 import static io.accountlifecycle.service.security.Scopes.authority;
 
@@ -24,10 +26,12 @@ import static io.accountlifecycle.service.security.Scopes.authority;
  * 401 for a missing, expired, tampered or wrongly signed token or one meant for another audience (the checks are
  * {@link TokenVerificationConfiguration}'s) and 403 for a missing scope, both as problem details;
  * 429 with {@code Retry-After} instead of 403 for a subject refused more than
- * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}).
+ * {@code account.security.refusals-per-minute} times this minute ({@link AccessAudit}). Every request on this chain
+ * is first charged to its caller's rate limit ({@link RateLimits}), so every answer, refusals included, carries the
+ * {@code RateLimit-*} headers, and a caller over its limit is answered 429 before anything else is decided.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(RefusalSettings.class)
+@EnableConfigurationProperties({RefusalSettings.class, CorsSettings.class})
 public class SecurityConfiguration {
 
     /**
@@ -61,38 +65,35 @@ public class SecurityConfiguration {
     @Bean
     @Order(2)
     @ConditionalOnWebApplication
-    SecurityFilterChain api(HttpSecurity http, AccessAudit audit) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, AccessAudit audit, RateLimits rateLimits, CorsSettings cors)
+            throws Exception {
         http.csrf(csrf -> csrf.disable())
+            // Browsers on the origins account.http.cors.allowed-origins lists (none by default) may call the API.
+            .cors(c -> c.configurationSource(cors.source()))
+            // Once the token is verified: charged to its subject, or to the client address without one.
+            .addFilterAfter(rateLimits.filter(), BearerTokenAuthenticationFilter.class)
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-            .authorizeHttpRequests(requests -> requests
-                    .requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
-                                     "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                     "/asyncapi.json", "/schemas/*.json", "/error").permitAll()
-                    .requestMatchers(HttpMethod.GET, "/accounts/*", "/accounts/*/events")
-                    .hasAuthority(authority(Scopes.READ))
-                    .requestMatchers(HttpMethod.POST, "/accounts").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.PATCH, "/accounts/*/profile").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.PUT, "/accounts/*/plan").hasAuthority(authority(Scopes.WRITE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/activity").hasAuthority(authority(Scopes.WRITE))
-                    // Setting the flag needs write, removing it admin: the controller checks which, on the body.
-                    .requestMatchers(HttpMethod.PUT, "/accounts/*/protection")
-                    .hasAnyAuthority(authority(Scopes.WRITE), authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion").hasAuthority(authority(Scopes.DELETE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/approve", "/accounts/*/deletion/reject")
-                    .hasAuthority(authority(Scopes.APPROVE))
-                    .requestMatchers(HttpMethod.POST, "/accounts/*/deletion/cancel")
-                    .hasAuthority(authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.POST, "/admin/deletion-batches/*/approve",
-                                     "/admin/deletion-batches/*/reject", "/admin/deletion-approvals/*/approve",
-                                     "/admin/deletion-approvals/*/reject").hasAuthority(authority(Scopes.APPROVE))
-                    .requestMatchers(HttpMethod.GET, "/admin/deletion-approvals")
-                    .hasAnyAuthority(authority(Scopes.ADMIN), authority(Scopes.APPROVE))
-                    .requestMatchers("/admin/**").hasAuthority(authority(Scopes.ADMIN))
-                    .requestMatchers(HttpMethod.GET, "/analytics/**").hasAuthority(authority(Scopes.ANALYTICS))
-                    .anyRequest().denyAll())
+            .authorizeHttpRequests(requests -> {
+                requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
+                                         "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+                                         "/asyncapi.json", "/schemas/*.json", "/error").permitAll();
+                // The scopes of every endpoint: one table, also stated by the OpenAPI description.
+                for (EndpointScopes.Rule rule : EndpointScopes.RULES) {
+                    String[] authorities = rule.scopes().stream().map(Scopes::authority).toArray(String[]::new);
+                    String[] patterns = rule.patterns().toArray(String[]::new);
+                    (rule.method() == null ? requests.requestMatchers(patterns)
+                                           : requests.requestMatchers(rule.method(), patterns))
+                            .hasAnyAuthority(authorities);
+                }
+                requests.anyRequest().denyAll();
+            })
             .oauth2ResourceServer(server -> server.jwt(jwt -> {
                     })
                     .authenticationEntryPoint((request, response, e) -> {
+                        // An invalid token stops the chain before the rate-limit filter: charged to the address here.
+                        if (!rateLimits.admit(request, response)) {
+                            return;
+                        }
                         audit.unauthenticated(request, e.getMessage());
                         response.setHeader("WWW-Authenticate", "Bearer");
                         ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "Authentication required",

@@ -18,22 +18,30 @@ import java.io.IOException;
 
 /**
  * Request bodies above {@code account.http.max-body-bytes} (default 16 KiB; no command needs more) are refused with
- * 413 before anything reads them; a chunked body is cut off once it passes the limit.
+ * 413 before anything reads them; a chunked body is cut off once it passes the limit. First of all filters, so that
+ * nothing (Spring's form-content filter among them) reads a body before it is bounded: a declared length over the
+ * limit is refused before the token is verified, and so charged to the client address's rate limit
+ * ({@link RateLimits}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long maxBytes;
+    private final RateLimits rateLimits;
 
-    RequestSizeLimitFilter(@Value("${account.http.max-body-bytes:16384}") long maxBytes) {
+    RequestSizeLimitFilter(@Value("${account.http.max-body-bytes:16384}") long maxBytes, RateLimits rateLimits) {
         this.maxBytes = maxBytes;
+        this.rateLimits = rateLimits;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > maxBytes) {
+            if (!rateLimits.admit(request, response)) {
+                return;
+            }
             ProblemResponses.write(response, HttpStatus.CONTENT_TOO_LARGE, "Request body too large",
                                           "The body has " + request.getContentLengthLong() + " bytes; the limit is "
                                           + maxBytes + ".");

@@ -191,7 +191,8 @@ class SecurityIT {
         assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
     }
 
-    private static String tamper(String jwt) {
+    /** The token with its subject changed from alice to admin: its signature no longer holds. */
+    static String tamper(String jwt) {
         String[] parts = jwt.split("\\.");
         String payload = new String(java.util.Base64.getUrlDecoder().decode(parts[1]));
         String forged = payload.replace("\"sub\":\"alice\"", "\"sub\":\"admin\"");

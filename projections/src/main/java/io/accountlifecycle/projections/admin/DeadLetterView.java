@@ -1,5 +1,8 @@
 package io.accountlifecycle.projections.admin;
 
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import java.time.Instant;
 
 /**
@@ -9,14 +12,15 @@ import java.time.Instant;
  * @param indexInSequence 0 for the event that failed, then the ones queued behind it
  * @param cause         why it failed, as the exception said
  */
-public record DeadLetterView(String sequence,
+public record DeadLetterView(@Schema(maxLength = Limits.MAX_NAME_LENGTH) String sequence,
                              long indexInSequence,
-                             String eventId,
-                             String payloadType,
+                             @Schema(format = "uuid") String eventId,
+                             @Schema(maxLength = Limits.MAX_CLASS_NAME_LENGTH) String payloadType,
                              Long sequenceNumber,
                              Instant occurredAt,
                              Instant parkedAt,
                              Instant lastTriedAt,
-                             String causeType,
-                             String cause) {
+                             @Schema(maxLength = Limits.MAX_CLASS_NAME_LENGTH) String causeType,
+                             @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH,
+                                     description = "Cut to the first 2,000 characters") String cause) {
 }

@@ -1,16 +1,17 @@
 package io.accountlifecycle.projections.admin;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.projections.support.ExclusiveSegments;
 import io.accountlifecycle.projections.support.PageQuery;
 import io.accountlifecycle.projections.support.StatementGuard;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.Configuration;
-import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterProcessor;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.slf4j.Logger;
@@ -145,7 +146,7 @@ public class ProjectionAdmin {
                                 parse(row.getString("enqueuedat")),
                                 parse(row.getString("lasttouched")),
                                 row.getString("causetype"),
-                                row.getString("causemessage")));
+                                cut(row.getString("causemessage"), Limits.MAX_GENERATED_TEXT_LENGTH)));
     }
 
     /**
@@ -153,6 +154,7 @@ public class ProjectionAdmin {
      * parked (and the attempt is recorded on it).
      */
     public RetryResult retryDeadLetters(String name) {
+        processor(name); // an unknown name is a 404, not a missing queue
         SequencedDeadLetterQueue<EventMessage<?>> queue = deadLetterQueue(name);
         SequencedDeadLetterProcessor<EventMessage<?>> letters =
                 axon.eventProcessingConfiguration().sequencedDeadLetterProcessor(name).orElseThrow();
@@ -186,6 +188,10 @@ public class ProjectionAdmin {
     private SequencedDeadLetterQueue<EventMessage<?>> deadLetterQueue(String name) {
         return axon.eventProcessingConfiguration().deadLetterQueue(name)
                    .orElseThrow(() -> new IllegalStateException("Projection " + name + " has no dead-letter queue"));
+    }
+
+    private static String cut(String text, int length) {
+        return text == null || text.length() <= length ? text : text.substring(0, length);
     }
 
     private static Instant parse(String instant) {

@@ -1,10 +1,16 @@
 package io.accountlifecycle.projections.admin;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -23,6 +29,9 @@ import java.util.List;
 @Tag(name = "Projections", description = "Rebuild read models from the event store; parked events")
 public class ProjectionAdminController {
 
+    /** More than the projections the code has. */
+    static final int MAX_PROJECTIONS = 50;
+
     private final ProjectionAdmin admin;
 
     ProjectionAdminController(ProjectionAdmin admin) {
@@ -30,36 +39,52 @@ public class ProjectionAdminController {
     }
 
     @GetMapping
-    @Operation(summary = "Every projection: running, replaying, caught up, position, parked events")
+    @Operation(operationId = "listProjections",
+               summary = "Every projection: running, replaying, caught up, position, parked events")
+    @ApiResponse(responseCode = "200", description = "One entry per projection (a handful, fixed by the code)",
+                 content = @Content(array = @ArraySchema(maxItems = MAX_PROJECTIONS,
+                                                         schema = @Schema(implementation = ProjectionStatusView.class))))
     List<ProjectionStatusView> all() {
         return admin.statuses();
     }
 
     @GetMapping("/{name}")
-    @Operation(summary = "One projection's status")
-    ProjectionStatusView one(@PathVariable String name) {
+    @ApiResponse(responseCode = "404", description = "No such projection")
+    @ApiResponse(responseCode = "200", description = "The projection's status")
+    @Operation(operationId = "getProjection",
+               summary = "One projection's status")
+    ProjectionStatusView one(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.status(name);
     }
 
     @PostMapping("/{name}/replay")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Rebuild the projection from the first event while the service keeps serving; "
+    @ApiResponse(responseCode = "404", description = "No such projection")
+    @ApiResponse(responseCode = "409", description = "It is replaying already")
+    @Operation(operationId = "replayProjection",
+               summary = "Rebuild the projection from the first event while the service keeps serving; "
                          + "follow it with GET /admin/projections/{name}")
-    ProjectionStatusView replay(@PathVariable String name) {
+    ProjectionStatusView replay(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.replay(name);
     }
 
     @GetMapping("/{name}/dead-letters")
-    @Operation(summary = "Events the projection could not apply, parked with the rest of their account's events")
-    PageView<DeadLetterView> deadLetters(@PathVariable String name,
+    @ApiResponse(responseCode = "404", description = "No such projection")
+    @ApiResponse(responseCode = "200", description = "A page of parked events")
+    @Operation(operationId = "listProjectionDeadLetters",
+               summary = "Events the projection could not apply, parked with the rest of their account's events")
+    PageView<DeadLetterView> deadLetters(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name,
                                          @RequestParam(defaultValue = "0") @Min(0) int page,
                                          @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return admin.deadLetters(name, page, size);
     }
 
     @PostMapping("/{name}/dead-letters/retry")
-    @Operation(summary = "Apply the parked events again; accounts that still fail stay parked")
-    ProjectionAdmin.RetryResult retry(@PathVariable String name) {
+    @ApiResponse(responseCode = "404", description = "No such projection")
+    @ApiResponse(responseCode = "200", description = "How many accounts were released and how many are still parked")
+    @Operation(operationId = "retryProjectionDeadLetters",
+               summary = "Apply the parked events again; accounts that still fail stay parked")
+    ProjectionAdmin.RetryResult retry(@PathVariable @Size(max = Limits.MAX_NAME_LENGTH) String name) {
         return admin.retryDeadLetters(name);
     }
 }

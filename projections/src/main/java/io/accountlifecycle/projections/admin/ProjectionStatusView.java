@@ -1,5 +1,8 @@
 package io.accountlifecycle.projections.admin;
 
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * A projection's processor as an admin sees it.
  *
@@ -8,7 +11,7 @@ package io.accountlifecycle.projections.admin;
  * @param position    the lowest global index its segments have reached (null before the first event)
  * @param deadLetters events parked in its dead-letter queue
  */
-public record ProjectionStatusView(String name,
+public record ProjectionStatusView(@Schema(maxLength = Limits.MAX_NAME_LENGTH) String name,
                                    boolean running,
                                    boolean replaying,
                                    boolean caughtUp,

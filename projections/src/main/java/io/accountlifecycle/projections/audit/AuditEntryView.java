@@ -1,5 +1,8 @@
 package io.accountlifecycle.projections.audit;
 
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.Schema;
+
 import java.time.Instant;
 import java.util.UUID;
 
@@ -11,13 +14,13 @@ import java.util.UUID;
  * @param details for refused attempts, what was attempted, how many times and when (one entry per subject, action
  *                and minute: {@code PUT /accounts/{id}/plan, 57 times from 2026-12-05T10:03:01Z to …})
  */
-public record AuditEntryView(String eventId,
+public record AuditEntryView(@Schema(format = "uuid") String eventId,
                              Instant occurredAt,
-                             String action,
-                             String actor,
+                             @Schema(maxLength = Limits.MAX_NAME_LENGTH, pattern = "^[A-Z_]+$") String action,
+                             @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String actor,
                              UUID accountId,
                              UUID batchId,
-                             String reason,
-                             String correlationId,
-                             String details) {
+                             @Schema(maxLength = Limits.MAX_REASON_LENGTH) String reason,
+                             @Schema(maxLength = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId,
+                             @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String details) {
 }

@@ -1,6 +1,8 @@
 package io.accountlifecycle.projections.batches;
 
 import io.accountlifecycle.api.DeletionBatchState;
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -15,17 +17,19 @@ import java.util.UUID;
  */
 public record DeletionBatchView(UUID batchId,
                                 DeletionBatchState state,
-                                String reason,
-                                String requestedBy,
-                                String decidedBy,
-                                String cancelledBy,
+                                @Schema(maxLength = Limits.MAX_REASON_LENGTH) String reason,
+                                @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String requestedBy,
+                                @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String decidedBy,
+                                @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String cancelledBy,
                                 int accounts,
                                 BigDecimal monthlyValueAtRisk,
                                 Instant createdAt,
                                 Instant updatedAt,
+                                @Schema(maxProperties = 16, description = "Accounts by status, and LEFT_OUT")
                                 Map<String, Long> counts,
                                 List<LeftOut> leftOut) {
 
-    public record LeftOut(UUID accountId, String reason) {
+    @Schema(name = "DeletionBatchLeftOut")
+    public record LeftOut(UUID accountId, @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String reason) {
     }
 }

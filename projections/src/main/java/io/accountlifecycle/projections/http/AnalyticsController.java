@@ -1,6 +1,7 @@
 package io.accountlifecycle.projections.http;
 
 import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.audit.AuditEntryView;
@@ -14,14 +15,16 @@ import io.accountlifecycle.projections.summary.AccountSummaryView;
 import io.accountlifecycle.projections.timeline.AccountTimelines;
 import io.accountlifecycle.projections.timeline.TimelineEntryView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
-import org.springframework.web.ErrorResponseException;
 import org.springframework.validation.annotation.Validated;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -58,27 +61,32 @@ public class AnalyticsController {
     }
 
     @GetMapping("/deletion-batches")
-    @Operation(summary = "Deletion batches, newest first, with their accounts counted by status")
-    PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) String requestedBy,
+    @Operation(operationId = "listDeletionBatches",
+               summary = "Deletion batches, newest first, with their accounts counted by status")
+    PageView<DeletionBatchView> deletionBatches(@RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String requestedBy,
                                                 @RequestParam(defaultValue = "0") @Min(0) int page,
                                                 @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return batches.batches(requestedBy, page, size);
     }
 
     @GetMapping("/accounts")
-    @Operation(summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
+    @Operation(operationId = "listAccountSummaries",
+               summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
     PageView<AccountSummaryView> accounts(
             @RequestParam(required = false) AccountStatus status,
             @RequestParam(required = false) Plan plan,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant inactiveSince,
-            @RequestParam(defaultValue = "accountId") String sort,
+            @RequestParam(defaultValue = "accountId") @Size(max = Limits.MAX_NAME_LENGTH) String sort,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return accounts.accounts(status, plan, inactiveSince, sort, page, size);
     }
 
     @GetMapping("/accounts/{id}/timeline")
-    @Operation(summary = "Every lifecycle change of one account, oldest first, with actor and reason")
+    @ApiResponse(responseCode = "404", description = "No such account in the timeline")
+    @ApiResponse(responseCode = "200", description = "A page of the account's changes")
+    @Operation(operationId = "getAccountTimeline",
+               summary = "Every lifecycle change of one account, oldest first, with actor and reason")
     PageView<TimelineEntryView> timeline(@PathVariable UUID id,
                                          @RequestParam(defaultValue = "0") @Min(0) int page,
                                          @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
@@ -90,21 +98,23 @@ public class AnalyticsController {
     }
 
     @GetMapping("/audit")
-    @Operation(summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
+    @Operation(operationId = "listAuditEntries",
+               summary = "Admin actions and refused attempts, newest first; from inclusive, to exclusive")
     PageView<AuditEntryView> audit(
-            @RequestParam(required = false) String actor,
-            @RequestParam(required = false) String action,
+            @RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String actor,
+            @RequestParam(required = false) @Size(max = Limits.MAX_NAME_LENGTH) String action,
             @RequestParam(required = false) UUID accountId,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
-            @RequestParam(defaultValue = "occurredAt,desc") String sort,
+            @RequestParam(defaultValue = "occurredAt,desc") @Size(max = Limits.MAX_NAME_LENGTH) String sort,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return audit.entries(actor, action, accountId, from, to, sort, page, size);
     }
 
     @GetMapping("/stats/daily")
-    @Operation(summary = "Opened, deletion requested, quarantined, cancelled and purged per UTC day and plan")
+    @Operation(operationId = "listDailyStats",
+               summary = "Opened, deletion requested, quarantined, cancelled and purged per UTC day and plan")
     PageView<DailyStatsView> daily(
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate from,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate to,

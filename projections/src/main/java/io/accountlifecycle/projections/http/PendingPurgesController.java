@@ -25,7 +25,8 @@ public class PendingPurgesController {
     }
 
     @GetMapping("/admin/purges/pending")
-    @Operation(summary = "Quarantined accounts with the time left before their purge, soonest first")
+    @Operation(operationId = "listPendingPurges",
+               summary = "Quarantined accounts with the time left before their purge, soonest first")
     PageView<PendingPurgeView> pending(@RequestParam(defaultValue = "0") @Min(0) int page,
                                        @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return summaries.pendingPurges(page, size);

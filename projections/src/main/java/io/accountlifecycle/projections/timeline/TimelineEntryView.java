@@ -1,7 +1,9 @@
 package io.accountlifecycle.projections.timeline;
 
 import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -15,12 +17,14 @@ import java.util.UUID;
  */
 public record TimelineEntryView(long sequenceNumber,
                                 Instant occurredAt,
+                                @Schema(allowableValues = {"OPENED", "PLAN_CHANGED", "DELETION_REQUESTED",
+                                                           "QUARANTINED", "DELETION_CANCELLED", "PURGED"})
                                 String change,
                                 AccountStatus status,
                                 Plan plan,
-                                String actor,
-                                String reason,
+                                @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String actor,
+                                @Schema(maxLength = Limits.MAX_REASON_LENGTH) String reason,
                                 Instant purgeDueAt,
                                 UUID batchId,
-                                String correlationId) {
+                                @Schema(maxLength = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
 }

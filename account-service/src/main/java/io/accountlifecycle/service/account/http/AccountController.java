@@ -1,17 +1,22 @@
 package io.accountlifecycle.service.account.http;
 
-import io.accountlifecycle.service.roles.Roles;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
-import io.accountlifecycle.service.command.Origin;
-import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.actor.ActorResolver;
+import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTypes;
+import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.security.Scopes;
+import io.accountlifecycle.service.web.ReasonRequest;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -19,16 +24,16 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.security.access.AccessDeniedException;
-import io.accountlifecycle.service.security.Scopes;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -40,8 +45,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 @RestController
@@ -52,6 +55,11 @@ import java.util.UUID;
 class AccountController {
 
     static final String CORRELATION_HEADER = "X-Correlation-Id";
+    private static final String NOT_FOUND = "No such account";
+    private static final String CONFLICT = "The account is quarantined (purgeDueAt says until when; only cancel is "
+                                           + "taken), the change conflicts with its state, or another change was "
+                                           + "stored at the same moment";
+    private static final String PURGED = "The account was purged: its data is gone for good";
 
     private final AccountCommands commands;
     private final AccountHistory history;
@@ -70,19 +78,32 @@ class AccountController {
         this.clock = clock;
     }
 
+    @ApiResponse(responseCode = "201", description = "Opened; its address is in Location",
+                 headers = @Header(name = "Location", description = "The account's address",
+                                    schema = @Schema(type = "string", format = "uri", maxLength = 2048)))
+    @ApiResponse(responseCode = "409", description = "The id was used before: account ids are never reused")
     @PostMapping
-    @Operation(summary = "Open an account under the id the caller chose")
-    ResponseEntity<Map<String, UUID>> open(@Valid @RequestBody OpenAccountRequest request,
-                                           @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+    @Operation(operationId = "openAccount",
+               summary = "Open an account under the id the caller chose")
+    ResponseEntity<OpenAccountResponse> open(@Valid @RequestBody OpenAccountRequest request,
+                                           @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                           @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
                       Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
                                                   .buildAndExpand(request.accountId()).toUri();
-        return ResponseEntity.created(location).body(Map.of("accountId", request.accountId()));
+        return ResponseEntity.created(location).body(new OpenAccountResponse(request.accountId()));
     }
 
+    @ApiResponse(responseCode = "200", description = "The account",
+                 headers = {@Header(name = "ETag", description = "The account's version",
+                                    schema = @Schema(type = "string", maxLength = 24)),
+                            @Header(name = "Server-Timing", description = "How long rebuilding it from its events took",
+                                    schema = @Schema(type = "string", maxLength = 200))})
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}")
-    @Operation(summary = "The account's state rebuilt from its events, now or as of an instant")
+    @Operation(operationId = "getAccount",
+               summary = "The account's state rebuilt from its events, now or as of an instant")
     ResponseEntity<AccountResponse> get(@PathVariable UUID id,
                                         @Parameter(description = "ISO-8601 instant, e.g. 2026-11-23T10:15:30Z")
                                         @RequestParam(required = false)
@@ -97,8 +118,11 @@ class AccountController {
                              .body(toResponse(state));
     }
 
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}/events")
-    @Operation(summary = "The account's full event history, oldest first")
+    @ApiResponse(responseCode = "200", description = "A page of the account's events")
+    @Operation(operationId = "listAccountEvents",
+               summary = "The account's full event history, oldest first")
     PageView<AccountEventResponse> events(@PathVariable UUID id,
                                           @RequestParam(defaultValue = "0") @Min(0) int page,
                                           @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
@@ -111,27 +135,46 @@ class AccountController {
                               slice.totalItems(), slice.hasNext());
     }
 
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PatchMapping("/{id}/profile")
-    @Operation(summary = "Change the email and/or display name")
+    @Operation(operationId = "updateAccountProfile",
+               summary = "Change the email and/or display name")
     ResponseEntity<Void> updateProfile(@PathVariable UUID id, @RequestBody UpdateProfileRequest request,
-                                       @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                       @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                       @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.updateProfile(id, request.email(), request.displayName(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "204", description = "Changed")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/plan")
-    @Operation(summary = "Move the account to another plan")
+    @Operation(operationId = "changeAccountPlan",
+               summary = "Move the account to another plan")
     ResponseEntity<Void> changePlan(@PathVariable UUID id, @Valid @RequestBody ChangePlanRequest request,
-                                    @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                    @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                    @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.changePlan(id, request.plan(), origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "200", description = "The account with its flag")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/protection")
-    @Operation(summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
+    @Operation(operationId = "changeAccountProtection",
+               summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
                          + "sticks for the look-back after its removal")
-    ResponseEntity<AccountResponse> changeProtection(@PathVariable UUID id, @Valid @RequestBody ProtectionRequest request,
-                                                     @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+    ResponseEntity<AccountResponse> changeProtection(@PathVariable UUID id,
+                                                     @Valid @RequestBody ProtectionRequest request,
+                                                     @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                     @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         String needed = request.protectedAccount() ? Scopes.WRITE : Scopes.ADMIN;
         if (!actors.hasScope(needed)) {
             throw new AccessDeniedException((request.protectedAccount() ? "setting" : "removing")
@@ -141,56 +184,84 @@ class AccountController {
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
+    @ApiResponse(responseCode = "204", description = "Recorded")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/activity")
-    @Operation(summary = "Record that the account was seen in use (now, or at lastActivityAt)")
+    @Operation(operationId = "recordAccountActivity",
+               summary = "Record that the account was seen in use (now, or at lastActivityAt)")
     ResponseEntity<Void> recordActivity(@PathVariable UUID id,
                                         @RequestBody(required = false) RecordActivityRequest request,
-                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         Instant at = request == null || request.lastActivityAt() == null ? clock.instant() : request.lastActivityAt();
         commands.recordActivity(id, at, origin(correlationId));
         return ResponseEntity.noContent().build();
     }
 
+    @ApiResponse(responseCode = "202", description = "Requested (the account is quarantined a moment later), or "
+                                                     + "waiting for a second person's approval",
+                 headers = @Header(name = "Location", description = "The account's address",
+                                    schema = @Schema(type = "string", format = "uri", maxLength = 2048)))
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion")
-    @Operation(summary = "Request deletion: the account is quarantined for the hold, then purged")
-    ResponseEntity<Map<String, Object>> requestDeletion(@PathVariable UUID id,
-                                                        @Valid @RequestBody DeletionRequest request,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+    @Operation(operationId = "requestAccountDeletion",
+               summary = "Request deletion: the account is quarantined for the hold, then purged")
+    ResponseEntity<DeletionResponse> requestDeletion(@PathVariable UUID id,
+                                                        @Valid @RequestBody ReasonRequest request,
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("accountId", id);
-        body.put("deletionRequested", waitsBecause == null);
-        body.put("approvalRequired", waitsBecause != null);
-        if (waitsBecause != null) {
-            body.put("approvalReason", waitsBecause);
-        }
-        return ResponseEntity.accepted().location(location).body(body);
+        return ResponseEntity.accepted().location(location)
+                             .body(new DeletionResponse(id, waitsBecause == null, waitsBecause != null, waitsBecause));
     }
 
+    @ApiResponse(responseCode = "202", description = "Approved: the deletion is requested")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/approve")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
-    ResponseEntity<Map<String, Object>> approveDeletion(@PathVariable UUID id,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+    @Operation(operationId = "approveAccountDeletion",
+               summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
+    ResponseEntity<DeletionResponse> approveDeletion(@PathVariable UUID id,
+                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.approveDeletion(id, origin(correlationId));
-        return ResponseEntity.accepted().body(Map.of("accountId", id, "deletionRequested", true));
+        return ResponseEntity.accepted().body(new DeletionResponse(id, true, false, null));
     }
 
+    @ApiResponse(responseCode = "200", description = "Rejected: the account stays Active")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/reject")
-    @Operation(summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
+    @Operation(operationId = "rejectAccountDeletion",
+               summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
     ResponseEntity<AccountResponse> rejectDeletion(@PathVariable UUID id,
-                                                   @RequestBody(required = false) DeletionRequest request,
-                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                   @Valid @RequestBody(required = false) ReasonRequest request,
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                   @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.rejectDeletion(id, request == null ? null : request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
+    @ApiResponse(responseCode = "200",
+                 description = "Cancelled: the account is Active again with all its data")
+    @ApiResponse(responseCode = "404", description = NOT_FOUND)
+    @ApiResponse(responseCode = "409", description = CONFLICT)
+    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/cancel")
-    @Operation(summary = "Cancel a deletion within the hold: the account is Active again with all its data")
+    @Operation(operationId = "cancelAccountDeletion",
+               summary = "Cancel a deletion within the hold: the account is Active again with all its data")
     ResponseEntity<AccountResponse> cancelDeletion(@PathVariable UUID id,
-                                                   @Valid @RequestBody DeletionRequest request,
-                                                   @RequestHeader(name = CORRELATION_HEADER, required = false) @Size(max = 128) String correlationId) {
+                                                   @Valid @RequestBody ReasonRequest request,
+                                                   @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                   @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.cancelDeletion(id, request.reason(), origin(correlationId));
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
