@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.security;
 
 import com.nimbusds.jose.JOSEException;
+import io.accountlifecycle.api.Limits;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -12,7 +13,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -58,6 +61,28 @@ public class TokenVerificationConfiguration {
                     + "that issuer would be accepted here.");
         }
         return new JwtAudienceValidator(settings.audience());
+    }
+
+    /**
+     * The token's subject is the actor of every change it makes, stored in events and shown in the audit log: a token
+     * without one, or with one longer than {@link Limits#MAX_ACTOR_LENGTH} characters, is refused (over HTTP and on
+     * {@code account.commands} alike, as every validator bean is).
+     */
+    @Bean
+    OAuth2TokenValidator<Jwt> subjectValidator() {
+        return jwt -> {
+            String subject = jwt.getSubject();
+            if (subject == null || subject.isBlank()) {
+                return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "The token has no subject",
+                                                                          null));
+            }
+            if (subject.length() > Limits.MAX_ACTOR_LENGTH) {
+                return OAuth2TokenValidatorResult.failure(new OAuth2Error(
+                        "invalid_token", "The token's subject is longer than " + Limits.MAX_ACTOR_LENGTH
+                                         + " characters", null));
+            }
+            return OAuth2TokenValidatorResult.success();
+        };
     }
 
     /**

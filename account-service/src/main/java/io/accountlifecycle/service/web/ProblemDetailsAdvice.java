@@ -1,18 +1,21 @@
 package io.accountlifecycle.service.web;
 
+import io.accountlifecycle.projections.support.InvalidQueryException;
 import io.accountlifecycle.service.account.AccountAlreadyExistsException;
 import io.accountlifecycle.service.account.AccountPurgedException;
 import io.accountlifecycle.service.account.AccountQuarantinedException;
-import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.AccountRuleViolationException;
-import io.accountlifecycle.projections.support.InvalidQueryException;
+import io.accountlifecycle.service.account.DeletionConflictException;
+import io.accountlifecycle.service.account.SelfApprovalException;
 import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.deletion.InvalidCriteriaException;
-import io.accountlifecycle.service.account.SelfApprovalException;
 import io.accountlifecycle.service.deletion.StalePreviewException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,6 +23,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -43,6 +48,8 @@ import java.util.stream.Collectors;
  */
 @RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
     @ExceptionHandler(AccountRuleViolationException.class)
     ProblemDetail ruleViolation(AccountRuleViolationException e) {
@@ -87,7 +94,8 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DeletionBreakerOpenException.class)
     ResponseEntity<ProblemDetail> breakerOpen(DeletionBreakerOpenException e) {
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        // Open until an admin resets it: ask for a retry in a minute rather than at once.
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "60")
                              .body(problem(HttpStatus.SERVICE_UNAVAILABLE, "The deletion breaker is open",
                                            e.getMessage()));
     }
@@ -120,6 +128,21 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             errors.put(path.substring(path.lastIndexOf('.') + 1), v.getMessage());
         });
         return invalid("Invalid request parameters", errors);
+    }
+
+    /**
+     * Anything else is a 500 problem document that discloses nothing but the status (the cause is logged). Refusals
+     * that Spring Security answers (401, 403) and a lost database ({@link DatabaseUnavailableFilter}'s 503) pass on.
+     */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e, HttpServletRequest request) throws Exception {
+        if (e instanceof AccessDeniedException || e instanceof AuthenticationException
+            || DatabaseUnavailable.causedBy(e)) {
+            throw e;
+        }
+        log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
+                       "The request failed unexpectedly; its cause is in the service's log.");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.apidocs;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.service.HttpJson.Response;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.ServiceInstances;
@@ -98,6 +99,15 @@ class ApiDescriptionIT {
             checked.add(method + " " + path.getKey());
         }));
         assertThat(checked).hasSizeGreaterThan(30);
+    }
+
+    @Test
+    void aTokenSubjectLongerThanTheActorLimitIsRefused() {
+        String url = "/accounts/" + UUID.randomUUID();
+        String longest = "s".repeat(Limits.MAX_ACTOR_LENGTH);
+        assertThat(ServiceInstances.http(context, longest, Scopes.READ).get(url).status()).isEqualTo(404);
+        Response tooLong = ServiceInstances.http(context, longest + "s", Scopes.READ).get(url);
+        assertThat(tooLong.status()).isEqualTo(401);
     }
 
     @Test
