@@ -76,7 +76,7 @@ public class SecurityConfiguration {
             .authorizeHttpRequests(requests -> {
                 requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
                                          "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                         "/error").permitAll();
+                                         "/asyncapi.json", "/schemas/*.json", "/error").permitAll();
                 // The scopes of every endpoint: one table, also stated by the OpenAPI description.
                 for (EndpointScopes.Rule rule : EndpointScopes.RULES) {
                     String[] authorities = rule.scopes().stream().map(Scopes::authority).toArray(String[]::new);

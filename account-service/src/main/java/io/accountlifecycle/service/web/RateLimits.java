@@ -23,6 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * The per-caller request rate limit of the API port: a token bucket ({@link RateLimitSettings}: {@code burst}
@@ -151,11 +152,15 @@ public class RateLimits {
      * (anonymous documents that clients, gateways and linters fetch). Matched on the raw path: a variant that is not
      * exactly one of these is simply charged.
      */
+    /** A JSON Schema the AsyncAPI description refers to ({@code ApiDescriptions}): one file name, no deeper path. */
+    private static final Pattern SCHEMA_FILE = Pattern.compile("/schemas/[A-Za-z0-9.-]+\\.json");
+
     private static boolean exempt(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.equals("/livez") || path.equals("/readyz")
                || path.equals("/actuator/health") || path.startsWith("/actuator/health/")
                || path.equals("/v3/api-docs") || path.startsWith("/v3/api-docs/") || path.equals("/asyncapi.json")
+               || SCHEMA_FILE.matcher(path).matches()
                || path.equals("/swagger-ui.html") || path.startsWith("/swagger-ui/");
     }
 

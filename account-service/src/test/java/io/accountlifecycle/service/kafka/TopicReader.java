@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.kafka;
 
+import io.accountlifecycle.testsupport.KafkaServer;
 import io.accountlifecycle.testsupport.TestInfrastructure;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -32,7 +33,12 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
 
     public TopicReader(String topic) {
-        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers(),
+        this(TestInfrastructure.kafka(), topic);
+    }
+
+    /** As {@link #TopicReader(String)}, on the broker {@code kafka}. */
+    public TopicReader(KafkaServer kafka, String topic) {
+        consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                                               "enable.auto.commit", false),
                                        new StringDeserializer(), new StringDeserializer());
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
@@ -61,17 +67,26 @@ public final class TopicReader implements AutoCloseable {
 
     /** A command as a product service sends it: {@code token} in header {@code authorization} (none when null). */
     public static void sendCommand(String key, String json, String token) {
+        sendCommand(TestInfrastructure.kafka(), key, json, token);
+    }
+
+    /** As {@link #sendCommand(String, String, String)}, to the broker {@code kafka}. */
+    public static void sendCommand(KafkaServer kafka, String key, String json, String token) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(KafkaTopics.COMMANDS, key,
                                                                      json.getBytes(StandardCharsets.UTF_8));
         if (token != null) {
             record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
         }
-        send(record);
+        send(kafka, record);
     }
 
     private static void send(ProducerRecord<String, byte[]> record) {
+        send(TestInfrastructure.kafka(), record);
+    }
+
+    private static void send(KafkaServer kafka, ProducerRecord<String, byte[]> record) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
-                "bootstrap.servers", TestInfrastructure.kafka().bootstrapServers(), "acks", "all"),
+                "bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
             producer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {

@@ -53,11 +53,13 @@ class RateLimitsTest {
     void probesAndApiDescriptionsAreNeverCharged() throws IOException {
         for (int i = 0; i < 3; i++) {
             for (String path : List.of("/livez", "/readyz", "/actuator/health/readiness", "/v3/api-docs",
-                                       "/v3/api-docs/swagger-config", "/asyncapi.json", "/swagger-ui/index.html")) {
+                                       "/v3/api-docs/swagger-config", "/asyncapi.json",
+                                       "/schemas/account-event-envelope.schema.json", "/swagger-ui/index.html")) {
                 assertThat(admitted(path).getHeaderNames()).as(path).doesNotContain(RateLimits.LIMIT);
             }
         }
         assertThat(admitted("/livez/../accounts").getHeader(RateLimits.REMAINING)).isEqualTo("1");
+        assertThat(admitted("/schemas/../accounts.json").getHeader(RateLimits.REMAINING)).isEqualTo("0");
     }
 
     @Test

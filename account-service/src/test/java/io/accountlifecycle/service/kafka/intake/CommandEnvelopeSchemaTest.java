@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.kafka.intake;
 
 import com.networknt.schema.InputFormat;
+import io.accountlifecycle.service.AsyncApiDocument;
+import io.accountlifecycle.service.kafka.KafkaTopics;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
@@ -51,32 +53,75 @@ class CommandEnvelopeSchemaTest {
     @Test
     void theSchemaNamesExactlyTheParsersCommandTypesAndFields() {
         JsonNode schema = schemaDocument();
-        Set<String> envelopeFields = new HashSet<>(schema.get("properties").propertyNames());
+        Set<String> envelopeFields = new HashSet<>(schema.at("/$defs/envelope/properties").propertyNames());
         assertThat(envelopeFields).isEqualTo(CommandEnvelopeParser.ENVELOPE_FIELDS);
         Set<String> types = new HashSet<>();
-        schema.get("properties").get("type").get("enum").forEach(type -> types.add(type.asString()));
+        schema.at("/$defs/envelope/properties/type/enum").forEach(type -> types.add(type.asString()));
         assertThat(types).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
         Map<String, Set<String>> payloadFields = new HashMap<>();
-        for (JsonNode rule : schema.get("allOf")) {
-            String type = rule.at("/if/properties/type/const").asString();
-            payloadFields.put(type, new HashSet<>(rule.at("/then/properties/payload/properties").propertyNames()));
-        }
+        typeRules(schema).forEach((type, rule) -> payloadFields.put(
+                type, new HashSet<>(rule.at("/properties/payload/properties").propertyNames())));
         assertThat(payloadFields).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS);
     }
 
     @Test
     void theSchemaNamesTheScopeEachCommandTypeNeeds() {
         assertThat(CommandEnvelopeParser.SCOPES.keySet()).isEqualTo(CommandEnvelopeParser.PAYLOAD_FIELDS.keySet());
-        for (JsonNode rule : schemaDocument().get("allOf")) {
-            String type = rule.at("/if/properties/type/const").asString();
-            assertThat(rule.at("/then/description").asString()).as(type)
-                    .startsWith("Needs scope " + CommandEnvelopeParser.SCOPES.get(type) + " ");
+        Map<String, JsonNode> rules = typeRules(schemaDocument());
+        assertThat(rules.keySet()).isEqualTo(CommandEnvelopeParser.SCOPES.keySet());
+        rules.forEach((type, rule) -> assertThat(rule.at("/description").asString()).as(type)
+                .startsWith("Needs scope " + CommandEnvelopeParser.SCOPES.get(type) + " "));
+    }
+
+    /**
+     * {@code asyncapi.json} receives each command type in an operation of its own, requiring the type's scope of the
+     * record's bearer token, and its message's payload is the type's definition in this schema.
+     */
+    @Test
+    void theAsyncApiDocumentNamesEachCommandTypeWithItsScope() {
+        AsyncApiDocument asyncApi = AsyncApiDocument.load();
+        assertThat(asyncApi.messages(KafkaTopics.COMMANDS).keySet()).isEqualTo(CommandEnvelopeParser.SCOPES.keySet());
+        Map<String, String> scopes = new HashMap<>();
+        for (JsonNode operation : asyncApi.root().get("operations")) {
+            if (asyncApi.resolve(operation.get("channel")).get("address").asString().equals(KafkaTopics.COMMANDS)) {
+                assertThat(operation.get("action").asString()).isEqualTo("receive");
+                JsonNode message = asyncApi.resolve(operation.get("messages").get(0));
+                String type = message.get("name").asString();
+                assertThat(operation.get("messages")).as(type).hasSize(1);
+                assertThat(message.at("/payload/$ref").asString())
+                        .isEqualTo("./schemas/account-command-envelope.schema.json#/$defs/" + type);
+                assertThat(message.at("/headers/$ref").asString()).isNotBlank();
+                assertThat(asyncApi.resolve(message.get("headers")).get("required"))
+                        .anySatisfy(header -> assertThat(header.asString()).isEqualTo(CommandAuthentication.HEADER));
+                assertThat(operation.get("security")).as(type).hasSize(1);
+                JsonNode scheme = asyncApi.resolve(operation.get("security").get(0));
+                assertThat(scheme.get("scopes")).as(type).hasSize(1);
+                scopes.put(type, scheme.get("scopes").get(0).asString());
+                assertThat(asyncApi.resolve(operation.at("/reply/channel")).get("address").asString())
+                        .isEqualTo(KafkaTopics.COMMAND_RESULTS);
+            }
         }
+        assertThat(scopes).isEqualTo(CommandEnvelopeParser.SCOPES);
+    }
+
+    /** Per command type, its definition under {@code $defs}, which the schema applies when {@code type} names it. */
+    private static Map<String, JsonNode> typeRules(JsonNode schema) {
+        Map<String, JsonNode> rules = new HashMap<>();
+        for (JsonNode rule : schema.get("allOf")) {
+            if (rule.has("if")) {
+                String type = rule.at("/if/properties/type/const").asString();
+                assertThat(rule.at("/then/$ref").asString()).isEqualTo("#/$defs/" + type);
+                JsonNode definition = schema.at("/$defs/" + type);
+                assertThat(definition.at("/properties/type/const").asString()).isEqualTo(type);
+                rules.put(type, definition);
+            }
+        }
+        return rules;
     }
 
     @Test
     void theSchemaSaysTheTokenNotIssuedByNamesTheActor() {
-        assertThat(schemaDocument().at("/properties/issuedBy/description").asString()).contains("Never the actor");
+        assertThat(schemaDocument().at("/$defs/envelope/properties/issuedBy/description").asString()).contains("Never the actor");
         assertThat(schemaDocument().get("description").asString()).contains("authorization: 'Bearer <JWT>'")
                                                                  .contains("PENDING_APPROVAL");
     }
