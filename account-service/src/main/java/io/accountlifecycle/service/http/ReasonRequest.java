@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.web;
+package io.accountlifecycle.service.http;
 
 import io.accountlifecycle.api.Limits;
 import io.swagger.v3.oas.annotations.media.Schema;
