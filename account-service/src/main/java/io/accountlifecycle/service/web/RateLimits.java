@@ -59,6 +59,8 @@ public class RateLimits {
     static final int MAX_CALLERS = 20_000;
 
     private static final String CHARGED = RateLimits.class.getName() + ".admitted";
+    /** A JSON Schema the AsyncAPI description refers to ({@code ApiDescriptions}): one file name, no deeper path. */
+    private static final Pattern SCHEMA_FILE = Pattern.compile("/schemas/[A-Za-z0-9.-]+\\.json");
 
     private final RateLimitSettings settings;
     private final Bandwidth bandwidth;
@@ -152,9 +154,6 @@ public class RateLimits {
      * (anonymous documents that clients, gateways and linters fetch). Matched on the raw path: a variant that is not
      * exactly one of these is simply charged.
      */
-    /** A JSON Schema the AsyncAPI description refers to ({@code ApiDescriptions}): one file name, no deeper path. */
-    private static final Pattern SCHEMA_FILE = Pattern.compile("/schemas/[A-Za-z0-9.-]+\\.json");
-
     private static boolean exempt(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         return path.equals("/livez") || path.equals("/readyz")
