@@ -50,16 +50,22 @@ public class ApiDescriptionConfiguration {
     /** The longest text an instant, date or duration takes in ISO-8601 form (e.g. +1000000000-12-31T23:59:59.999999999Z). */
     static final int MAX_TEMPORAL_LENGTH = 40;
 
-    private static final Map<String, String> STANDARD_ERRORS = Map.of(
-            "400", "The request is malformed or breaks a rule; `errors` names each field",
-            "401", "No valid bearer token (missing, expired, tampered, wrongly signed or for another audience)",
-            "403", "The token lacks the scope this operation needs (or a second person must decide)",
-            "413", "The body is larger than `account.http.max-body-bytes` (16 KiB by default)",
-            "415", "The body is not `application/json`",
-            "429", "Too many requests from this caller (its rate limit, or too many refused requests this minute); "
-                   + "retry after `Retry-After` seconds",
-            "500", "An unexpected error; nothing about it is disclosed but the status",
-            "503", "The database is unavailable, or the deletion breaker is open; retry after `Retry-After` seconds");
+    private static final Map<String, String> STANDARD_ERRORS = Map.ofEntries(
+            Map.entry("400", "The request is malformed or breaks a rule; `errors` names each field"),
+            Map.entry("401", "No valid bearer token (missing, expired, tampered, wrongly signed or for another "
+                             + "audience)"),
+            Map.entry("403", "The token lacks the scope this operation needs (or a second person must decide)"),
+            Map.entry("404", "No such account"),
+            Map.entry("409", "The account is quarantined (`purgeDueAt` says until when; only a cancel is taken), the "
+                             + "change conflicts with its state, or another change was stored at the same moment"),
+            Map.entry("410", "The account was purged: its data is gone for good"),
+            Map.entry("413", "The body is larger than `account.http.max-body-bytes` (16 KiB by default)"),
+            Map.entry("415", "The body is not `application/json`"),
+            Map.entry("429", "Too many requests from this caller (its rate limit, or too many refused requests this "
+                             + "minute); retry after `Retry-After` seconds"),
+            Map.entry("500", "An unexpected error; nothing about it is disclosed but the status"),
+            Map.entry("503", "The database is unavailable, or the deletion breaker is open; retry after "
+                             + "`Retry-After` seconds"));
 
     @Bean
     OpenAPI accountServiceOpenApi(ApiDescriptionSettings settings) {
@@ -135,6 +141,14 @@ public class ApiDescriptionConfiguration {
         if (hasBody) {
             codes.add("413");
             codes.add("415");
+        }
+        if (path.startsWith("/accounts/{id}")) {
+            codes.add("404");
+            if (method != HttpMethod.GET) {
+                // Every command on an account meets its state: quarantined or conflicting, and purged.
+                codes.add("409");
+                codes.add("410");
+            }
         }
         for (String code : codes) {
             if (!responses.containsKey(code)) {

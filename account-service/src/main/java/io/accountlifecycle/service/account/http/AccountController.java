@@ -55,11 +55,6 @@ import java.util.UUID;
 class AccountController {
 
     static final String CORRELATION_HEADER = "X-Correlation-Id";
-    private static final String NOT_FOUND = "No such account";
-    private static final String CONFLICT = "The account is quarantined (purgeDueAt says until when; only cancel is "
-                                           + "taken), the change conflicts with its state, or another change was "
-                                           + "stored at the same moment";
-    private static final String PURGED = "The account was purged: its data is gone for good";
 
     private final AccountCommands commands;
     private final AccountHistory history;
@@ -86,8 +81,8 @@ class AccountController {
     @Operation(operationId = "openAccount",
                summary = "Open an account under the id the caller chose")
     ResponseEntity<OpenAccountResponse> open(@Valid @RequestBody OpenAccountRequest request,
-                                           @RequestHeader(name = CORRELATION_HEADER, required = false)
-                                           @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
+                                             @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                             @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.open(request.accountId(), request.email(), request.displayName(), request.plan(),
                       Boolean.TRUE.equals(request.protectedAccount()), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentRequest().path("/{id}")
@@ -100,7 +95,6 @@ class AccountController {
                                     schema = @Schema(type = "string", maxLength = 24)),
                             @Header(name = "Server-Timing", description = "How long rebuilding it from its events took",
                                     schema = @Schema(type = "string", maxLength = 200))})
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}")
     @Operation(operationId = "getAccount",
                summary = "The account's state rebuilt from its events, now or as of an instant")
@@ -118,7 +112,6 @@ class AccountController {
                              .body(toResponse(state));
     }
 
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
     @GetMapping("/{id}/events")
     @ApiResponse(responseCode = "200", description = "A page of the account's events")
     @Operation(operationId = "listAccountEvents",
@@ -136,9 +129,6 @@ class AccountController {
     }
 
     @ApiResponse(responseCode = "204", description = "Changed")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PatchMapping("/{id}/profile")
     @Operation(operationId = "updateAccountProfile",
                summary = "Change the email and/or display name")
@@ -150,9 +140,6 @@ class AccountController {
     }
 
     @ApiResponse(responseCode = "204", description = "Changed")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/plan")
     @Operation(operationId = "changeAccountPlan",
                summary = "Move the account to another plan")
@@ -164,9 +151,6 @@ class AccountController {
     }
 
     @ApiResponse(responseCode = "200", description = "The account with its flag")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PutMapping("/{id}/protection")
     @Operation(operationId = "changeAccountProtection",
                summary = "Set (accounts:write) or remove (accounts:admin) the protected flag, with a reason; protection "
@@ -185,9 +169,6 @@ class AccountController {
     }
 
     @ApiResponse(responseCode = "204", description = "Recorded")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/activity")
     @Operation(operationId = "recordAccountActivity",
                summary = "Record that the account was seen in use (now, or at lastActivityAt)")
@@ -204,16 +185,13 @@ class AccountController {
                                                      + "waiting for a second person's approval",
                  headers = @Header(name = "Location", description = "The account's address",
                                     schema = @Schema(type = "string", format = "uri", maxLength = 2048)))
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion")
     @Operation(operationId = "requestAccountDeletion",
                summary = "Request deletion: the account is quarantined for the hold, then purged")
     ResponseEntity<DeletionResponse> requestDeletion(@PathVariable UUID id,
-                                                        @Valid @RequestBody ReasonRequest request,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
-                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
+                                                     @Valid @RequestBody ReasonRequest request,
+                                                     @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                     @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
@@ -222,23 +200,17 @@ class AccountController {
     }
 
     @ApiResponse(responseCode = "202", description = "Approved: the deletion is requested")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/approve")
     @Operation(operationId = "approveAccountDeletion",
                summary = "A second admin (accounts:approve, not the requester) approves deleting a protected account")
     ResponseEntity<DeletionResponse> approveDeletion(@PathVariable UUID id,
-                                                        @RequestHeader(name = CORRELATION_HEADER, required = false)
-                                                        @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
+                                                     @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                     @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
         commands.approveDeletion(id, origin(correlationId));
         return ResponseEntity.accepted().body(new DeletionResponse(id, true, false, null));
     }
 
     @ApiResponse(responseCode = "200", description = "Rejected: the account stays Active")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/reject")
     @Operation(operationId = "rejectAccountDeletion",
                summary = "A second admin (accounts:approve, not the requester) rejects deleting a protected account")
@@ -252,9 +224,6 @@ class AccountController {
 
     @ApiResponse(responseCode = "200",
                  description = "Cancelled: the account is Active again with all its data")
-    @ApiResponse(responseCode = "404", description = NOT_FOUND)
-    @ApiResponse(responseCode = "409", description = CONFLICT)
-    @ApiResponse(responseCode = "410", description = PURGED)
     @PostMapping("/{id}/deletion/cancel")
     @Operation(operationId = "cancelAccountDeletion",
                summary = "Cancel a deletion within the hold: the account is Active again with all its data")
