@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.apidocs;
 
 import io.accountlifecycle.service.security.EndpointScopes;
+import io.accountlifecycle.service.web.RateLimitSettings;
+import io.accountlifecycle.service.web.RateLimits;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -17,6 +19,7 @@ import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,6 +41,7 @@ import java.util.TreeMap;
  * characters). Limits of individual fields live on the request and response types themselves.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 @EnableConfigurationProperties(ApiDescriptionSettings.class)
 public class ApiDescriptionConfiguration {
 
@@ -112,10 +116,11 @@ public class ApiDescriptionConfiguration {
     }
 
     @Bean
-    OpenApiCustomizer accountServiceOperations() {
+    OpenApiCustomizer accountServiceOperations(RateLimitSettings rateLimit) {
         return openApi -> {
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach(
-                    (method, operation) -> describe(path, HttpMethod.valueOf(method.name()), operation)));
+                    (method, operation) -> describe(path, HttpMethod.valueOf(method.name()), operation,
+                                                    rateLimit.enabled())));
             // springdoc replaces the schemas of the bean's components with the ones it generates.
             openApi.getComponents().addSchemas(PROBLEM, problemSchema());
             ApiSchemas.constrain(openApi);
@@ -123,7 +128,7 @@ public class ApiDescriptionConfiguration {
         };
     }
 
-    private static void describe(String path, HttpMethod method, Operation operation) {
+    private static void describe(String path, HttpMethod method, Operation operation, boolean rateLimited) {
         List<String> scopes = EndpointScopes.scopesFor(method, path).orElse(List.of());
         String scheme = path.startsWith("/admin/") ? ADMIN_BEARER : BEARER;
         operation.setSecurity(scopes.stream().map(scope -> new SecurityRequirement().addList(scheme, scope)).toList());
@@ -157,10 +162,10 @@ public class ApiDescriptionConfiguration {
         }
         Map<String, ApiResponse> sorted = new TreeMap<>(responses);
         responses.clear();
-        sorted.forEach((code, response) -> responses.addApiResponse(code, withHeaders(code, response)));
+        sorted.forEach((code, response) -> responses.addApiResponse(code, withHeaders(code, response, rateLimited)));
     }
 
-    private static ApiResponse withHeaders(String code, ApiResponse response) {
+    private static ApiResponse withHeaders(String code, ApiResponse response, boolean rateLimited) {
         if (code.startsWith("4") || code.startsWith("5")) {
             // Every error is a problem document, whatever springdoc guessed from the handler's return type.
             response.setContent(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(
@@ -170,8 +175,8 @@ public class ApiDescriptionConfiguration {
         if (response.getHeaders() != null) {
             headers.putAll(response.getHeaders());
         }
-        if (code.startsWith("2") || code.startsWith("4")) {
-            for (String name : List.of("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")) {
+        if (rateLimited && (code.startsWith("2") || code.startsWith("4"))) {
+            for (String name : List.of(RateLimits.LIMIT, RateLimits.REMAINING, RateLimits.RESET)) {
                 headers.put(name, ref(name));
             }
         }
@@ -191,11 +196,11 @@ public class ApiDescriptionConfiguration {
 
     private static Map<String, Header> headers() {
         Map<String, Header> headers = new LinkedHashMap<>();
-        headers.put("RateLimit-Limit", header("The requests this caller may make in a burst (its bucket's size); "
+        headers.put(RateLimits.LIMIT, header("The requests this caller may make in a burst (its bucket's size); "
                                               + "each replica limits on its own", integer(1, Integer.MAX_VALUE)));
-        headers.put("RateLimit-Remaining", header("The requests this caller has left in its bucket",
+        headers.put(RateLimits.REMAINING, header("The requests this caller has left in its bucket",
                                                   integer(0, Integer.MAX_VALUE)));
-        headers.put("RateLimit-Reset", header("Seconds until the bucket is full again", integer(0, 86_400)));
+        headers.put(RateLimits.RESET, header("Seconds until the bucket is full again", integer(0, 86_400)));
         headers.put("Retry-After", header("Seconds to wait before retrying", integer(0, 86_400)));
         headers.put("Access-Control-Allow-Origin", header(
                 "Sent only to a browser whose `Origin` is listed in `account.http.cors.allowed-origins` (none by "
