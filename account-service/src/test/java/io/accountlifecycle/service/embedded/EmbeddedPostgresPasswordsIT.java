@@ -1,6 +1,5 @@
 package io.accountlifecycle.service.embedded;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,15 +59,7 @@ class EmbeddedPostgresPasswordsIT {
     void aClusterInitialisedWithTrustIsConvertedAtItsNextStart() throws Exception {
         Path pgData = dataDir.resolve("postgres");
         // What an earlier version left: zonky's initdb (-A trust), roles without passwords.
-        try (EmbeddedPostgres legacy = EmbeddedPostgres.builder().setDataDirectory(pgData)
-                                                      .setCleanDataDirectory(false).setPort(0)
-                                                      .setRegisterShutdownHook(false).start();
-             Connection connection = legacy.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute("create role account_owner login createrole");
-            statement.execute("create database accounts owner account_owner");
-            statement.execute("create role account_app login");
-        }
+        LegacyDataFolder.trustingPostgres(pgData, "create role account_app login");
         assertThat(EmbeddedPostgresServer.trusts(pgData.resolve("pg_hba.conf"))).isTrue();
 
         try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(properties())) {

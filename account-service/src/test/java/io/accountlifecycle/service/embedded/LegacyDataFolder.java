@@ -27,7 +27,8 @@ final class LegacyDataFolder {
     private LegacyDataFolder() {
     }
 
-    static void trustingPostgres(Path pgData) throws Exception {
+    /** The cluster with the owner and its database, then {@code more} statements run as the superuser. */
+    static void trustingPostgres(Path pgData, String... more) throws Exception {
         try (EmbeddedPostgres legacy = EmbeddedPostgres.builder().setDataDirectory(pgData)
                                                       .setCleanDataDirectory(false).setPort(0)
                                                       .setRegisterShutdownHook(false).start();
@@ -35,6 +36,9 @@ final class LegacyDataFolder {
              Statement statement = connection.createStatement()) {
             statement.execute("create role account_owner login createrole");
             statement.execute("create database accounts owner account_owner");
+            for (String sql : more) {
+                statement.execute(sql);
+            }
         }
     }
 

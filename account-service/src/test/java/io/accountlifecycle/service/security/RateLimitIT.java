@@ -1,7 +1,7 @@
 package io.accountlifecycle.service.security;
 
-import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.HttpJson.Response;
+import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
@@ -22,6 +22,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.UUID;
 
 import static io.accountlifecycle.service.HttpJson.openAccountJson;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The per-caller rate limit with a low budget (bursts of {@value #BURST}, one request a second): every answer of the
@@ -122,8 +124,12 @@ class RateLimitIT {
         assertThat(other.status()).isEqualTo(201);
         assertFreshBudget(other);
 
-        Thread.sleep(retryAfter * 1000);
-        Response again = greedy.post("/accounts", openAccountJson(refusedId, "g@example.com", "Greedy", "FREE"));
+        // Admitted again once the refill allows one more request (a refused try consumes nothing).
+        UUID retried = refusedId;
+        Response again = await().atMost(Duration.ofSeconds(retryAfter + 5)).pollInterval(Duration.ofMillis(200))
+                                .until(() -> greedy.post("/accounts", openAccountJson(retried, "g@example.com",
+                                                                                      "Greedy", "FREE")),
+                                       answer -> answer.status() != 429);
         assertThat(again.status()).as(again.raw()).isEqualTo(201);
         assertBudget(again);
     }
