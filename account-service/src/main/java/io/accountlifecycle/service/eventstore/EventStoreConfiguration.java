@@ -180,20 +180,33 @@ public class EventStoreConfiguration {
                                                dataSource, maxGapOffset);
     }
 
+    /** Commits announced on this instance and to the others ({@code LISTEN/NOTIFY}); see {@link EventCommitSignal}. */
+    @Bean(destroyMethod = "close")
+    EventCommitSignal eventCommitSignal(DataSource dataSource) {
+        return new EventCommitSignal(dataSource, Duration.ofSeconds(10));
+    }
+
     /**
-     * Processors in this JVM are woken when a unit of work commits, but the intake commits its database transaction
-     * after that (a whole Kafka batch, or a new data key with the events), so the wake-up can come before the rows are
-     * visible; events from other instances are never announced at all. Polling every {@code fetch-delay} bounds that
-     * wait (Axon's default is a second).
+     * Processors are woken when events are committed, here or on another instance ({@link EventCommitSignal},
+     * {@link WakeableEventStore}); {@code fetch-delay} is only the fallback: how often the store looks by itself when
+     * no wake-up came (a lost notification, a listener reconnecting).
      */
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
-                                  @Value("${account.eventstore.fetch-delay:100ms}") Duration fetchDelay) {
-        return EmbeddedEventStore.builder()
-                                 .storageEngine(storageEngine)
-                                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
-                                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                                 .fetchDelay(fetchDelay.toMillis())
-                                 .build();
+                                  EventCommitSignal commitSignal,
+                                  @Value("${account.eventstore.fetch-delay:1s}") Duration fetchDelay) {
+        WakeableEventStore store = new WakeableEventStore(
+                EmbeddedEventStore.builder()
+                                  .storageEngine(storageEngine)
+                                  .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
+                                  .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
+                                  .fetchDelay(fetchDelay.toMillis()),
+                fetchDelay.toMillis());
+        if (storageEngine instanceof PostgresEventStorageEngine engine) {
+            engine.signalCommitsTo(commitSignal);
+        }
+        commitSignal.onCommit(store::wake);
+        commitSignal.start();
+        return store;
     }
 }

@@ -3,12 +3,14 @@ package io.accountlifecycle.service.eventstore;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.axonframework.eventhandling.DomainEventData;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStoreException;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.Serializer;
 
 import javax.sql.DataSource;
 import java.sql.Array;
@@ -51,6 +53,7 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     private final long lowestGlobalSequence;
     private final String eventTable;
     private final String globalIndexColumn;
+    private volatile EventCommitSignal commitSignal;
     private static final long PERMANENT = Long.MIN_VALUE;
     /**
      * Global index of a hole → the transaction id that was fresh when this instance first saw it, or
@@ -87,6 +90,20 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     @Override
     protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
         return Stream.empty();
+    }
+
+    /** Says when events were stored: {@link EventCommitSignal} wakes the processors once the transaction commits. */
+    public void signalCommitsTo(EventCommitSignal signal) {
+        this.commitSignal = signal;
+    }
+
+    @Override
+    protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        super.appendEvents(events, serializer);
+        EventCommitSignal signal = commitSignal;
+        if (signal != null && !events.isEmpty()) {
+            signal.appended();
+        }
     }
 
     @Override

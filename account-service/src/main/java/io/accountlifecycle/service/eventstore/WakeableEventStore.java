@@ -1,0 +1,165 @@
+package io.accountlifecycle.service.eventstore;
+
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Axon's embedded event store, with streams that call their processor back when events arrive.
+ * <p>
+ * Axon's pooled processor asks its stream for such a callback; the embedded store's streams have none, so an idle
+ * processor looks again every 500 ms, and the store's shared reader (the producer) polls the table every
+ * {@code fetch-delay}. Here {@link #wake()} (from {@link EventCommitSignal}: a commit on this instance or a
+ * notification from another) makes the producer read at once; a watcher that follows the head of the producer's cache
+ * sees the new events arrive and only then calls every stream's callback, so a processor woken finds the events
+ * already there (calling back on the signal itself would race the producer, and a processor that looked too early
+ * would wait out its fallback). Idle, the producer reads every {@code fetch-delay} (the fallback) and a processor's
+ * coordinator every 5 s (Axon's claim interval): the table is no longer polled ten times a second.
+ * <p>
+ * What each processor reads is still decided by its own token and the engine's gap handling (ADR 3): a wake-up only
+ * says when to look.
+ */
+public class WakeableEventStore extends EmbeddedEventStore {
+
+    private static final Logger log = LoggerFactory.getLogger(WakeableEventStore.class);
+
+    private final Set<Runnable> callbacks = ConcurrentHashMap.newKeySet();
+    private final long fallbackMillis;
+    private volatile boolean running = true;
+    private Thread watcher;
+
+    /**
+     * @param fallbackMillis how long the watcher waits for new events before it looks again; the producer's
+     *                       {@code fetchDelay} in {@code builder} is the polling fallback
+     */
+    public WakeableEventStore(Builder builder, long fallbackMillis) {
+        super(builder);
+        this.fallbackMillis = fallbackMillis;
+    }
+
+    /** Events were committed: read them now. */
+    public void wake() {
+        afterCommit(List.of());
+    }
+
+    @Override
+    public TrackingEventStream openStream(TrackingToken trackingToken) {
+        return new CallingBackStream(super.openStream(trackingToken));
+    }
+
+    @Override
+    public void shutDown() {
+        running = false;
+        Thread thread;
+        synchronized (this) {
+            thread = watcher;
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+        super.shutDown();
+    }
+
+    private synchronized void ensureWatching() {
+        if (watcher == null && running) {
+            watcher = new Thread(this::watch, "event-store-watcher");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+    }
+
+    /** Follows the head of the shared cache; each time events arrive there, calls every stream back once. */
+    private void watch() {
+        while (running) {
+            try (TrackingEventStream head = super.openStream(createHeadToken())) {
+                while (running) {
+                    if (head.hasNextAvailable((int) fallbackMillis, TimeUnit.MILLISECONDS)) {
+                        while (head.hasNextAvailable()) {
+                            head.nextAvailable();
+                        }
+                        callbacks.forEach(Runnable::run);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                // Processors still look on their own every few seconds; the watcher starts again from the head.
+                log.warn("The event store's watcher failed; starting it again: {}", e.toString());
+                callbacks.forEach(Runnable::run);
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** A stream of the embedded store that also supports Axon's availability callback. */
+    private final class CallingBackStream implements TrackingEventStream {
+
+        private final TrackingEventStream delegate;
+        private Runnable callback;
+
+        private CallingBackStream(TrackingEventStream delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<TrackedEventMessage<?>> peek() {
+            return delegate.peek();
+        }
+
+        @Override
+        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
+            return delegate.hasNextAvailable(timeout, unit);
+        }
+
+        @Override
+        public boolean hasNextAvailable() {
+            return delegate.hasNextAvailable();
+        }
+
+        @Override
+        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
+            return delegate.nextAvailable();
+        }
+
+        @Override
+        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
+            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
+        }
+
+        @Override
+        public synchronized boolean setOnAvailableCallback(Runnable callback) {
+            if (this.callback != null) {
+                callbacks.remove(this.callback);
+            }
+            this.callback = callback;
+            callbacks.add(callback);
+            ensureWatching();
+            return true;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (callback != null) {
+                callbacks.remove(callback);
+                callback = null;
+            }
+            delegate.close();
+        }
+    }
+}
