@@ -8,6 +8,7 @@ import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
+import io.accountlifecycle.service.command.CommandGroups;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
@@ -21,7 +22,9 @@ import java.util.UUID;
 /**
  * The intake's single way into the account aggregate: seals personal fields under the account's key and sends the
  * command with its {@link Origin}. One transaction covers a new data key and the events, so a rejected command
- * leaves neither behind.
+ * leaves neither behind. The frequent commands (sign-ups, profile and plan changes, activity at sign-in) are committed
+ * in groups with whatever else arrives at the same moment ({@link CommandGroups}); deletions and their decisions keep
+ * a transaction of their own.
  */
 @Service
 public class AccountCommands {
@@ -29,34 +32,37 @@ public class AccountCommands {
     private final CommandSender commandSender;
     private final PersonalDataSealer sealer;
     private final DeletionSafeguards safeguards;
+    private final CommandGroups groups;
 
-    public AccountCommands(CommandSender commandSender, PersonalDataSealer sealer, DeletionSafeguards safeguards) {
+    public AccountCommands(CommandSender commandSender, PersonalDataSealer sealer, DeletionSafeguards safeguards,
+                           CommandGroups groups) {
         this.commandSender = commandSender;
+        this.groups = groups;
         this.sealer = sealer;
         this.safeguards = safeguards;
     }
 
-    @Transactional
     public void open(UUID accountId, String email, String displayName, Plan plan, boolean protectedAccount,
                      Origin origin) {
-        List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
-        send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
+        groups.run(() -> {
+            List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
+            send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
+        });
     }
 
-    @Transactional
     public void updateProfile(UUID accountId, String email, String displayName, Origin origin) {
-        List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
-        send(new UpdateAccountProfileCommand(accountId, sealed.get(0), sealed.get(1)), origin);
+        groups.run(() -> {
+            List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
+            send(new UpdateAccountProfileCommand(accountId, sealed.get(0), sealed.get(1)), origin);
+        });
     }
 
-    @Transactional
     public void changePlan(UUID accountId, Plan plan, Origin origin) {
-        send(new ChangeAccountPlanCommand(accountId, plan), origin);
+        groups.run(() -> send(new ChangeAccountPlanCommand(accountId, plan), origin));
     }
 
-    @Transactional
     public void recordActivity(UUID accountId, Instant lastActivityAt, Origin origin) {
-        send(new RecordAccountActivityCommand(accountId, lastActivityAt), origin);
+        groups.run(() -> send(new RecordAccountActivityCommand(accountId, lastActivityAt), origin));
     }
 
     /**
