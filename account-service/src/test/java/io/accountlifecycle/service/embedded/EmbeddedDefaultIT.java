@@ -21,7 +21,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.TestTokens;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import java.util.UUID;
@@ -29,6 +35,7 @@ import java.util.UUID;
 import static io.accountlifecycle.service.HttpJson.openAccountJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The embedded default: no datasource configured, so the service runs its own PostgreSQL in its data folder. */
 class EmbeddedDefaultIT {
@@ -49,7 +56,7 @@ class EmbeddedDefaultIT {
     }
 
     @Test
-    void accountsSurviveAStopAndStartOfTheEmbeddedDefault() {
+    void accountsSurviveAStopAndStartOfTheEmbeddedDefault() throws Exception {
         UUID id = UUID.randomUUID();
         try (var first = start()) {
             assertThat(first.getBean(EmbeddedPostgresServer.class)).isNotNull();
@@ -57,6 +64,11 @@ class EmbeddedDefaultIT {
             HttpJson http = ServiceInstances.http(first);
             assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
                     .isEqualTo(201);
+            // The Kafka intake consumes from the embedded broker on its own port (not spring.kafka's default 9092).
+            UUID viaKafka = UUID.randomUUID();
+            sendOpenAccount(first, viaKafka);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(
+                    () -> assertThat(http.get("/accounts/" + viaKafka).status()).isEqualTo(200));
         }
         assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
         assertThat(dataDir.resolve("kafka/meta.properties")).exists();
@@ -68,6 +80,23 @@ class EmbeddedDefaultIT {
             var state = http.get("/accounts/" + id).json();
             assertThat(state.get("email").asString()).isEqualTo("ada@example.com");
             assertThat(http.get("/accounts/" + id + "/events").json().get("totalItems").asLong()).isEqualTo(1);
+        }
+    }
+
+    private void sendOpenAccount(ConfigurableApplicationContext context, UUID accountId) throws Exception {
+        String password = KafkaCredentials.password(dataDir.resolve("keys"), KafkaCredentials.PRODUCT_USER);
+        Map<String, Object> product = Map.of(
+                "bootstrap.servers", context.getBean(EmbeddedKafkaServer.class).bootstrapServers(),
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", KafkaCredentials.MECHANISM,
+                "sasl.jaas.config", KafkaCredentials.scramJaas(KafkaCredentials.PRODUCT_USER, password));
+        String token = TestTokens.mint(context, "embedded-test", List.of("accounts:write"));
+        var record = new ProducerRecord<>(KafkaTopics.COMMANDS, accountId.toString(), """
+                {"commandId":"%s","type":"OpenAccount","accountId":"%s",
+                 "payload":{"email":"kafka@example.com","displayName":"Kafka","plan":"FREE"}}"""
+                .formatted(UUID.randomUUID(), accountId));
+        record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
+        try (var producer = new KafkaProducer<>(product, new StringSerializer(), new StringSerializer())) {
+            producer.send(record).get(30, TimeUnit.SECONDS);
         }
     }
 

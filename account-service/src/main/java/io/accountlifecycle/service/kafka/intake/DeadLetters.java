@@ -2,11 +2,13 @@ package io.accountlifecycle.service.kafka.intake;
 
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -14,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,10 +33,12 @@ class DeadLetters implements DisposableBean {
     private final DefaultKafkaProducerFactory<String, byte[]> producers;
     private final KafkaTemplate<String, byte[]> template;
 
-    DeadLetters(KafkaProperties kafka,
+    DeadLetters(KafkaProperties kafka, KafkaConnectionDetails connection,
                 @Value("${account.kafka.producer-close-timeout:PT30S}") Duration closeTimeout) {
-        this.producers = new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(), new StringSerializer(),
-                                                           new ByteArraySerializer());
+        Map<String, Object> producer = kafka.buildProducerProperties();
+        // The broker Boot connects to (the embedded default's on its configured port, too), not spring.kafka's default.
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getProducer().getBootstrapServers());
+        this.producers = new DefaultKafkaProducerFactory<>(producer, new StringSerializer(), new ByteArraySerializer());
         this.producers.setPhysicalCloseTimeout((int) Math.max(1, closeTimeout.toSeconds()));
         this.template = new KafkaTemplate<>(producers);
     }

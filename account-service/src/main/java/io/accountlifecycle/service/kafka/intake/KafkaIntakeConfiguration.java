@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.kafka.intake;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +22,11 @@ class KafkaIntakeConfiguration {
      * it takes: nothing is skipped while the database is away.
      */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandIntakeContainerFactory(KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<String, byte[]> commandIntakeContainerFactory(
+            KafkaProperties kafka, KafkaConnectionDetails connection) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
+        // The broker Boot connects to (the embedded default's on its configured port, too), not spring.kafka's default.
+        consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
         consumer.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
         consumer.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         consumer.put("enable.auto.commit", false);
