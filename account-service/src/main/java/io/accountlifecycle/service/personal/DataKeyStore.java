@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -111,24 +113,47 @@ public class DataKeyStore {
 
     /**
      * A key seen inside a transaction is cached only once that transaction committed and the committed row is this
-     * very key: a savepoint that rolled back (a rejected command in a Kafka batch) may have taken the row with it,
-     * and sealing with a cached key the database does not have would lose the data for good.
+     * very key: a savepoint that rolled back (a rejected command in a Kafka batch or a group commit) may have taken the
+     * row with it, and sealing with a cached key the database does not have would lose the data for good. Every key a
+     * transaction saw is checked in one query after its commit, not one query per key.
      */
     private void cacheAfterCommit(String keyId, byte[] wrapped, Aead aead) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            cache.put(keyId, aead);
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Seen> seen = (Map<String, Seen>) TransactionSynchronizationManager.getResource(this);
+        if (seen == null) {
+            Map<String, Seen> keys = new LinkedHashMap<>();
+            TransactionSynchronizationManager.bindResource(this, keys);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
-                    List<byte[]> committed = jdbc.queryForList(
-                            "select wrapped_key from account_data_key where key_id = ?", byte[].class, keyId);
-                    if (committed.size() == 1 && Arrays.equals(committed.get(0), wrapped)) {
-                        cache.put(keyId, aead);
-                    }
+                    cacheCommitted(keys);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(DataKeyStore.this);
                 }
             });
-        } else {
-            cache.put(keyId, aead);
+            seen = keys;
         }
+        seen.put(keyId, new Seen(wrapped, aead));
+    }
+
+    private void cacheCommitted(Map<String, Seen> keys) {
+        jdbc.query("select key_id, wrapped_key from account_data_key where key_id = any(?)", row -> {
+            Seen key = keys.get(row.getString(1));
+            if (key != null && Arrays.equals(row.getBytes(2), key.wrapped())) {
+                cache.put(row.getString(1), key.aead());
+            }
+        }, (Object) keys.keySet().toArray(String[]::new));
+    }
+
+    /** A key as this transaction saw it. */
+    private record Seen(byte[] wrapped, Aead aead) {
     }
 
     private static KeysetHandle newKeyset() {

@@ -3,6 +3,7 @@ package io.accountlifecycle.service.kafka.intake;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
@@ -23,7 +24,8 @@ class KafkaIntakeConfiguration {
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> commandIntakeContainerFactory(
-            KafkaProperties kafka, KafkaConnectionDetails connection) {
+            KafkaProperties kafka, KafkaConnectionDetails connection,
+            @Value("${account.kafka.intake.concurrency:4}") int concurrency) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
         // The broker Boot connects to (the embedded default's on its configured port, too), not spring.kafka's default.
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
@@ -36,6 +38,9 @@ class KafkaIntakeConfiguration {
         var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
         factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer));
         factory.setBatchListener(true);
+        // Consumers of their own partitions, each with its polls' transactions: a poll waits on PostgreSQL round trips
+        // more than on the CPU, so one consumer alone leaves both idle. An account's commands stay on one partition.
+        factory.setConcurrency(Math.max(1, concurrency));
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(10_000);
