@@ -48,6 +48,7 @@ PROJECTIONS="account-summary account-timeline audit-log daily-stats"
 echo "work folder (logs, each step's output): $WORK"
 bench_classpath
 
+TOKEN= # of the instance running now
 WATCH_PID=
 DRILL_DATA=
 cleanup() {
@@ -68,7 +69,8 @@ watched() { # tag key step arguments...
   local tag=$1 key=$2 name="$1-$2-lag"
   shift 2
   java -cp "$CP" io.accountlifecycle.benchmarks.ServiceLag --mode watch --interval-ms "$LAG_INTERVAL_MS" \
-    --stop-file "$WORK/$name.stop" --data-dir "$SERVICE_DATA" >"$WORK/$name.txt" 2>"$WORK/$name.err" &
+    --stop-file "$WORK/$name.stop" --data-dir "$SERVICE_DATA" --token "$TOKEN" >"$WORK/$name.txt" \
+    2>"$WORK/$name.err" &
   WATCH_PID=$!
   until grep -q '^watching' "$WORK/$name.txt" 2>/dev/null; do
     alive "$WATCH_PID" || { echo "  ! ServiceLag did not start; see $WORK/$name.err" >&2; break; }
@@ -86,12 +88,13 @@ watched() { # tag key step arguments...
 DRAINS=0
 drain() { # tag: until the publisher and every projection have caught up with the store
   DRAINS=$((DRAINS + 1))
-  bench "$1-drain-$DRAINS" ServiceLag --mode drain --timeout "$DRAIN_TIMEOUT" --data-dir "$SERVICE_DATA" || true
+  bench "$1-drain-$DRAINS" ServiceLag --mode drain --timeout "$DRAIN_TIMEOUT" --data-dir "$SERVICE_DATA" \
+    --token "$TOKEN" || true
 }
 
-measure_replay() { # tag token: records replay_raw, replay_<projection> and replay_all (events/s) and their ratios
+measure_replay() { # tag: records replay_raw, replay_<projection> and replay_all (events/s) and their ratios
   local out="$WORK/$1-replay.txt" raw rate projection
-  bench "$1-replay" ReplayBenchmark --token "$2" --events "$REPLAY_EVENTS" --rebuilds "$REBUILDS" \
+  bench "$1-replay" ReplayBenchmark --token "$TOKEN" --events "$REPLAY_EVENTS" --rebuilds "$REBUILDS" \
     --data-dir "$SERVICE_DATA" || return 0
   raw=$(grab_number "$out" 's/^raw ordered scan + batched upsert, commit every 2,000 .*: \([0-9,]*\) events\/s$/\1/p')
   record run replay_raw "$raw"
@@ -104,7 +107,7 @@ measure_replay() { # tag token: records replay_raw, replay_<projection> and repl
   record run replay_all "$rate"
   record_ratio run replay_all_ratio "$rate" "$raw"
   echo "$1: $(grep '^store:' "$out"), raw scan + upsert $raw events/s"
-  grep '^replay ' "$out" | sort -u | sed "s/^/$1: /"
+  grep '^replay ' "$out" | awk '!seen[$0]++' | sed "s/^/$1: /"
 }
 
 measure_idle() { # tag: records idle_cpu and idle_postgres (% of one core)
@@ -155,11 +158,11 @@ measure_restore() { # round: records copy (rows/s), restore (event phase, events
 }
 
 measure_round() { # round
-  local tag="r$1" token lua http8
+  local tag="r$1" lua http8
   start_instance "$JAR" "$tag"
-  token=$(instance_token "$JAR" "$tag")
+  TOKEN=$(instance_token "$JAR" "$tag")
   lua="$WORK/$tag.lua"
-  wrk_script "$token" "$lua"
+  wrk_script "$TOKEN" "$lua"
   warm_up "$tag" "$lua"
   drain "$tag"
   watched "$tag" http1 measure_http "$tag" run http1 1 "$lua"
@@ -175,15 +178,15 @@ measure_round() { # round
   record_ratio run http8_ratio "$http8" "$raw8"
   echo "$tag: HTTP / raw at 8: ${LAST:--}"
   drain "$tag"
-  watched "$tag" burst measure_burst "$tag" run "$token"
+  watched "$tag" burst measure_burst "$tag" run "$TOKEN"
   record_ratio run burst_ratio "$LAST" "$raw8"
   drain "$tag"
-  watched "$tag" latency measure_latency "$tag" run "$token" --read-model true
+  watched "$tag" latency measure_latency "$tag" run "$TOKEN" --read-model true
   drain "$tag"
-  measure_rebuild "$tag" run "$token"
+  measure_rebuild "$tag" run "$TOKEN"
   if ((REPLAY_EVENTS > 0)); then
     drain "$tag"
-    measure_replay "$tag" "$token"
+    measure_replay "$tag"
     drain "$tag"
     watched "$tag" http_full measure_http "$tag" run http_full 8 "$lua"
     record_ratio run http_full_ratio "$LAST" "$http8"

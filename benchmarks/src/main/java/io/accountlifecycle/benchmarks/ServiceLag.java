@@ -1,5 +1,8 @@
 package io.accountlifecycle.benchmarks;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +19,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * How far publication and the projections are behind the event store while a figure is taken, from the service's own
- * gauges ({@code account_events_publication_lag} and {@code account_projection_lag} per projection, on the management
- * port's {@code /actuator/prometheus}): in events, and in seconds as the age of the oldest event stored beyond the
- * lag (read from the event store), since a throughput figure counts only while that stays under a second.
+ * How far publication and the projections are behind the event store while a figure is taken: in events, and in
+ * seconds as the age of the oldest event they have yet to handle (read from the event store), since a throughput
+ * figure counts only while that stays under a second. Publication from the service's gauge
+ * ({@code account_events_publication_lag} on the management port's {@code /actuator/prometheus}). The projections from
+ * their processors' own positions ({@code GET /admin/projections}, with {@code --token} holding accounts:admin): their
+ * gauge ({@code account_projection_lag}) reads the token store, where a projection that skips most events (audit-log,
+ * deletion-batches) stores its position only when it extends its claim, every few seconds, and so trails by hundreds
+ * of events under load while it is as current as the others; the gauge's largest is printed alongside, and is used
+ * alone without a token.
  * <ul>
  * <li>{@code --mode watch}: samples every {@code --interval-ms} (500) until the file {@code --stop-file} exists, then
  * prints the largest lags seen.</li>
@@ -33,20 +41,29 @@ public final class ServiceLag {
     private static final Pattern GAUGE = Pattern.compile(
             "^(account_events_publication_lag|account_projection_lag)\\w*(?:\\{([^}]*)})? (\\S+)$");
     private static final Pattern PROJECTION = Pattern.compile("projection=\"([^\"]*)\"");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final URI metrics;
+    private final URI projections;
+    private final String token;
     private final Connection store;
     private final PreparedStatement oldestBeyond;
+    private final PreparedStatement oldestAfter;
 
     private ServiceLag(Args args) throws Exception {
         this.metrics = URI.create(args.get("metrics", "http://localhost:8081/actuator/prometheus"));
+        this.projections = URI.create(args.get("url", "http://localhost:8080") + "/admin/projections");
+        this.token = args.get("token", null);
         String user = args.get("user", "account_owner");
         this.store = DriverManager.getConnection(args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts"), user,
                                                  args.databasePassword(user));
         this.oldestBeyond = store.prepareStatement(
                 "select time_stamp from domain_event_entry where global_index > "
                 + "(select max(global_index) from domain_event_entry) - ? order by global_index limit 1");
+        this.oldestAfter = store.prepareStatement(
+                "select time_stamp, (select max(global_index) from domain_event_entry) - ? from domain_event_entry "
+                + "where global_index > ? order by global_index limit 1");
     }
 
     public static void main(String[] argv) throws Exception {
@@ -61,16 +78,33 @@ public final class ServiceLag {
         }
     }
 
-    /** One scrape: the publication lag and the largest projection lag, in events and seconds. */
-    private record Sample(long publication, long projection, String slowest, double publicationSeconds,
-                          double projectionSeconds) {
+    /**
+     * The publication lag and the largest projection lag (the projection named), in events and seconds; and the
+     * largest projection lag by the gauges.
+     */
+    private record Sample(long publication, double publicationSeconds, long projection, double projectionSeconds,
+                          String slowest, long projectionGauge, String slowestGauge) {
+
+        Sample largest(Sample s) {
+            boolean slower = s.projectionSeconds() > projectionSeconds();
+            return new Sample(Math.max(publication, s.publication()),
+                              Math.max(publicationSeconds, s.publicationSeconds()),
+                              Math.max(projection, s.projection()),
+                              Math.max(projectionSeconds, s.projectionSeconds()), slower ? s.slowest() : slowest,
+                              Math.max(projectionGauge, s.projectionGauge()),
+                              s.projectionGauge() > projectionGauge ? s.slowestGauge() : slowestGauge);
+        }
+
+        boolean drained() {
+            return publication == 0 && projection == 0;
+        }
     }
 
     private Sample sample() throws Exception {
         String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
         long publication = -1;
-        long projection = -1;
-        String slowest = "";
+        long gauge = -1;
+        String slowestGauge = "";
         for (String line : body.lines().toList()) {
             Matcher m = GAUGE.matcher(line);
             if (!m.matches()) {
@@ -79,16 +113,46 @@ public final class ServiceLag {
             long events = (long) Double.parseDouble(m.group(3));
             if (m.group(1).equals("account_events_publication_lag")) {
                 publication = Math.max(publication, events);
-            } else if (events > projection) {
-                projection = events;
+            } else if (events > gauge) {
+                gauge = events;
                 Matcher name = PROJECTION.matcher(m.group(2) == null ? "" : m.group(2));
-                slowest = name.find() ? name.group(1) : "";
+                slowestGauge = name.find() ? name.group(1) : "";
             }
         }
-        if (publication < 0 || projection < 0) {
+        if (publication < 0 || gauge < 0) {
             throw new IllegalStateException("no lag gauges at " + metrics);
         }
-        return new Sample(publication, projection, slowest, age(publication), age(projection));
+        if (token == null) {
+            double seconds = age(gauge);
+            return new Sample(publication, age(publication), gauge, seconds, slowestGauge, gauge, slowestGauge);
+        }
+        // The lowest position of any projection; one that has not handled an event since it started has none, and
+        // is behind only if it says it has not caught up.
+        long lowest = Long.MAX_VALUE;
+        String slowest = "";
+        HttpRequest request = HttpRequest.newBuilder(projections).header("Authorization", "Bearer " + token).build();
+        for (JsonNode projection : JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())) {
+            JsonNode position = projection.path("position");
+            long reached = position.isNumber() ? position.asLong()
+                    : projection.path("caughtUp").asBoolean() ? Long.MAX_VALUE : 0;
+            if (reached < lowest) {
+                lowest = reached;
+                slowest = projection.path("name").asString();
+            }
+        }
+        long projection = 0;
+        double projectionSeconds = 0;
+        if (lowest != Long.MAX_VALUE) {
+            oldestAfter.setLong(1, lowest);
+            oldestAfter.setLong(2, lowest);
+            try (ResultSet row = oldestAfter.executeQuery()) {
+                if (row.next()) {
+                    projectionSeconds = secondsSince(row.getTimestamp(1));
+                    projection = row.getLong(2);
+                }
+            }
+        }
+        return new Sample(publication, age(publication), projection, projectionSeconds, slowest, gauge, slowestGauge);
     }
 
     /** Seconds since the oldest of the newest {@code lag} events was stored; 0 for none. */
@@ -101,40 +165,43 @@ public final class ServiceLag {
             if (!row.next()) {
                 return 0;
             }
-            Timestamp stored = row.getTimestamp(1);
-            return Math.max(0, System.currentTimeMillis() - stored.getTime()) / 1000.0;
+            return secondsSince(row.getTimestamp(1));
         }
     }
 
+    private static double secondsSince(Timestamp stored) {
+        return Math.max(0, System.currentTimeMillis() - stored.getTime()) / 1000.0;
+    }
+
     private void watch(Path stopFile, int intervalMillis) throws Exception {
-        Sample largest = new Sample(0, 0, "", 0, 0);
+        Sample largest = new Sample(0, 0, 0, 0, "", 0, "");
         int samples = 0;
         System.out.println("watching");
         System.out.flush();
         do {
-            Sample s = sample();
+            largest = largest.largest(sample());
             samples++;
-            largest = new Sample(Math.max(largest.publication(), s.publication()),
-                                 Math.max(largest.projection(), s.projection()),
-                                 s.projectionSeconds() > largest.projectionSeconds() ? s.slowest() : largest.slowest(),
-                                 Math.max(largest.publicationSeconds(), s.publicationSeconds()),
-                                 Math.max(largest.projectionSeconds(), s.projectionSeconds()));
             Thread.sleep(intervalMillis);
         } while (!Files.exists(stopFile));
         System.out.printf(Locale.ROOT, "largest lag over %d samples: publication %d events, %.2f s; projections %d "
-                                       + "events, %.2f s%s%n", samples, largest.publication(),
-                          largest.publicationSeconds(), largest.projection(), largest.projectionSeconds(),
-                          largest.slowest().isEmpty() ? "" : " (" + largest.slowest() + ")");
+                                       + "events, %.2f s%s; projection gauges %d events%s%n", samples,
+                          largest.publication(), largest.publicationSeconds(), largest.projection(),
+                          largest.projectionSeconds(), named(largest.slowest()), largest.projectionGauge(),
+                          named(largest.slowestGauge()));
+    }
+
+    private static String named(String projection) {
+        return projection.isEmpty() ? "" : " (" + projection + ")";
     }
 
     private boolean drain(int timeoutSeconds) throws Exception {
         long started = System.nanoTime();
         Sample s = sample();
-        while (s.publication() > 0 || s.projection() > 0) {
+        while (!s.drained()) {
             if ((System.nanoTime() - started) / 1e9 > timeoutSeconds) {
                 System.out.printf(Locale.ROOT, "not drained after %d s: publication %d events, projections %d "
-                                               + "events (%s)%n", timeoutSeconds, s.publication(), s.projection(),
-                                  s.slowest());
+                                               + "events%s%n", timeoutSeconds, s.publication(), s.projection(),
+                                  named(s.slowest()));
                 return false;
             }
             Thread.sleep(250);
