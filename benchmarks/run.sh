@@ -128,7 +128,7 @@ stop_drill() {
   for cmdline in /proc/[0-9]*/cmdline; do
     pid=${cmdline#/proc/}
     pid=${pid%/cmdline}
-    if tr '\0' '\n' <"$cmdline" 2>/dev/null | grep -qxF -- "--account.data-dir=$data"; then
+    if { tr '\0' '\n' <"$cmdline"; } 2>/dev/null | grep -qxF -- "--account.data-dir=$data"; then
       echo "stopping the drill's process $pid" >&2
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 60); do alive "$pid" || break; sleep 1; done
@@ -280,9 +280,9 @@ echo
 echo "benchmarks of $JAR on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $((SECONDS - STARTED)) s"
 echo "median of $ROUNDS round(s) (max: the largest of any round); each round a fresh embedded default after a JIT"
 echo "warm-up of $WARMUP_SECONDS s of wrk -t2 -c8 POST /accounts; baselines on the same PostgreSQL in the same round;"
-echo "ratio: the figure / its baseline per round, median; lag: the largest publication / projection lag (s) seen during"
-echo "the figure in any round, sampled every $LAG_INTERVAL_MS ms (a throughput figure counts while both stay under 1 s)"
-format='%-46s %10s %-10s %6s %-18s %-10s %-11s %s\n'
+echo "ratio: the figure / its baseline per round, median; lag: the largest publication (store -> account.events) /"
+echo "projection lag (s) during the figure in any round (a throughput figure counts while both stay under 1 s)"
+format='%-46s %10s %-10s %6s %-18s %-13s %-11s %s\n'
 # shellcheck disable=SC2059
 printf "$format" figure value unit ratio "of baseline" target "lag (s)" result
 for figure in "${FIGURES[@]}"; do

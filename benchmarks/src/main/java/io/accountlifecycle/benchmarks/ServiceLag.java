@@ -1,5 +1,7 @@
 package io.accountlifecycle.benchmarks;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,23 +16,32 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * How far publication and the projections are behind the event store while a figure is taken: in events, and in
- * seconds as the age of the oldest event they have yet to handle (read from the event store), since a throughput
- * figure counts only while that stays under a second. Publication from the service's gauge
- * ({@code account_events_publication_lag} on the management port's {@code /actuator/prometheus}). The projections from
- * their processors' own positions ({@code GET /admin/projections}, with {@code --token} holding accounts:admin): their
- * gauge ({@code account_projection_lag}) reads the token store, where a projection that skips most events (audit-log,
- * deletion-batches) stores its position only when it extends its claim, every few seconds, and so trails by hundreds
- * of events under load while it is as current as the others; the gauge's largest is printed alongside, and is used
- * alone without a token.
+ * seconds, since a throughput figure counts only while that stays under a second.
  * <ul>
- * <li>{@code --mode watch}: samples every {@code --interval-ms} (500) until the file {@code --stop-file} exists, then
- * prints the largest lags seen.</li>
+ * <li>Publication: in events from the service's gauge ({@code account_events_publication_lag} on the management
+ * port's {@code /actuator/prometheus}); in seconds, while watching, from each event's arrival on account.events
+ * against its {@code occurredAt}. The gauge reads the token store, where a segment stores its position only when it
+ * extends its claim, every few seconds, while the events that pass are not its own: the age of the oldest event
+ * beyond the gauge is printed too, but overstates the lag at low rates.</li>
+ * <li>Projections: from their processors' own positions ({@code GET /admin/projections}, with {@code --token} holding
+ * accounts:admin), in seconds as the age of the oldest event beyond the slowest. Their gauge
+ * ({@code account_projection_lag}) trails for the same reason: a projection that skips most events (audit-log,
+ * deletion-batches) was seen hundreds of events behind under load while its processor was as current as the others.
+ * The gauge's largest is printed alongside, and used alone without a token.</li>
+ * </ul>
+ * Modes:
+ * <ul>
+ * <li>{@code --mode watch}: samples every {@code --interval-ms} (500), and reads account.events throughout (at
+ * {@code --bootstrap}, 127.0.0.1:9092, as the embedded default's product user), until the file {@code --stop-file}
+ * exists, then prints the largest lags seen.</li>
  * <li>{@code --mode drain}: waits until every lag is 0 (at most {@code --timeout} seconds, 600); prints how long it
  * took. Exits 1 if the lags did not drain.</li>
  * </ul>
@@ -44,6 +55,7 @@ public final class ServiceLag {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final Args args;
     private final URI metrics;
     private final URI projections;
     private final String token;
@@ -52,6 +64,7 @@ public final class ServiceLag {
     private final PreparedStatement oldestAfter;
 
     private ServiceLag(Args args) throws Exception {
+        this.args = args;
         this.metrics = URI.create(args.get("metrics", "http://localhost:8081/actuator/prometheus"));
         this.projections = URI.create(args.get("url", "http://localhost:8080") + "/admin/projections");
         this.token = args.get("token", null);
@@ -175,19 +188,34 @@ public final class ServiceLag {
 
     private void watch(Path stopFile, int intervalMillis) throws Exception {
         Sample largest = new Sample(0, 0, 0, 0, "", 0, "");
+        long published = 0;
+        long publicationMillis = 0;
         int samples = 0;
-        System.out.println("watching");
-        System.out.flush();
-        do {
-            largest = largest.largest(sample());
-            samples++;
-            Thread.sleep(intervalMillis);
-        } while (!Files.exists(stopFile));
-        System.out.printf(Locale.ROOT, "largest lag over %d samples: publication %d events, %.2f s; projections %d "
-                                       + "events, %.2f s%s; projection gauges %d events%s%n", samples,
-                          largest.publication(), largest.publicationSeconds(), largest.projection(),
-                          largest.projectionSeconds(), named(largest.slowest()), largest.projectionGauge(),
-                          named(largest.slowestGauge()));
+        try (KafkaConsumer<String, String> events = KafkaLatencyBenchmark.tail(
+                args.get("bootstrap", "127.0.0.1:9092"), args.kafkaSecurity(), "account.events")) {
+            System.out.println("watching");
+            System.out.flush();
+            long nextSample = 0;
+            while (!Files.exists(stopFile)) {
+                for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(100))) {
+                    long arrived = System.currentTimeMillis();
+                    Instant occurred = Instant.parse(JSON.readTree(record.value()).get("occurredAt").asString());
+                    publicationMillis = Math.max(publicationMillis, arrived - occurred.toEpochMilli());
+                    published++;
+                }
+                if (System.nanoTime() >= nextSample) {
+                    largest = largest.largest(sample());
+                    samples++;
+                    nextSample = System.nanoTime() + intervalMillis * 1_000_000L;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "largest lag over %d samples: publication %d events, %.2f s (store -> "
+                                       + "account.events, %d events); projections %d events, %.2f s%s; gauges: "
+                                       + "publication %.2f s, projections %d events%s%n", samples,
+                          largest.publication(), publicationMillis / 1000.0, published, largest.projection(),
+                          largest.projectionSeconds(), named(largest.slowest()), largest.publicationSeconds(),
+                          largest.projectionGauge(), named(largest.slowestGauge()));
     }
 
     private static String named(String projection) {
