@@ -25,7 +25,7 @@
 #   ROUNDS=1 RUN_SECONDS=5 WARMUP_SECONDS=5 REPLAY_EVENTS=20000 RESTORE_EVENTS=20000 IDLE_SECONDS=10 benchmarks/run.sh
 # Environment: ROUNDS (3), WARMUP_SECONDS (30), RUN_SECONDS (20), BURST_COUNT (10000), LATENCY_RATE (500), REBUILDS
 # (300), REPLAY_EVENTS (1000000; 0 skips the replay and the full-store HTTP figure), RESTORE_EVENTS (1000000; 0 skips
-# the drill, which fills in steps of ~90,000 events), IDLE_SECONDS (60), LAG_INTERVAL_MS (500: lag sampling),
+# the drill, which fills in steps of about 74,000 events), IDLE_SECONDS (60), LAG_INTERVAL_MS (500: lag sampling),
 # DRAIN_TIMEOUT (900 s), STEP_TIMEOUT (3600 s per Java step), BENCH_CP, SERVICE_JAVA_OPTS. Logs and each step's
 # output stay in the printed work folder.
 set -euo pipefail
@@ -140,7 +140,7 @@ stop_drill() {
   rm -rf "$data"
 }
 
-measure_restore() { # round: records copy (rows/s), restore (event phase, events/s), restore_ratio, restore_verified
+measure_restore() { # round: records copy (rows/s), restore (event phase, events/s) and restore_ratio; counts VERIFIED
   local tag="r$1-restore" drill="$WORK/restore-r$1" out="$WORK/r$1-restore.txt" phase copy
   await_ports_free
   DRILL_DATA="$drill/data"
@@ -158,7 +158,7 @@ measure_restore() { # round: records copy (rows/s), restore (event phase, events
 }
 
 measure_round() { # round
-  local tag="r$1" lua http8
+  local tag="r$1" lua http1 http8 raw8
   start_instance "$JAR" "$tag"
   TOKEN=$(instance_token "$JAR" "$tag")
   lua="$WORK/$tag.lua"
@@ -166,7 +166,7 @@ measure_round() { # round
   warm_up "$tag" "$lua"
   drain "$tag"
   watched "$tag" http1 measure_http "$tag" run http1 1 "$lua"
-  local http1=$LAST
+  http1=$LAST
   drain "$tag"
   watched "$tag" http8 measure_http "$tag" run http8 8 "$lua"
   http8=$LAST
@@ -174,7 +174,7 @@ measure_round() { # round
   measure_raw "$tag" run raw1 1
   record_ratio run http1_ratio "$http1" "$LAST"
   measure_raw "$tag" run raw8 8
-  local raw8=$LAST
+  raw8=$LAST
   record_ratio run http8_ratio "$http8" "$raw8"
   echo "$tag: HTTP / raw at 8: ${LAST:--}"
   drain "$tag"
