@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>{@code --mode latency}: OpenAccount commands on account.commands at a steady {@code --rate} per second for
  * {@code --seconds}; latency is from the send to the AccountOpened event (matched by correlationId = commandId)
- * arriving on account.events. Prints p50/p90/p99/max.</li>
+ * arriving on account.events. Prints p50/p90/p99/max. With {@code --read-model true}, also from the send to the
+ * account's row in the read model {@code projection.account_summary} (polled every {@code --poll-ms}, 5, through
+ * {@code --jdbc} as {@code --user}, account_owner, with the embedded default's password from {@code --data-dir}).</li>
  * <li>{@code --mode burst}: {@code --count} commands sent at once; prints commands/s from the first send until the
  * last result on account.command-results.</li>
  * </ul>
@@ -56,7 +58,17 @@ public final class KafkaLatencyBenchmark {
         if (mode.equals("burst")) {
             burst(bootstrap, token, args.getInt("count", 20000));
         } else {
-            latency(bootstrap, token, args.getInt("rate", 200), args.getInt("seconds", 30));
+            String user = args.get("user", "account_owner");
+            SummaryRows rows = !args.get("read-model", "false").equals("true") ? null
+                    : new SummaryRows(args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts"), user,
+                                      args.databasePassword(user), args.getInt("poll-ms", 5));
+            try {
+                latency(bootstrap, token, args.getInt("rate", 200), args.getInt("seconds", 30), rows);
+            } finally {
+                if (rows != null) {
+                    rows.close();
+                }
+            }
         }
     }
 
@@ -71,6 +83,11 @@ public final class KafkaLatencyBenchmark {
     }
 
     private static KafkaConsumer<String, String> tail(String bootstrap, String topic) {
+        return tail(bootstrap, security, topic);
+    }
+
+    /** A consumer of every partition of {@code topic}, from its end, with the client settings {@code security}. */
+    static KafkaConsumer<String, String> tail(String bootstrap, Map<String, Object> security, String topic) {
         Map<String, Object> properties = new HashMap<>(security);
         properties.putAll(Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false, "fetch.max.wait.ms", 50));
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
@@ -96,7 +113,8 @@ public final class KafkaLatencyBenchmark {
                 .formatted(commandId, accountId);
     }
 
-    static void latency(String bootstrap, String token, int rate, int seconds) throws Exception {
+    /** {@code rows}: where to expect each account's read-model row, or null for the events alone. */
+    static void latency(String bootstrap, String token, int rate, int seconds, SummaryRows rows) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentWall = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3);
@@ -137,14 +155,19 @@ public final class KafkaLatencyBenchmark {
                 }
                 UUID commandId = UUID.randomUUID();
                 UUID accountId = UUID.randomUUID();
-                sentAt.put(commandId.toString(), System.nanoTime());
+                long now = System.nanoTime();
+                sentAt.put(commandId.toString(), now);
+                if (rows != null) {
+                    rows.expect(accountId, now);
+                }
                 sentWall.put(commandId.toString(), System.currentTimeMillis());
                 producer.send(command(commandId, accountId, token));
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
             Thread.sleep(seconds * 1000L);
             sender.shutdown();
             long deadline = System.currentTimeMillis() + 30_000;
-            while (received.get() < total && System.currentTimeMillis() < deadline) {
+            while ((received.get() < total || rows != null && rows.seen() < total)
+                   && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
             }
             stop.set(true);
@@ -158,6 +181,14 @@ public final class KafkaLatencyBenchmark {
                               + "(publication): p50 %d ms, p99 %d ms%n", intake.getValueAtPercentile(50),
                               intake.getValueAtPercentile(99), publication.getValueAtPercentile(50),
                               publication.getValueAtPercentile(99));
+            if (rows != null) {
+                Histogram summary = rows.latency();
+                System.out.printf("command on topic -> row in account_summary: %d of %d rows seen; p50 %.1f ms, "
+                                  + "p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", summary.getTotalCount(), total,
+                                  summary.getValueAtPercentile(50) / 1000.0,
+                                  summary.getValueAtPercentile(90) / 1000.0,
+                                  summary.getValueAtPercentile(99) / 1000.0, summary.getMaxValue() / 1000.0);
+            }
         }
     }
 

@@ -1,0 +1,241 @@
+package io.accountlifecycle.benchmarks;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How far publication and the projections are behind the event store while a figure is taken: in events, and in
+ * seconds, since a throughput figure counts only while that stays under a second.
+ * <ul>
+ * <li>Publication: in events from the service's gauge ({@code account_events_publication_lag} on the management
+ * port's {@code /actuator/prometheus}); in seconds, while watching, from each event's arrival on account.events
+ * against its {@code occurredAt}. The gauge reads the token store, where a segment stores its position only when it
+ * extends its claim, every few seconds, while the events that pass are not its own: the age of the oldest event
+ * beyond the gauge is printed too, but overstates the lag at low rates.</li>
+ * <li>Projections: from their processors' own positions ({@code GET /admin/projections}, with {@code --token} holding
+ * accounts:admin), in seconds as the age of the oldest event beyond the slowest. Their gauge
+ * ({@code account_projection_lag}) trails for the same reason: a projection that skips most events (audit-log,
+ * deletion-batches) was seen hundreds of events behind under load while its processor was as current as the others.
+ * The gauge's largest is printed alongside, and used alone without a token.</li>
+ * </ul>
+ * Modes:
+ * <ul>
+ * <li>{@code --mode watch}: samples every {@code --interval-ms} (500), and reads account.events throughout (at
+ * {@code --bootstrap}, 127.0.0.1:9092, as the embedded default's product user), until the file {@code --stop-file}
+ * exists, then prints the largest lags seen.</li>
+ * <li>{@code --mode drain}: waits until every lag is 0 (at most {@code --timeout} seconds, 600); prints how long it
+ * took. Exits 1 if the lags did not drain.</li>
+ * </ul>
+ * The store is read as {@code --user} (account_owner, the embedded default's password from {@code --data-dir}).
+ */
+public final class ServiceLag {
+
+    private static final Pattern GAUGE = Pattern.compile(
+            "^(account_events_publication_lag|account_projection_lag)\\w*(?:\\{([^}]*)})? (\\S+)$");
+    private static final Pattern PROJECTION = Pattern.compile("projection=\"([^\"]*)\"");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Args args;
+    private final URI metrics;
+    private final URI projections;
+    private final String token;
+    private final Connection store;
+    private final PreparedStatement oldestBeyond;
+    private final PreparedStatement oldestAfter;
+
+    private ServiceLag(Args args) throws Exception {
+        this.args = args;
+        this.metrics = URI.create(args.get("metrics", "http://localhost:8081/actuator/prometheus"));
+        this.projections = URI.create(args.get("url", "http://localhost:8080") + "/admin/projections");
+        this.token = args.get("token", null);
+        String user = args.get("user", "account_owner");
+        this.store = DriverManager.getConnection(args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts"), user,
+                                                 args.databasePassword(user));
+        this.oldestBeyond = store.prepareStatement(
+                "select time_stamp from domain_event_entry where global_index > "
+                + "(select max(global_index) from domain_event_entry) - ? order by global_index limit 1");
+        this.oldestAfter = store.prepareStatement(
+                "select time_stamp, (select max(global_index) from domain_event_entry) - ? from domain_event_entry "
+                + "where global_index > ? order by global_index limit 1");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        ServiceLag lag = new ServiceLag(args);
+        if (args.get("mode", "watch").equals("drain")) {
+            if (!lag.drain(args.getInt("timeout", 600))) {
+                System.exit(1);
+            }
+        } else {
+            lag.watch(Path.of(args.get("stop-file", "stop")), args.getInt("interval-ms", 500));
+        }
+    }
+
+    /**
+     * The publication lag and the largest projection lag (the projection named), in events and seconds; and the
+     * largest projection lag by the gauges.
+     */
+    private record Sample(long publication, double publicationSeconds, long projection, double projectionSeconds,
+                          String slowest, long projectionGauge, String slowestGauge) {
+
+        Sample largest(Sample s) {
+            boolean slower = s.projectionSeconds() > projectionSeconds();
+            return new Sample(Math.max(publication, s.publication()),
+                              Math.max(publicationSeconds, s.publicationSeconds()),
+                              Math.max(projection, s.projection()),
+                              Math.max(projectionSeconds, s.projectionSeconds()), slower ? s.slowest() : slowest,
+                              Math.max(projectionGauge, s.projectionGauge()),
+                              s.projectionGauge() > projectionGauge ? s.slowestGauge() : slowestGauge);
+        }
+
+        boolean drained() {
+            return publication == 0 && projection == 0;
+        }
+    }
+
+    private Sample sample() throws Exception {
+        String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        long publication = -1;
+        long gauge = -1;
+        String slowestGauge = "";
+        for (String line : body.lines().toList()) {
+            Matcher m = GAUGE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            long events = (long) Double.parseDouble(m.group(3));
+            if (m.group(1).equals("account_events_publication_lag")) {
+                publication = Math.max(publication, events);
+            } else if (events > gauge) {
+                gauge = events;
+                Matcher name = PROJECTION.matcher(m.group(2) == null ? "" : m.group(2));
+                slowestGauge = name.find() ? name.group(1) : "";
+            }
+        }
+        if (publication < 0 || gauge < 0) {
+            throw new IllegalStateException("no lag gauges at " + metrics);
+        }
+        if (token == null) {
+            double seconds = age(gauge);
+            return new Sample(publication, age(publication), gauge, seconds, slowestGauge, gauge, slowestGauge);
+        }
+        // The lowest position of any projection; one that has not handled an event since it started has none, and
+        // is behind only if it says it has not caught up.
+        long lowest = Long.MAX_VALUE;
+        String slowest = "";
+        HttpRequest request = HttpRequest.newBuilder(projections).header("Authorization", "Bearer " + token).build();
+        for (JsonNode projection : JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body())) {
+            JsonNode position = projection.path("position");
+            long reached = position.isNumber() ? position.asLong()
+                    : projection.path("caughtUp").asBoolean() ? Long.MAX_VALUE : 0;
+            if (reached < lowest) {
+                lowest = reached;
+                slowest = projection.path("name").asString();
+            }
+        }
+        long projection = 0;
+        double projectionSeconds = 0;
+        if (lowest != Long.MAX_VALUE) {
+            oldestAfter.setLong(1, lowest);
+            oldestAfter.setLong(2, lowest);
+            try (ResultSet row = oldestAfter.executeQuery()) {
+                if (row.next()) {
+                    projectionSeconds = secondsSince(row.getTimestamp(1));
+                    projection = row.getLong(2);
+                }
+            }
+        }
+        return new Sample(publication, age(publication), projection, projectionSeconds, slowest, gauge, slowestGauge);
+    }
+
+    /** Seconds since the oldest of the newest {@code lag} events was stored; 0 for none. */
+    private double age(long lag) throws Exception {
+        if (lag == 0) {
+            return 0;
+        }
+        oldestBeyond.setLong(1, lag);
+        try (ResultSet row = oldestBeyond.executeQuery()) {
+            if (!row.next()) {
+                return 0;
+            }
+            return secondsSince(row.getTimestamp(1));
+        }
+    }
+
+    private static double secondsSince(Timestamp stored) {
+        return Math.max(0, System.currentTimeMillis() - stored.getTime()) / 1000.0;
+    }
+
+    private void watch(Path stopFile, int intervalMillis) throws Exception {
+        Sample largest = new Sample(0, 0, 0, 0, "", 0, "");
+        long published = 0;
+        long publicationMillis = 0;
+        int samples = 0;
+        try (KafkaConsumer<String, String> events = KafkaLatencyBenchmark.tail(
+                args.get("bootstrap", "127.0.0.1:9092"), args.kafkaSecurity(), "account.events")) {
+            System.out.println("watching");
+            System.out.flush();
+            long nextSample = 0;
+            while (!Files.exists(stopFile)) {
+                for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(100))) {
+                    long arrived = System.currentTimeMillis();
+                    Instant occurred = Instant.parse(JSON.readTree(record.value()).get("occurredAt").asString());
+                    publicationMillis = Math.max(publicationMillis, arrived - occurred.toEpochMilli());
+                    published++;
+                }
+                if (System.nanoTime() >= nextSample) {
+                    largest = largest.largest(sample());
+                    samples++;
+                    nextSample = System.nanoTime() + intervalMillis * 1_000_000L;
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "largest lag over %d samples: publication %d events, %.2f s (store -> "
+                                       + "account.events, %d events); projections %d events, %.2f s%s; gauges: "
+                                       + "publication %.2f s, projections %d events%s%n", samples,
+                          largest.publication(), publicationMillis / 1000.0, published, largest.projection(),
+                          largest.projectionSeconds(), named(largest.slowest()), largest.publicationSeconds(),
+                          largest.projectionGauge(), named(largest.slowestGauge()));
+    }
+
+    private static String named(String projection) {
+        return projection.isEmpty() ? "" : " (" + projection + ")";
+    }
+
+    private boolean drain(int timeoutSeconds) throws Exception {
+        long started = System.nanoTime();
+        Sample s = sample();
+        while (!s.drained()) {
+            if ((System.nanoTime() - started) / 1e9 > timeoutSeconds) {
+                System.out.printf(Locale.ROOT, "not drained after %d s: publication %d events, projections %d "
+                                               + "events%s%n", timeoutSeconds, s.publication(), s.projection(),
+                                  named(s.slowest()));
+                return false;
+            }
+            Thread.sleep(250);
+            s = sample();
+        }
+        System.out.printf(Locale.ROOT, "drained in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        return true;
+    }
+}
