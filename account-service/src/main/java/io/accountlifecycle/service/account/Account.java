@@ -57,15 +57,14 @@ public class Account {
     }
 
     /**
-     * Opening loads the stream first (create-if-missing) so that a second open of the same id is a rule of the
-     * aggregate, not only a unique-key violation in the store; the store's constraint still settles races.
+     * Opening reads nothing: the account is created afresh and its event takes sequence number 0, which the store's
+     * unique key on (aggregate, sequence) admits once per id, however many instances race for it. A second open of an
+     * id, a purged one's included, is refused there, and {@link AccountCommands#open} answers that refusal as
+     * {@link AccountAlreadyExistsException}: ids are never reused.
      */
     @CommandHandler
-    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     public void handle(OpenAccountCommand command) {
-        if (state.exists()) {
-            throw new AccountAlreadyExistsException(command.accountId());
-        }
         AccountRules.check()
                     .require(command.accountId() != null, "accountId", "must not be null")
                     .email("email", plaintext(command.email()))
