@@ -202,8 +202,26 @@ class AccountApiIT {
         UUID id = open("FREE");
         Response again = http.post("/accounts", openAccountJson(id, "other@example.com", "Other", "PREMIUM"));
         assertThat(again.status()).isEqualTo(409);
+        assertReusedIdProblem(again, id);
         assertThat(storedEvents(id)).isEqualTo(1);
         assertThat(http.get("/accounts/" + id).json().get("email").asString()).isEqualTo("ada@example.com");
+    }
+
+    @Test
+    void aReusedIdIsAConflictWhateverItsFields() {
+        UUID id = open("FREE");
+        Response again = http.post("/accounts", openAccountJson(id, "not-an-email", " ", "PREMIUM"));
+        assertThat(again.status()).isEqualTo(409);
+        assertReusedIdProblem(again, id);
+        assertThat(storedEvents(id)).isEqualTo(1);
+    }
+
+    static void assertReusedIdProblem(Response response, UUID id) {
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("title").asString()).isEqualTo("Account already exists");
+        assertThat(problem.get("detail").asString())
+                .isEqualTo("Account " + id + " already exists; account ids are never reused: choose a new one.");
     }
 
     @Test
