@@ -1,7 +1,9 @@
 package io.accountlifecycle.service.account.query;
 
 import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.eventstore.EventTable;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.stereotype.Component;
@@ -21,15 +23,35 @@ import java.util.UUID;
 public class AccountHistory {
 
     private final EventStore eventStore;
+    private final EventTable events;
 
-    public AccountHistory(EventStore eventStore) {
+    public AccountHistory(EventStore eventStore, EventTable events) {
         this.eventStore = eventStore;
+        this.events = events;
     }
 
-    public List<DomainEventMessage<?>> events(UUID accountId) {
-        List<DomainEventMessage<?>> events = new ArrayList<>();
-        eventStore.readEvents(accountId.toString()).forEachRemaining(events::add);
-        return events;
+    /**
+     * Page {@code page} of {@code size} of the account's history, oldest first, as {@link PageView#of} would cut it
+     * from the whole history; empty if there is no such account. Only that page is read: an account's events are
+     * numbered 0, 1, 2… without a gap (each is appended as the last one plus one under the store's unique key, the
+     * table is append-only, and Axon's own reader relies on it), so the history holds the last number plus one events
+     * and the page is a range of numbers. The last number is read first and bounds the page, so an event appended
+     * in between is in neither.
+     */
+    public Optional<PageView<DomainEventMessage<?>>> events(UUID accountId, int page, int size) {
+        String id = accountId.toString();
+        Optional<Long> last = eventStore.lastSequenceNumberFor(id);
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        long total = last.get() + 1;
+        long from = Math.min((long) page * size, total);
+        long to = Math.min(from + size, total);
+        List<DomainEventMessage<?>> items = new ArrayList<>();
+        if (from < to) {
+            events.readAggregateRange(id, from, to - 1, items::add);
+        }
+        return Optional.of(new PageView<>(items, page, size, total, to < total));
     }
 
     /**
