@@ -46,13 +46,13 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * handler hands every event to the state's fold. Personal fields arrive sealed by the intake and stay sealed here;
  * the plaintext is used for validation only.
  * <p>
- * A long history loads from a snapshot ({@link AccountSnapshotConfiguration}): this object as it is, its id and its
- * state written field by field by the Jackson serializer, so sealed values stay ciphertext. The revision names what
- * a snapshot holds and the fold that made it: raise it whenever {@link AccountState}'s components or
- * {@link AccountState#after} change, and older snapshots are passed over (the events rebuild the state) rather than
- * trusted.
+ * A long history loads from a snapshot ({@link AccountSnapshotConfiguration}), a recently used account from its last
+ * committed state in memory ({@link AccountRepository}); both hold this object as it is, its id and its state written
+ * field by field by the Jackson serializer, so sealed values stay ciphertext. The revision names what a snapshot
+ * holds and the fold that made it: raise it whenever {@link AccountState}'s components or {@link AccountState#after}
+ * change, and older snapshots are passed over (the events rebuild the state) rather than trusted.
  */
-@Aggregate(snapshotTriggerDefinition = AccountSnapshotConfiguration.TRIGGER)
+@Aggregate(repository = AccountRepositoryConfiguration.REPOSITORY)
 @Revision("1")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
                 isGetterVisibility = JsonAutoDetect.Visibility.NONE)

@@ -1,6 +1,6 @@
 package io.accountlifecycle.service.account;
 
-import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import io.accountlifecycle.service.eventstore.SequenceSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.NoSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -9,9 +9,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * When an account is snapshotted: once a load and the commands after it have folded {@code account.snapshots.threshold}
- * events since the last snapshot (default 100), so an account with a long history rebuilds from its latest snapshot
- * and fewer events than that. 0 switches snapshots off: loads then read the whole stream again.
+ * When an account is snapshotted: every {@code account.snapshots.threshold} events of its stream (default 100, see
+ * {@link SequenceSnapshotTriggerDefinition}), so an account with a long history rebuilds from its latest snapshot and
+ * fewer events than that. 0 switches snapshots off: loads then read the whole stream again.
  * <p>
  * A snapshot holds nothing a purge must remove: only the sealed values the account's events hold too, which the
  * purge makes unreadable for good by destroying the account's key (crypto-shredding), in the events and in any
@@ -26,7 +26,7 @@ public class AccountSnapshotConfiguration {
     @Bean(TRIGGER)
     SnapshotTriggerDefinition accountSnapshotTrigger(Snapshotter snapshotter,
                                                      @Value("${account.snapshots.threshold:100}") int threshold) {
-        return threshold > 0 ? new EventCountSnapshotTriggerDefinition(snapshotter, threshold)
+        return threshold > 0 ? new SequenceSnapshotTriggerDefinition(snapshotter, threshold)
                              : NoSnapshotTriggerDefinition.INSTANCE;
     }
 }

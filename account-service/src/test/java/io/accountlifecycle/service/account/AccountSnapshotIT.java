@@ -51,8 +51,10 @@ class AccountSnapshotIT {
 
     @BeforeAll
     static void start() {
+        // No accounts kept in memory: every load goes through the snapshot (AccountCacheIT has both).
         service = ServiceInstances.start(DATABASE, "snapshot-it", "--account.snapshots.threshold=5",
-                                         "--account.purge.hold=PT2S", "--account.kafka.intake.enabled=false");
+                                         "--account.cache.accounts=0", "--account.purge.hold=PT2S",
+                                         "--account.kafka.intake.enabled=false");
         http = ServiceInstances.http(service);
         jdbc = service.getBean(JdbcTemplate.class);
         eventStore = service.getBean(EventStore.class);

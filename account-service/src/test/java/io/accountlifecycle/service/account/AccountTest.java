@@ -32,21 +32,14 @@ import io.accountlifecycle.api.RecordAccountActivityCommand;
 import io.accountlifecycle.api.SealedValue;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
 import org.axonframework.config.Configuration;
-import org.axonframework.config.DefaultConfigurer;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.DomainEventStream;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.inmemory.InMemoryEventStorageEngine;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,39 +112,18 @@ class AccountTest {
      */
     @Test
     void openingReadsNothingOfTheAccountsStream() {
-        List<String> reads = new CopyOnWriteArrayList<>();
-        EventStorageEngine storage = new InMemoryEventStorageEngine() {
-            @Override
-            public DomainEventStream readEvents(String aggregateIdentifier, long firstSequenceNumber) {
-                reads.add("events of " + aggregateIdentifier);
-                return super.readEvents(aggregateIdentifier, firstSequenceNumber);
-            }
-
-            @Override
-            public Optional<DomainEventMessage<?>> readSnapshot(String aggregateIdentifier) {
-                reads.add("snapshot of " + aggregateIdentifier);
-                return super.readSnapshot(aggregateIdentifier);
-            }
-
-            @Override
-            public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
-                reads.add("last sequence number of " + aggregateIdentifier);
-                return super.lastSequenceNumberFor(aggregateIdentifier);
-            }
-        };
-        Configuration axon = DefaultConfigurer.defaultConfiguration()
-                                              .configureEmbeddedEventStore(c -> storage)
-                                              .configureAggregate(Account.class)
-                                              .registerComponent(DeletionSafeguards.class, c -> breaker)
-                                              .start();
+        RecordingStorage storage = new RecordingStorage();
+        Configuration axon = AccountAxon.start(storage, breaker, new SynchronizationOnlyTransactionManager(),
+                                               new CommittedAccounts(0));
         try {
             axon.commandGateway().sendAndWait(new OpenAccountCommand(ID, EMAIL, NAME, Plan.PREMIUM, false));
-            assertThat(reads).isEmpty();
+            assertThat(storage.reads).isEmpty();
             assertThat(storage.readEvents(ID.toString()).asStream().<Object>map(DomainEventMessage::getPayload))
                     .containsExactly(opened());
+            storage.reads.clear();
 
             axon.commandGateway().sendAndWait(new ChangeAccountPlanCommand(ID, Plan.FREE));
-            assertThat(reads).contains("events of " + ID);
+            assertThat(storage.reads).contains("events of " + ID + " from 0");
         } finally {
             axon.shutdown();
         }
