@@ -66,7 +66,7 @@ class AccountRepository extends EventSourcingRepository<Account> {
         Long version = aggregate.version();
         if (version != null) {
             committed.keepOnCommit(aggregate.identifierAsString(), version,
-                                   serializer.serialize(aggregate.getAggregateRoot(), byte[].class));
+                                   () -> serializer.serialize(aggregate.getAggregateRoot(), byte[].class));
         }
     }
 }

@@ -6,6 +6,8 @@ import org.axonframework.serialization.SerializedObject;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.util.function.Supplier;
+
 /**
  * The last committed state of recently used accounts, in memory, serialized as a snapshot holds it: what lets
  * {@link AccountRepository} load an account without reading its events. A state is kept only once the transaction
@@ -37,14 +39,14 @@ final class CommittedAccounts {
     }
 
     /**
-     * Keeps {@code account} as the state after event {@code version} once the current transaction commits (a newer
-     * state already kept stays); nothing without a transaction to wait for.
+     * Keeps {@code account} (serialized now, as it is now) as the state after event {@code version} once the current
+     * transaction commits (a newer state already kept stays); nothing without a transaction to wait for.
      */
-    void keepOnCommit(String accountId, long version, SerializedObject<byte[]> account) {
+    void keepOnCommit(String accountId, long version, Supplier<SerializedObject<byte[]>> account) {
         if (!enabled || !TransactionSynchronizationManager.isSynchronizationActive()) {
             return;
         }
-        Committed committed = new Committed(version, account);
+        Committed committed = new Committed(version, account.get());
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             private boolean savepointRolledBack;
 

@@ -7,12 +7,11 @@ import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 
-
 /**
- * Snapshots an aggregate every {@code threshold} events of its stream, however it was loaded: a command that stores
- * an event numbered {@code threshold - 1}, {@code 2 × threshold - 1}, … has it snapshotted once it commits, and a load
- * that had to fold {@code threshold} events or more has it snapshotted too (a history from before snapshots, or one
- * whose snapshot failed). Axon's {@code EventCountSnapshotTriggerDefinition} counts only what each load folds, which
+ * Snapshots an aggregate every {@code threshold} events of its stream, however it was loaded: a command that
+ * stores an event numbered {@code threshold - 1}, {@code 2 × threshold - 1}, … has it snapshotted once it commits,
+ * and a load that had to fold {@code threshold} events or more has it snapshotted too (a history from before
+ * snapshots, or one whose snapshot failed). Axon's {@code EventCountSnapshotTriggerDefinition} counts only what each load folds, which
  * is never much when a load starts from a state kept in memory: an account busy on one instance would then never be
  * snapshotted, and every read of its current state, and every other instance's load, would fold the events since.
  */

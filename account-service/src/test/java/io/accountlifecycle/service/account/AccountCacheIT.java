@@ -5,9 +5,6 @@ import io.accountlifecycle.service.ServiceInstances;
 import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.axonframework.modelling.command.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,8 +69,8 @@ class AccountCacheIT {
         assertThat(onB.get("/accounts/" + id).json().get("plan").asString()).isEqualTo("FREE");
         assertThat(planChanges(id)).containsExactly("FREE", "STANDARD", "FREE");
         assertThat(kept(a, id)).isEqualTo(3);
-        assertThat(aggregateState(a, id)).as("the state A keeps, as the store has it")
-                                         .isEqualTo(a.getBean(AccountHistory.class).stateAsOf(id, FAR_FUTURE).orElseThrow());
+        AccountState everyEvent = a.getBean(AccountHistory.class).stateAsOf(id, FAR_FUTURE).orElseThrow();
+        assertThat(LoadedAccounts.stateOf(a, id)).as("the state A keeps, as the store has it").isEqualTo(everyEvent);
 
         // And back on B, whose kept state (version 2) is now behind A's change.
         assertThat(onB.put("/accounts/" + id + "/plan", "{\"plan\":\"STANDARD\"}").status()).isEqualTo(204);
@@ -89,18 +86,6 @@ class AccountCacheIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> a.getBean(JdbcTemplate.class).queryForObject(
                 "select coalesce(max(sequence_number), -1) from snapshot_event_entry where aggregate_identifier = ?",
                 Long.class, id.toString()) >= 8);
-    }
-
-    /** The aggregate as a command on {@code instance} would load it: from the state the instance keeps. */
-    @SuppressWarnings("unchecked")
-    private static AccountState aggregateState(ConfigurableApplicationContext instance, UUID id) {
-        Repository<Account> repository = instance.getBean(AccountRepositoryConfiguration.REPOSITORY, Repository.class);
-        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        try {
-            return repository.load(id.toString()).invoke(Account::state);
-        } finally {
-            unitOfWork.rollback();
-        }
     }
 
     private static long kept(ConfigurableApplicationContext instance, UUID id) {

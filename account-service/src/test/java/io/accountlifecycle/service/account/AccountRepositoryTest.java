@@ -8,7 +8,6 @@ import io.accountlifecycle.api.OpenAccountCommand;
 import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.SealedValue;
-import io.accountlifecycle.service.command.Origin;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -43,7 +42,7 @@ class AccountRepositoryTest {
     }
 
     private Configuration axon(RecordingStorage storage) {
-        Configuration axon = AccountAxon.start(storage, new NoDeletions(), transactions, committed);
+        Configuration axon = AccountAxon.start(storage, new Breaker(), transactions, committed);
         started.add(axon);
         return axon;
     }
@@ -65,12 +64,18 @@ class AccountRepositoryTest {
         return kept == null ? -1 : kept.version();
     }
 
-    @Test
-    void aWarmLoadReadsOnlyTheStreamsEnd() {
-        RecordingStorage storage = new RecordingStorage();
+    /** The account opened on PREMIUM, then moved to FREE: version 1, kept. */
+    private Configuration openedAndMovedToFree(RecordingStorage storage) {
         Configuration axon = axon(storage);
         send(axon, open());
         send(axon, new ChangeAccountPlanCommand(ID, Plan.FREE));
+        return axon;
+    }
+
+    @Test
+    void aWarmLoadReadsOnlyTheStreamsEnd() {
+        RecordingStorage storage = new RecordingStorage();
+        openedAndMovedToFree(storage);
         assertThat(storage.reads).containsExactly("last sequence number of " + ID);
         assertThat(keptVersion(committed)).isEqualTo(1);
     }
@@ -78,11 +83,9 @@ class AccountRepositoryTest {
     @Test
     void anAppendByAnotherInstanceIsFoldedOnTopOfTheKeptState() {
         RecordingStorage storage = new RecordingStorage();
-        Configuration axon = axon(storage);
-        send(axon, open());
-        send(axon, new ChangeAccountPlanCommand(ID, Plan.FREE));
-        storage.appendEvents(new GenericDomainEventMessage<>("Account", ID.toString(), 2,
-                                                             new AccountPlanChangedEvent(ID, Plan.FREE, Plan.STANDARD)));
+        Configuration axon = openedAndMovedToFree(storage);
+        AccountPlanChangedEvent elsewhere = new AccountPlanChangedEvent(ID, Plan.FREE, Plan.STANDARD);
+        storage.appendEvents(new GenericDomainEventMessage<>("Account", ID.toString(), 2, elsewhere));
         storage.reads.clear();
 
         // The kept state says FREE: trusted alone, it would answer "already on it" and store nothing.
@@ -95,9 +98,7 @@ class AccountRepositoryTest {
 
     @Test
     void aStateTheStoreLacksIsNotUsed() {
-        Configuration first = axon(new RecordingStorage());
-        send(first, open());
-        send(first, new ChangeAccountPlanCommand(ID, Plan.FREE));
+        openedAndMovedToFree(new RecordingStorage());
         assertThat(keptVersion(committed)).isEqualTo(1);
 
         // A store that has the account's first event only (say, one restored from an older backup).
@@ -151,33 +152,5 @@ class AccountRepositoryTest {
     private static Object lastEvent(RecordingStorage storage) {
         List<? extends DomainEventMessage<?>> events = storage.readEvents(ID.toString()).asStream().toList();
         return events.get(events.size() - 1).getPayload();
-    }
-
-    /** The deletion policy is not what these tests are about. */
-    private static final class NoDeletions implements DeletionSafeguards {
-        @Override
-        public String requestDeletion(UUID accountId, String reason, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void approveDeletion(UUID accountId, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void rejectDeletion(UUID accountId, String reason, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean breakerOpen() {
-            return false;
-        }
-
-        @Override
-        public String protectedReason(AccountState state) {
-            return null;
-        }
     }
 }

@@ -10,9 +10,6 @@ import io.accountlifecycle.testsupport.RealPostgres;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.axonframework.modelling.command.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +109,7 @@ class AccountSnapshotIT {
         forgeSnapshot(id, last, "0");
         assertThat(history.currentState(id).orElseThrow().plan().name())
                 .as("a snapshot of another revision is not").isEqualTo("STANDARD");
-        assertThat(aggregateState(id).plan().name()).isEqualTo("STANDARD");
+        assertThat(LoadedAccounts.stateOf(service, id).plan().name()).isEqualTo("STANDARD");
         jdbc.update("delete from snapshot_event_entry where aggregate_identifier = ? and sequence_number = ?",
                     id.toString(), last);
     }
@@ -161,7 +158,7 @@ class AccountSnapshotIT {
             DomainEventMessage<?> event = events.next();
             everyEvent = everyEvent.after(event);
         }
-        assertThat(aggregateState(id)).as("the aggregate").isEqualTo(everyEvent);
+        assertThat(LoadedAccounts.stateOf(service, id)).as("the aggregate").isEqualTo(everyEvent);
         assertThat(history.currentState(id)).as("GET /accounts/{id}").contains(everyEvent);
     }
 
@@ -207,14 +204,4 @@ class AccountSnapshotIT {
                     revision, payload, real.get("meta_data"));
     }
 
-    @SuppressWarnings("unchecked")
-    private static AccountState aggregateState(UUID id) {
-        Repository<Account> repository = service.getBean("accountRepository", Repository.class);
-        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        try {
-            return repository.load(id.toString()).invoke(Account::state);
-        } finally {
-            unitOfWork.rollback();
-        }
-    }
 }

@@ -28,7 +28,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a snapshot of the account holds: the aggregate as it was, written and read by the service's Jackson serializer. */
+/** What a snapshot of the account holds: the aggregate as it was, written and read by the service's serializer. */
 class AccountSnapshotTest {
 
     private static final UUID ID = UUID.fromString("3f1c2a9e-8b7d-4e6f-9a0b-1c2d3e4f5a6b");

@@ -7,7 +7,6 @@ import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.ChangeAccountProtectionCommand;
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
-import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
@@ -53,35 +52,6 @@ class AccountTest {
     private AggregateTestFixture<Account> fixture;
     /** The deletion policy as the aggregate sees it: only whether the breaker is open matters here. */
     private final Breaker breaker = new Breaker();
-
-    private static final class Breaker implements DeletionSafeguards {
-        boolean open;
-
-        @Override
-        public String requestDeletion(UUID accountId, String reason, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void approveDeletion(UUID accountId, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void rejectDeletion(UUID accountId, String reason, Origin origin) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean breakerOpen() {
-            return open;
-        }
-
-        @Override
-        public String protectedReason(AccountState state) {
-            return state.protectedSince(Set.of(Plan.ENTERPRISE), Instant.now().minusSeconds(3600));
-        }
-    }
 
     @BeforeEach
     void setUp() {
