@@ -27,12 +27,14 @@ import io.accountlifecycle.api.OpenAccountCommand;
 import io.accountlifecycle.api.PersonalText;
 import io.accountlifecycle.api.RecordAccountActivityCommand;
 import io.accountlifecycle.api.UpdateAccountProfileCommand;
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.util.UUID;
@@ -43,8 +45,17 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * The account, event-sourced: command handlers decide on the {@link AccountState} and apply; the one event sourcing
  * handler hands every event to the state's fold. Personal fields arrive sealed by the intake and stay sealed here;
  * the plaintext is used for validation only.
+ * <p>
+ * A long history loads from a snapshot ({@link AccountSnapshotConfiguration}), a recently used account from its last
+ * committed state in memory ({@link AccountRepository}); both hold this object as it is, its id and its state written
+ * field by field by the Jackson serializer, so sealed values stay ciphertext. The revision names what a snapshot
+ * holds and the fold that made it: raise it whenever {@link AccountState}'s components or {@link AccountState#after}
+ * change, and older snapshots are passed over (the events rebuild the state) rather than trusted.
  */
-@Aggregate
+@Aggregate(repository = AccountRepositoryConfiguration.REPOSITORY)
+@Revision("1")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+                isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class Account {
 
     @AggregateIdentifier
@@ -57,15 +68,14 @@ public class Account {
     }
 
     /**
-     * Opening loads the stream first (create-if-missing) so that a second open of the same id is a rule of the
-     * aggregate, not only a unique-key violation in the store; the store's constraint still settles races.
+     * Opening reads nothing: the account is created afresh and its event takes sequence number 0, which the store's
+     * unique key on (aggregate, sequence) admits once per id, however many instances race for it. A second open of an
+     * id, a purged one's included, is refused there, and {@link AccountCommands#open} answers that refusal as
+     * {@link AccountAlreadyExistsException}: ids are never reused.
      */
     @CommandHandler
-    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    @CreationPolicy(AggregateCreationPolicy.ALWAYS)
     public void handle(OpenAccountCommand command) {
-        if (state.exists()) {
-            throw new AccountAlreadyExistsException(command.accountId());
-        }
         AccountRules.check()
                     .require(command.accountId() != null, "accountId", "must not be null")
                     .email("email", plaintext(command.email()))
@@ -254,12 +264,18 @@ public class Account {
 
     @EventSourcingHandler
     void on(Object event, DomainEventMessage<?> message) {
+        if (event instanceof Account) {
+            return; // a snapshot: Axon hands it to the aggregate it was read into, whose state it already is
+        }
         state = state.after(message);
         accountId = state.accountId();
     }
 
-    /** What the aggregate decides on (for tests that compare it with the other readers of the same events). */
-    AccountState state() {
+    /**
+     * What the aggregate decides on: where a current-state read starts from a snapshot, and what tests compare with
+     * the other readers of the same events.
+     */
+    public AccountState state() {
         return state;
     }
 

@@ -12,6 +12,8 @@ import io.accountlifecycle.service.command.CommandGroups;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,20 +35,38 @@ public class AccountCommands {
     private final PersonalDataSealer sealer;
     private final DeletionSafeguards safeguards;
     private final CommandGroups groups;
+    private final EventStore eventStore;
 
     public AccountCommands(CommandSender commandSender, PersonalDataSealer sealer, DeletionSafeguards safeguards,
-                           CommandGroups groups) {
+                           CommandGroups groups, EventStore eventStore) {
         this.commandSender = commandSender;
         this.groups = groups;
         this.sealer = sealer;
         this.safeguards = safeguards;
+        this.eventStore = eventStore;
     }
 
+    /**
+     * Opens without reading the stream ({@link Account}'s creation policy). An id used before is refused by the store's
+     * unique key on the account's first event and answered as {@link AccountAlreadyExistsException}, never retried:
+     * the refusal aborted the transaction (in the Kafka intake or a group commit, the command's savepoint). Fields that
+     * break the rules on an id used before are answered as that conflict too, after one look at the stream's end:
+     * whatever the fields, a reused id is a conflict.
+     */
     public void open(UUID accountId, String email, String displayName, Plan plan, boolean protectedAccount,
                      Origin origin) {
         groups.run(() -> {
             List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
-            send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
+            try {
+                send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
+            } catch (AggregateStreamCreationException usedBefore) {
+                throw new AccountAlreadyExistsException(accountId);
+            } catch (AccountRuleViolationException invalid) {
+                if (eventStore.lastSequenceNumberFor(accountId.toString()).isPresent()) {
+                    throw new AccountAlreadyExistsException(accountId);
+                }
+                throw invalid;
+            }
         });
     }
 

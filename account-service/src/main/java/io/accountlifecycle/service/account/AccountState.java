@@ -19,6 +19,7 @@ import io.accountlifecycle.api.SealedValue;
 import org.axonframework.eventhandling.DomainEventMessage;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -128,18 +129,21 @@ public record AccountState(UUID accountId,
     /**
      * The state after a stored event: its payload, sequence number, timestamp and, for a deletion request, the batch
      * and correlation in its metadata (read only there: a stored event's metadata is deserialized on first use, and a
-     * rebuild of a long history would pay for it on every event).
+     * rebuild of a long history would pay for it on every event). The timestamp is taken at the precision a stored
+     * event's is read back with (Axon's event entries keep milliseconds), so an event just applied and the same event
+     * read from the store fold into the same state (the state a command leaves in memory is kept for the next one:
+     * {@link AccountRepository}).
      */
     public AccountState after(DomainEventMessage<?> event) {
         Object payload = event.getPayload();
+        Instant at = event.getTimestamp().truncatedTo(ChronoUnit.MILLIS);
         if (payload instanceof AccountDeletionRequestedEvent) {
             var metaData = event.getMetaData();
             Object correlation = metaData.get(MetaDataKeys.CORRELATION_ID);
-            return after(payload, event.getSequenceNumber(), event.getTimestamp(),
-                         batchOf(metaData.get(MetaDataKeys.BATCH_ID)),
+            return after(payload, event.getSequenceNumber(), at, batchOf(metaData.get(MetaDataKeys.BATCH_ID)),
                          correlation == null ? null : correlation.toString());
         }
-        return after(payload, event.getSequenceNumber(), event.getTimestamp(), null, null);
+        return after(payload, event.getSequenceNumber(), at, null, null);
     }
 
     /** A batch id the service wrote; anything else in that key names no batch (an account must always load). */

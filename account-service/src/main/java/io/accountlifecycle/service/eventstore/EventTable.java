@@ -150,6 +150,19 @@ public class EventTable {
         deserialize(rows.stream(), each);
     }
 
+    /**
+     * The events of one aggregate numbered {@code first} to {@code last}, both included, in sequence order: a range
+     * scan of the (aggregate, sequence) unique key that fetches those rows and no others (a page of a long history
+     * costs what the page holds).
+     */
+    public void readAggregateRange(String aggregate, long first, long last, Consumer<DomainEventMessage<?>> each) {
+        List<DomainEventData<?>> rows = new ArrayList<>();
+        jdbc.query("select " + domainFields + " from " + table + " where " + aggregateId + " = ? and " + sequence
+                   + " between ? and ? order by " + sequence, (RowCallbackHandler) row -> rows.add(domainEntry(row)),
+                   aggregate, first, last);
+        deserialize(rows.stream(), each);
+    }
+
     private static String literals(Set<Class<?>> types) {
         return types.stream().map(type -> "'" + type.getName() + "'").sorted().collect(Collectors.joining(", "));
     }

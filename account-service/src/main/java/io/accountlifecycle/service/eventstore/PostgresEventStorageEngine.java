@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 
 /**
  * Axon's JDBC engine on our own PostgreSQL schema, with two changes.
@@ -81,15 +80,6 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     public static PostgresEventStorageEngine from(Builder builder, DataSource dataSource, int maxGapOffset) {
         builder.maxGapOffset(maxGapOffset).gapCleaningThreshold(Integer.MAX_VALUE).lowestGlobalSequence(1);
         return new PostgresEventStorageEngine(builder, dataSource, maxGapOffset, 1);
-    }
-
-    /**
-     * No aggregate declares a snapshot trigger, so the snapshot table stays empty: skip the query that every
-     * aggregate load would otherwise spend on it. Remove this when snapshots are introduced.
-     */
-    @Override
-    protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
-        return Stream.empty();
     }
 
     /** Says when events were stored: {@link EventCommitSignal} wakes the processors once the transaction commits. */

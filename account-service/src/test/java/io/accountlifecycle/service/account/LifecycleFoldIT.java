@@ -17,9 +17,6 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.axonframework.modelling.command.Repository;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,7 +129,7 @@ class LifecycleFoldIT {
         requestDeletion(awaitingQuarantine);
 
         Map<UUID, AccountState> aggregate = new LinkedHashMap<>();
-        accounts.values().forEach(id -> aggregate.put(id, aggregateState(id)));
+        accounts.values().forEach(id -> aggregate.put(id, LoadedAccounts.stateOf(service, id)));
         assertThat(aggregate.get(changed).displayName()).isNotNull();
         assertThat(aggregate.get(changed).plan().name()).isEqualTo("STANDARD");
         assertThat(aggregate.get(changed).lastActivityAt()).isNotNull();
@@ -243,17 +240,6 @@ class LifecycleFoldIT {
                                                "{\"previewToken\":\"" + preview + "\",\"reason\":\"clean-up\"}");
         assertThat(created.status()).isEqualTo(201);
         return created.json().get("batchId").asString();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static AccountState aggregateState(UUID id) {
-        Repository<Account> repository = service.getBean("accountRepository", Repository.class);
-        UnitOfWork<?> unitOfWork = DefaultUnitOfWork.startAndGet(null);
-        try {
-            return repository.load(id.toString()).invoke(Account::state);
-        } finally {
-            unitOfWork.rollback();
-        }
     }
 
     private static List<UUID> ids(Map<UUID, AccountState> states, Predicate<AccountState> which) {

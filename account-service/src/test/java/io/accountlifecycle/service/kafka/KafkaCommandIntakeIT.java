@@ -187,9 +187,43 @@ class KafkaCommandIntakeIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(second)).hasSize(1));
         JsonNode rejected = resultsFor(second).get(0);
         assertThat(rejected.get("status").asString()).isEqualTo("REJECTED");
-        assertThat(rejected.get("reason").asString()).contains("already exists");
+        assertThat(rejected.get("reason").asString())
+                .isEqualTo("Account " + accountId + " already exists; account ids are never reused");
         assertThat(deadLetters.poll()).noneMatch(d -> d.value() != null && d.value().contains(second.toString()));
         assertThat(storedEvents(accountId)).isEqualTo(1);
+    }
+
+    /**
+     * A reused id is refused by the store's unique key: inside a batch that aborts only the command's savepoint (the
+     * change sent after it is still accepted), and a later batch meets the committed row. Neither is retried or
+     * dead-lettered.
+     */
+    @Test
+    void aReusedIdIsRejectedAndAbortsOnlyItsOwnCommand() {
+        UUID accountId = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID again = UUID.randomUUID();
+        UUID change = UUID.randomUUID();
+        UUID later = UUID.randomUUID();
+        send(accountId, openAccount(first, accountId, "ada@example.com"));
+        send(accountId, openAccount(again, accountId, "other@example.com"));
+        send(accountId, "{\"commandId\":\"" + change + "\",\"type\":\"ChangeAccountPlan\",\"accountId\":\""
+                        + accountId + "\",\"payload\":{\"plan\":\"PREMIUM\"}}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(change)).hasSize(1));
+        send(accountId, openAccount(later, accountId, "later@example.com"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(later)).hasSize(1));
+
+        String reused = "Account " + accountId + " already exists; account ids are never reused";
+        assertThat(resultsFor(first).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(resultsFor(change).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        for (UUID refused : List.of(again, later)) {
+            JsonNode result = resultsFor(refused).get(0);
+            assertThat(result.get("status").asString()).isEqualTo("REJECTED");
+            assertThat(result.get("reason").asString()).isEqualTo(reused);
+        }
+        assertThat(deadLetters.poll()).noneMatch(d -> d.value() != null && (d.value().contains(again.toString())
+                                                                            || d.value().contains(later.toString())));
+        assertThat(storedEvents(accountId)).isEqualTo(2);
     }
 
     @Test

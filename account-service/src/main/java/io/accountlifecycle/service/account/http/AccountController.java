@@ -43,7 +43,6 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -119,11 +118,7 @@ class AccountController {
     PageView<AccountEventResponse> events(@PathVariable UUID id,
                                           @RequestParam(defaultValue = "0") @Min(0) int page,
                                           @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
-        List<DomainEventMessage<?>> events = history.events(id);
-        if (events.isEmpty()) {
-            throw notFound(id, null);
-        }
-        PageView<DomainEventMessage<?>> slice = PageView.of(events, page, size);
+        PageView<DomainEventMessage<?>> slice = history.events(id, page, size).orElseThrow(() -> notFound(id, null));
         return new PageView<>(slice.items().stream().map(this::toResponse).toList(), slice.page(), slice.size(),
                               slice.totalItems(), slice.hasNext());
     }

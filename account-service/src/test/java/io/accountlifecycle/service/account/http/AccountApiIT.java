@@ -197,11 +197,19 @@ class AccountApiIT {
         assertThat(http.get("/accounts/not-a-uuid").json().get("errors").get("id").asString()).contains("UUID");
     }
 
+    /** Whatever the fields, valid or not: a reused id is a conflict. */
     @Test
     void openingAnExistingIdIsAConflictAndStoresNothingMore() {
         UUID id = open("FREE");
-        Response again = http.post("/accounts", openAccountJson(id, "other@example.com", "Other", "PREMIUM"));
-        assertThat(again.status()).isEqualTo(409);
+        for (String again : List.of(openAccountJson(id, "other@example.com", "Other", "PREMIUM"),
+                                    openAccountJson(id, "not-an-email", " ", "PREMIUM"))) {
+            Response refused = http.post("/accounts", again);
+            assertThat(refused.status()).isEqualTo(409);
+            assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(refused.json().get("title").asString()).isEqualTo("Account already exists");
+            assertThat(refused.json().get("detail").asString())
+                    .isEqualTo("Account " + id + " already exists; account ids are never reused: choose a new one.");
+        }
         assertThat(storedEvents(id)).isEqualTo(1);
         assertThat(http.get("/accounts/" + id).json().get("email").asString()).isEqualTo("ada@example.com");
     }
