@@ -36,6 +36,7 @@ import java.util.stream.Stream;
  * ./mvnw -q -Pbenchmarks -pl benchmarks exec:java -Dexec.mainClass=io.accountlifecycle.benchmarks.RestoreDrill \
  *     -Dexec.args="--events 1000000"
  * </pre>
+ * {@code --port-offset n} moves every port of the embedded default (8080, 8081, 5433, 9092-9094) by {@code n}.
  */
 public final class RestoreDrill {
 
@@ -43,6 +44,8 @@ public final class RestoreDrill {
     private final Path work;
     private final Path data;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Added to every port of the embedded default, so a drill can run beside another instance on the defaults. */
+    private final int portOffset;
     private String token;
 
     private RestoreDrill(Args args) throws IOException {
@@ -50,6 +53,7 @@ public final class RestoreDrill {
                        .toAbsolutePath();
         this.work = Path.of(args.get("work", "/tmp/restore-drill")).toAbsolutePath();
         this.data = work.resolve("data");
+        this.portOffset = args.getInt("port-offset", 0);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -127,7 +131,7 @@ public final class RestoreDrill {
         Instant deadline = Instant.now().plusSeconds(180);
         while (Instant.now().isBefore(deadline)) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://localhost:8081/actuator/health/readiness"))
+                if (http.send(HttpRequest.newBuilder(local(8081, "/actuator/health/readiness"))
                                          .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return service;
                 }
@@ -137,6 +141,11 @@ public final class RestoreDrill {
             Thread.sleep(500);
         }
         throw new IllegalStateException("service not ready; see " + work.resolve("service.log"));
+    }
+
+    /** {@code path} on the drill's instance, at {@code port} of the embedded default moved by the offset. */
+    private URI local(int port, String path) {
+        return URI.create("http://localhost:" + (port + portOffset) + path);
     }
 
     private List<String> command(List<String> arguments) {
@@ -151,6 +160,14 @@ public final class RestoreDrill {
             arguments = arguments.subList(1, arguments.size());
         }
         command.add("--account.data-dir=" + data);
+        if (portOffset != 0) {
+            command.addAll(List.of("--server.port=" + (8080 + portOffset),
+                                   "--management.server.port=" + (8081 + portOffset),
+                                   "--account.embedded.postgres.port=" + (5433 + portOffset),
+                                   "--account.embedded.kafka.port=" + (9092 + portOffset),
+                                   "--account.embedded.kafka.controller-port=" + (9093 + portOffset),
+                                   "--account.embedded.kafka.plain-port=" + (9094 + portOffset)));
+        }
         command.addAll(arguments);
         return command;
     }
@@ -172,7 +189,7 @@ public final class RestoreDrill {
     }
 
     private int send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:8080" + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(local(8080, path))
                                                  .header("Authorization", "Bearer " + token)
                                                  .header("Content-Type", "application/json");
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -181,7 +198,7 @@ public final class RestoreDrill {
     }
 
     private String status(UUID id) throws Exception {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://localhost:8080/accounts/" + id))
+        String body = http.send(HttpRequest.newBuilder(local(8080, "/accounts/" + id))
                                            .header("Authorization", "Bearer " + token).build(),
                                 HttpResponse.BodyHandlers.ofString()).body();
         int at = body.indexOf("\"status\":\"") + 10;
@@ -230,7 +247,8 @@ public final class RestoreDrill {
     private Connection connect() throws Exception {
         // The embedded default's owner, with the password it generated in the drill's data folder.
         String password = Files.readString(data.resolve("keys/db-account_owner.password")).strip();
-        return DriverManager.getConnection("jdbc:postgresql://localhost:5433/accounts", "account_owner", password);
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + (5433 + portOffset) + "/accounts",
+                                           "account_owner", password);
     }
 
     /** Copies of the templates, 8 active : 1 cancelled : 1 purged, until the store holds {@code target} events. */
@@ -283,8 +301,8 @@ public final class RestoreDrill {
     private void awaitPublished(long events) throws Exception {
         Instant start = Instant.now();
         while (true) {
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(
-                    "http://localhost:8081/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
+            String metrics = http.send(HttpRequest.newBuilder(local(8081,
+                    "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString())
                                  .body();
             List<Double> lags = metrics.lines().filter(l -> l.startsWith("account_events_publication_lag")
                                                             || l.startsWith("account_projection_lag"))

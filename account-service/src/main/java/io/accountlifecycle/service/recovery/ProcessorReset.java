@@ -45,10 +45,14 @@ final class ProcessorReset {
             jdbc.update("update restore_state set processors_reset_at = now()");
             jdbc.update("delete from token_entry");
             for (String processor : ACTING_PROCESSORS) {
-                int segments = environment.getProperty("axon.eventhandling.processors." + processor
-                                                       + ".initial-segment-count", Integer.class, 1);
-                tokens.initializeTokenSegments(processor, segments, head);
+                tokens.initializeTokenSegments(processor, initialSegments(environment, processor), head);
             }
         });
+    }
+
+    /** The segments a processor is configured to start with (Axon's property, 1 where it is not set). */
+    static int initialSegments(Environment environment, String processor) {
+        return environment.getProperty("axon.eventhandling.processors." + processor + ".initial-segment-count",
+                                       Integer.class, 1);
     }
 }

@@ -1,7 +1,7 @@
 package io.accountlifecycle.service.recovery;
 
 import io.accountlifecycle.projections.admin.ProjectionAdmin;
-import io.accountlifecycle.projections.admin.ProjectionStatusView;
+import io.accountlifecycle.projections.support.TokenPositions;
 import io.accountlifecycle.purge.saga.PurgeSagaRestorer;
 import io.accountlifecycle.service.AccountServiceApplication;
 import io.accountlifecycle.service.command.CommandSender;
@@ -11,6 +11,7 @@ import io.accountlifecycle.service.personal.RecordAuthentication;
 import io.accountlifecycle.service.roles.Roles;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.serialization.Serializer;
@@ -24,8 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +52,6 @@ public final class RecoveryCommand {
      * {@code account.keys}).
      */
     public static final int KEYS_NOT_BACKED_UP = 5;
-    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
     private RecoveryCommand() {
     }
@@ -97,7 +95,11 @@ public final class RecoveryCommand {
             return status;
         }
         try (ConfigurableApplicationContext context = start(options, true, false)) {
-            rebuildProjections(context.getBean(ProjectionAdmin.class), out);
+            new ProjectionRebuild(context.getBean(ProjectionAdmin.class), context.getBean(TokenPositions.class),
+                                  context.getBean(EventProcessingConfiguration.class), context.getBean(TokenStore.class),
+                                  context.getBean(EventStorageEngine.class),
+                                  new TransactionTemplate(context.getBean(PlatformTransactionManager.class)),
+                                  context.getEnvironment()).run(out);
             context.getBean(JdbcTemplate.class).update("update restore_state set projections_rebuilt_at = now()");
         }
         out.println("Restore complete. Start the service, and compare `verify` with the report taken before the loss.");
@@ -153,32 +155,5 @@ public final class RecoveryCommand {
                                      context.getBean(TokenStore.class), context.getBean(EventStorageEngine.class),
                                      context.getBean(EventTable.class), sagas, context.getBean(CommandSender.class),
                                      context.getBean(RecordAuthentication.class), context.getEnvironment());
-    }
-
-    /** Every projection replayed in bulk, one after the other, with progress. */
-    private static void rebuildProjections(ProjectionAdmin admin, PrintStream out) {
-        for (String name : admin.names()) {
-            Instant start = Instant.now();
-            admin.replay(name);
-            Instant reported = start;
-            while (true) {
-                ProjectionStatusView status = admin.status(name);
-                if (!status.replaying() && status.caughtUp()) {
-                    break;
-                }
-                if (Duration.between(reported, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
-                    reported = Instant.now();
-                    out.printf("Projection %s: at event %s%n", name, status.position());
-                }
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-            out.printf("Projection %s rebuilt in %.1f s%n", name,
-                       Duration.between(start, Instant.now()).toMillis() / 1000.0);
-        }
     }
 }
