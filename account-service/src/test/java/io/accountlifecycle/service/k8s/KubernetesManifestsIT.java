@@ -292,8 +292,12 @@ class KubernetesManifestsIT {
         String scaled = hpa.getSpec().getScaleTargetRef().getName();
         assertThat(roleOf.get(scaled)).isEqualTo(environmentName(Roles.KAFKA_INTAKE));
         KafkaTopic commands = topic(objects, KafkaTopics.COMMANDS);
-        assertThat(hpa.getSpec().getMaxReplicas()).as("more consumers than partitions would idle")
-                                                  .isLessThanOrEqualTo(commands.getSpec().getPartitions());
+        Deployment intake = deployments.stream().filter(d -> name(d).equals(scaled)).findFirst().orElseThrow();
+        int consumersPerPod = Integer.parseInt(environment(intake).getOrDefault(
+                environmentName("account.kafka.intake.concurrency"), "4"));
+        assertThat(hpa.getSpec().getMaxReplicas() * consumersPerPod).as("more consumers than partitions would idle")
+                                                                    .isLessThanOrEqualTo(
+                                                                            commands.getSpec().getPartitions());
         assertThat(all(objects, NetworkPolicy.class)).filteredOn(policy -> name(policy).equals("account-service"))
                                                      .singleElement()
                                                      .satisfies(policy -> assertThat(selected(

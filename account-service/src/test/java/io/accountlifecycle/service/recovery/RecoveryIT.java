@@ -258,6 +258,10 @@ class RecoveryIT {
                 if (account.getKey().equals(purged)) {
                     assertThat(read.get("status").asString()).isEqualTo("PURGED");
                     assertThat(read.get("email").isNull()).isTrue();
+                } else if (account.getKey().equals(quarantined) && read.get("status").asString().equals("PURGED")) {
+                    // Its hold ended while the restore ran (a slow or busy machine): purged at its original
+                    // instant, as checked below, is what must happen then.
+                    assertThat(Instant.now()).isAfterOrEqualTo(purgeDue);
                 } else {
                     assertThat(read.get("email").asString()).isEqualTo(account.getValue());
                 }

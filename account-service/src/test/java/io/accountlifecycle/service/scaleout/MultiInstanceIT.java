@@ -69,6 +69,8 @@ class MultiInstanceIT {
     static final String DATABASE = "accounts_multi";
     private static final String GROUP = "multi-it";
     private static final Duration HOLD = Duration.ofSeconds(30);
+    /** Consumers of account.commands per instance. */
+    private static final int INTAKE_CONSUMERS = 2;
     /** How long before its death the killed instance may have sent a batch it never committed. */
     private static final Duration IN_FLIGHT = Duration.ofSeconds(5);
     private static final Pattern HOLD_ENDED = Pattern.compile("Hold of account ([0-9a-f-]{36}) ended");
@@ -91,6 +93,7 @@ class MultiInstanceIT {
                 RealInfrastructureContextCustomizerFactory.datasourceProperties(DATABASE, "account_owner"));
         properties.putAll(RealInfrastructureContextCustomizerFactory.kafkaProperties());
         properties.put("spring.kafka.consumer.group-id", GROUP);
+        properties.put("account.kafka.intake.concurrency", INTAKE_CONSUMERS);
         properties.put("account.data-dir", directory.resolve(name));
         properties.put("account.crypto.master-key-file", directory.resolve("keys/master-key.json"));
         properties.put("account.crypto.generate-master-key", "true");
@@ -197,7 +200,7 @@ class MultiInstanceIT {
             a.kill();
             String survivorOwner = b.pid() + "@";
             Duration segmentsTakenOver = awaitFor(() -> segmentsNotOwnedBy(survivorOwner) == 0);
-            Duration partitionsTakenOver = awaitFor(() -> onlyMemberHoldsEveryPartition());
+            Duration partitionsTakenOver = awaitFor(() -> onlyTheSurvivorHoldsEveryPartition());
             System.out.printf("[scale-out] after SIGKILL: every segment on the survivor after %d ms (claim timeout "
                               + "%s), every command partition after %d ms%n", segmentsTakenOver.toMillis(),
                               System.getProperty("multiInstance.claimTimeout", "5s"),
@@ -368,13 +371,15 @@ class MultiInstanceIT {
                                    Long.class, ownerPrefix + "%");
     }
 
-    private static boolean onlyMemberHoldsEveryPartition() throws Exception {
+    /** Only the survivor's consumers are left in the group, and together they hold every partition. */
+    private static boolean onlyTheSurvivorHoldsEveryPartition() throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
             ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
             int partitions = admin.describeTopics(List.of(KafkaTopics.COMMANDS)).allTopicNames().get()
                                   .get(KafkaTopics.COMMANDS).partitions().size();
-            return group.members().size() == 1
-                   && group.members().iterator().next().assignment().topicPartitions().size() == partitions;
+            return group.members().size() == INTAKE_CONSUMERS
+                   && group.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum()
+                      == partitions;
         }
     }
 
