@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  * {@code committers} groups are in flight at once: while one waits for its commit to reach the disk, the next is being
  * filled and run. A group holds what was waiting when a committer became free, at most {@code max-size} commands, so
  * an idle service answers a lone command in one transaction of one command, as before, and a busy one spends one
- * commit on many. See docs/adr/0014-group-commit-and-wake-ups.md.
+ * commit on many. Off by default for now ({@code account.commands.group.enabled}): on the 2-core benchmark machine,
+ * whose disk commits in a quarter of a millisecond, running the commands on four committer threads instead of the
+ * request threads cost more than the commits it saved (ADR 14, README "Benchmarks").
+ * See docs/adr/0014-group-commit-and-wake-ups.md.
  */
 @Component
 public class CommandGroups implements SmartLifecycle {
@@ -50,7 +53,7 @@ public class CommandGroups implements SmartLifecycle {
     private volatile boolean running;
 
     public CommandGroups(PlatformTransactionManager transactions, MeterRegistry metrics,
-                         @Value("${account.commands.group.enabled:true}") boolean enabled,
+                         @Value("${account.commands.group.enabled:false}") boolean enabled,
                          @Value("${account.commands.group.committers:4}") int committers,
                          @Value("${account.commands.group.max-size:32}") int maxSize) {
         this.alone = new TransactionTemplate(transactions);
