@@ -24,9 +24,9 @@ import java.util.UUID;
 /**
  * The intake's single way into the account aggregate: seals personal fields under the account's key and sends the
  * command with its {@link Origin}. One transaction covers a new data key and the events, so a rejected command
- * leaves neither behind. The frequent commands (sign-ups, profile and plan changes, activity at sign-in) are committed
- * in groups with whatever else arrives at the same moment ({@link CommandGroups}); deletions and their decisions keep
- * a transaction of their own.
+ * leaves neither behind. The frequent commands (sign-ups, profile and plan changes, activity at sign-in) go through
+ * {@link CommandGroups}: with {@code account.commands.group.enabled} (off by default, ADR 14) they are committed in
+ * groups with whatever else arrives at the same moment. Deletions and their decisions keep a transaction of their own.
  */
 @Service
 public class AccountCommands {
