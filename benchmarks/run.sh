@@ -2,8 +2,9 @@
 # Every figure of the service, against one jar, in one run on one machine, with its raw baseline taken on the same
 # PostgreSQL in the same round, and one table at the end: the median over the rounds, the ratio to the baseline, the
 # target and PASS or MISS. Each round starts the jar as the embedded default (its own PostgreSQL on 5433 and broker on
-# 9092) in a fresh data folder, warms it up (WARMUP_SECONDS of wrk -t2 -c8 POST /accounts: C2 keeps compiling for
-# minutes on two cores), and takes, draining the publisher and the projections between steps:
+# 9092) in a fresh data folder, warms it up (wrk -t2 -c8 POST /accounts in 30 s steps until two agree within 5 %,
+# at most WARMUP_SECONDS: C2 keeps compiling for minutes on two cores), and takes, draining the publisher and the
+# projections between steps:
 #   HTTP      wrk POST /accounts (benchmarks/wrk/open-account.lua) at 1 and at 8 connections: req/s, p50, p99
 #   raw       single-row INSERT + COMMIT from 1 and from 8 clients (RawInsertBaseline)
 #   burst     BURST_COUNT OpenAccount commands on Kafka at once (KafkaLatencyBenchmark --mode burst)
@@ -21,13 +22,13 @@
 # Needs wrk, curl, ss and the jar and benchmarks built from this tree (a fresh clone):
 #   ./mvnw -B -q package -DskipTests -Pbenchmarks
 #   benchmarks/run.sh [jar, default account-service/target/account-service-0.1.0-SNAPSHOT.jar]
-# About 25 minutes a round at the default sizes on two cores. A smoke run, a few minutes:
+# About 30 minutes a round at the default sizes on two cores. A smoke run, a few minutes:
 #   ROUNDS=1 RUN_SECONDS=5 WARMUP_SECONDS=5 REPLAY_EVENTS=20000 RESTORE_EVENTS=20000 IDLE_SECONDS=10 benchmarks/run.sh
-# Environment: ROUNDS (3), WARMUP_SECONDS (30), RUN_SECONDS (20), BURST_COUNT (10000), LATENCY_RATE (500), REBUILDS
-# (300), REPLAY_EVENTS (1000000; 0 skips the replay and the full-store HTTP figure), RESTORE_EVENTS (1000000; 0 skips
-# the drill, which fills in steps of about 74,000 events), IDLE_SECONDS (60), LAG_INTERVAL_MS (500: lag sampling),
-# DRAIN_TIMEOUT (900 s), STEP_TIMEOUT (3600 s per Java step), BENCH_CP, SERVICE_JAVA_OPTS. Logs and each step's
-# output stay in the printed work folder.
+# Environment: ROUNDS (3), WARMUP_SECONDS (360 at most: see lib.sh warm_up), RUN_SECONDS (20), BURST_COUNT (10000),
+# LATENCY_RATE (500), REBUILDS (300), REPLAY_EVENTS (1000000; 0 skips the replay and the full-store HTTP figure),
+# RESTORE_EVENTS (1000000; 0 skips the drill, which fills in steps of about 74,000 events), IDLE_SECONDS (60),
+# LAG_INTERVAL_MS (500: lag sampling), DRAIN_TIMEOUT (900 s), STEP_TIMEOUT (3600 s per Java step), BENCH_CP,
+# SERVICE_JAVA_OPTS. Logs and each step's output stay in the printed work folder.
 set -euo pipefail
 JAR=${1:-}
 [ -z "$JAR" ] || JAR=$(realpath "$JAR")

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * "Events were committed": said on this instance right after the appending transaction commits, and to every other
@@ -26,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * transactions on one lock held through the WAL flush, which would undo group commit under concurrent load. A single
  * notifier thread sends it afterwards, in its own transaction with {@code synchronous_commit} off (the events are
  * already durable; a notification is only a hint), and coalesces every commit that happened while it was busy into the
- * next one. A lost notification (a crash between the commit and the notification, a listener reconnecting) costs one
+ * next one, at most one per {@code notifyInterval}. A lost notification (a crash between the commit and the notification, a listener reconnecting) costs one
  * polling interval of the fallback, never an event: what a processor reads is decided by its token alone.
  */
 public class EventCommitSignal implements AutoCloseable {
@@ -39,6 +40,7 @@ public class EventCommitSignal implements AutoCloseable {
 
     private final DataSource dataSource;
     private final Duration listenTimeout;
+    private final Duration notifyInterval;
     private final String instanceId = UUID.randomUUID().toString();
     private final List<Runnable> wakeUps = new CopyOnWriteArrayList<>();
     private final Object notifyLock = new Object();
@@ -50,10 +52,13 @@ public class EventCommitSignal implements AutoCloseable {
     /**
      * @param listenTimeout how long the listener waits for a notification before it checks its connection; also how
      *                      soon it notices it should stop
+     * @param notifyInterval the least time between two notifications to the other instances: commits in between are
+     *                       told together in the next (this instance is woken at each commit regardless)
      */
-    public EventCommitSignal(DataSource dataSource, Duration listenTimeout) {
+    public EventCommitSignal(DataSource dataSource, Duration listenTimeout, Duration notifyInterval) {
         this.dataSource = dataSource;
         this.listenTimeout = listenTimeout;
+        this.notifyInterval = notifyInterval;
     }
 
     /** Runs {@code wakeUp} whenever events were committed here or on another instance (on a thread of its own). */
@@ -202,13 +207,13 @@ public class EventCommitSignal implements AutoCloseable {
             if (!running) {
                 return;
             }
+            long sent = System.nanoTime();
             try (Connection connection = dataSource.getConnection()) {
                 boolean autoCommit = connection.getAutoCommit();
                 connection.setAutoCommit(false);
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute("set local synchronous_commit to off");
-                }
-                try (PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
+                // Two round trips: BEGIN travels with the statement, then the commit.
+                try (PreparedStatement notify = connection.prepareStatement(
+                        "select set_config('synchronous_commit', 'off', true), pg_notify(?, ?)")) {
                     notify.setString(1, CHANNEL);
                     notify.setString(2, instanceId);
                     notify.execute();
@@ -222,12 +227,17 @@ public class EventCommitSignal implements AutoCloseable {
                     return;
                 }
             }
+            // Commits during the pause are told in the next notification: at most one per notifyInterval.
+            long waitNanos = notifyInterval.toNanos() - (System.nanoTime() - sent);
+            if (waitNanos > 0 && !pause(Duration.ofNanos(waitNanos))) {
+                return;
+            }
         }
     }
 
     private boolean pause(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
             return true;
         } catch (InterruptedException e) {
             return false;

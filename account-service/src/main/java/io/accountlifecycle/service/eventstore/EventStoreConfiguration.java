@@ -183,7 +183,7 @@ public class EventStoreConfiguration {
     /** Commits announced on this instance and to the others ({@code LISTEN/NOTIFY}); see {@link EventCommitSignal}. */
     @Bean(destroyMethod = "close")
     EventCommitSignal eventCommitSignal(DataSource dataSource) {
-        return new EventCommitSignal(dataSource, Duration.ofSeconds(10));
+        return new EventCommitSignal(dataSource, Duration.ofSeconds(10), Duration.ofMillis(5));
     }
 
     /**

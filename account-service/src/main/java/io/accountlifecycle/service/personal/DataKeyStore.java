@@ -49,7 +49,8 @@ public class DataKeyStore {
                 "insert into account_data_key (key_id, wrapped_key) values (?, ?) on conflict (key_id) do nothing "
                 + "returning key_id", String.class, keyId, wrapped);
         Aead aead;
-        if (!inserted.isEmpty()) {
+        boolean created = !inserted.isEmpty();
+        if (created) {
             aead = primitive(keyId, candidate);
         } else {
             // Another delivery or request created it first (or it exists from before): use the stored one.
@@ -57,7 +58,7 @@ public class DataKeyStore {
                                           byte[].class, keyId);
             aead = unwrap(keyId, wrapped);
         }
-        cacheAfterCommit(keyId, wrapped, aead);
+        cacheAfterCommit(keyId, wrapped, aead, created);
         return aead;
     }
 
@@ -73,7 +74,7 @@ public class DataKeyStore {
             return Optional.empty();
         }
         Aead aead = unwrap(keyId, rows.get(0));
-        cacheAfterCommit(keyId, rows.get(0), aead);
+        cacheAfterCommit(keyId, rows.get(0), aead, false);
         return Optional.of(aead);
     }
 
@@ -114,10 +115,12 @@ public class DataKeyStore {
     /**
      * A key seen inside a transaction is cached only once that transaction committed and the committed row is this
      * very key: a savepoint that rolled back (a rejected command in a Kafka batch or a group commit) may have taken the
-     * row with it, and sealing with a cached key the database does not have would lose the data for good. Every key a
-     * transaction saw is checked in one query after its commit, not one query per key.
+     * row with it, and sealing with a cached key the database does not have would lose the data for good. A key this
+     * transaction created is cached as it is when no savepoint was rolled back since (nobody else could have seen,
+     * let alone destroyed, a row that did not exist before this commit); every other key is checked, all in one
+     * query after the commit, not one query per key. Opening an account costs no read of its key.
      */
-    private void cacheAfterCommit(String keyId, byte[] wrapped, Aead aead) {
+    private void cacheAfterCommit(String keyId, byte[] wrapped, Aead aead, boolean created) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             cache.put(keyId, aead);
             return;
@@ -128,9 +131,16 @@ public class DataKeyStore {
             Map<String, Seen> keys = new LinkedHashMap<>();
             TransactionSynchronizationManager.bindResource(this, keys);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                private boolean savepointRolledBack;
+
+                @Override
+                public void savepointRollback(Object savepoint) {
+                    savepointRolledBack = true;
+                }
+
                 @Override
                 public void afterCommit() {
-                    cacheCommitted(keys);
+                    cacheCommitted(keys, savepointRolledBack);
                 }
 
                 @Override
@@ -140,20 +150,36 @@ public class DataKeyStore {
             });
             seen = keys;
         }
-        seen.put(keyId, new Seen(wrapped, aead));
+        seen.merge(keyId, new Seen(wrapped, aead, created),
+                   (before, now) -> new Seen(now.wrapped(), now.aead(), before.created() || now.created()));
     }
 
-    private void cacheCommitted(Map<String, Seen> keys) {
+    private void cacheCommitted(Map<String, Seen> keys, boolean savepointRolledBack) {
+        Map<String, Seen> toCheck = keys;
+        if (!savepointRolledBack) {
+            toCheck = new LinkedHashMap<>();
+            for (Map.Entry<String, Seen> key : keys.entrySet()) {
+                if (key.getValue().created()) {
+                    cache.put(key.getKey(), key.getValue().aead());
+                } else {
+                    toCheck.put(key.getKey(), key.getValue());
+                }
+            }
+            if (toCheck.isEmpty()) {
+                return;
+            }
+        }
+        Map<String, Seen> checked = toCheck;
         jdbc.query("select key_id, wrapped_key from account_data_key where key_id = any(?)", row -> {
-            Seen key = keys.get(row.getString(1));
+            Seen key = checked.get(row.getString(1));
             if (key != null && Arrays.equals(row.getBytes(2), key.wrapped())) {
                 cache.put(row.getString(1), key.aead());
             }
-        }, (Object) keys.keySet().toArray(String[]::new));
+        }, (Object) checked.keySet().toArray(String[]::new));
     }
 
-    /** A key as this transaction saw it. */
-    private record Seen(byte[] wrapped, Aead aead) {
+    /** A key as this transaction saw it, and whether this transaction inserted it. */
+    private record Seen(byte[] wrapped, Aead aead, boolean created) {
     }
 
     private static KeysetHandle newKeyset() {

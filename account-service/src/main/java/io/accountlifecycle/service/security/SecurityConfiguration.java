@@ -47,7 +47,8 @@ public class SecurityConfiguration {
     @ConditionalOnWebApplication
     @ConditionalOnProperty("management.server.port")
     SecurityFilterChain management(HttpSecurity http, Environment environment) throws Exception {
-        http.securityMatcher(request -> isManagementPort(request.getLocalPort(), environment))
+        ManagementPort managementPort = new ManagementPort(environment);
+        http.securityMatcher(request -> managementPort.is(request.getLocalPort()))
             .csrf(csrf -> csrf.disable())
             .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
             .authorizeHttpRequests(requests -> requests
@@ -80,11 +81,37 @@ public class SecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    private static boolean isManagementPort(int port, Environment environment) {
-        String management = environment.getProperty("local.management.port",
-                                                    environment.getProperty("management.server.port"));
-        String server = environment.getProperty("local.server.port");
-        return management != null && !management.equals(server) && management.equals(Integer.toString(port));
+    /**
+     * Whether a request came in on the management port. Read from the environment on every request until both
+     * servers have their port (a property lookup through every property source cost a few percent of the request
+     * threads' CPU), then remembered.
+     */
+    private static final class ManagementPort {
+
+        private final Environment environment;
+        private volatile Boolean separate;
+        private volatile int port;
+
+        ManagementPort(Environment environment) {
+            this.environment = environment;
+        }
+
+        boolean is(int localPort) {
+            Boolean known = separate;
+            if (known != null) {
+                return known && localPort == port;
+            }
+            String management = environment.getProperty("local.management.port",
+                                                        environment.getProperty("management.server.port"));
+            String server = environment.getProperty("local.server.port");
+            boolean isManagement = management != null && !management.equals(server)
+                                   && management.equals(Integer.toString(localPort));
+            if (server != null && environment.getProperty("local.management.port") != null) {
+                port = Integer.parseInt(management);
+                separate = !management.equals(server);
+            }
+            return isManagement;
+        }
     }
 
     @Bean
@@ -112,7 +139,8 @@ public class SecurityConfiguration {
                 }
                 requests.anyRequest().denyAll();
             })
-            .oauth2ResourceServer(server -> server.jwt(jwt -> {
+            .oauth2ResourceServer(server -> server.bearerTokenResolver(new BearerTokens())
+                    .jwt(jwt -> {
                     })
                     .authenticationEntryPoint((request, response, e) -> {
                         // An invalid token stops the chain before the rate-limit filter: charged to the address here.

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code java -jar account-service.jar token --subject alice --scopes accounts:read,accounts:write [--ttl PT8H]}
@@ -23,6 +24,9 @@ public final class TokenCommand {
 
     static final String MAX_TTL = "account.security.token-max-ttl";
 
+    private static final Set<String> OPTIONS = Set.of("subject", "scopes", "ttl", "data-dir", "signing-key-file",
+                                                      "issuer", "audience");
+
     private TokenCommand() {
     }
 
@@ -36,6 +40,18 @@ public final class TokenCommand {
                 options.put(arg.substring(2), args[++i]);
             } else {
                 err.println("Unexpected argument: " + arg);
+                return usage(err);
+            }
+        }
+        // The service's own spelling of the data folder works too: the same --account.data-dir=… as the service.
+        String alias = options.remove("account.data-dir");
+        if (alias != null) {
+            options.putIfAbsent("data-dir", alias);
+        }
+        for (String option : options.keySet()) {
+            if (!OPTIONS.contains(option)) {
+                // An option not read here must not be ignored: a data folder misspelt is a token nobody accepts.
+                err.println("Unknown option --" + option);
                 return usage(err);
             }
         }

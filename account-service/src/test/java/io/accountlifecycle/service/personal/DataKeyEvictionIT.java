@@ -10,6 +10,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
@@ -34,6 +36,8 @@ class DataKeyEvictionIT {
     DataKeyDestructionListener listener;
     @Autowired
     CryptoProperties crypto;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     @Test
     void aKeyDestroyedByAnotherInstanceLeavesThisOnesMemoryWhenThePurgeCommits() {
@@ -62,5 +66,42 @@ class DataKeyEvictionIT {
         assertThat(keys.find(purged)).isEmpty();
         assertThat(keys.holds(kept)).as("a rolled-back destruction is never announced").isTrue();
         assertThat(keys.find(kept)).isPresent();
+    }
+
+    /**
+     * A key created in a transaction is kept in memory only once it is committed: a key whose savepoint was rolled
+     * back (a refused command in a Kafka poll or a group commit) is not, and neither is any key of a rolled-back
+     * transaction; a key created and committed is kept without being read back.
+     */
+    @Test
+    void onlyCommittedKeysAreKeptInMemory() {
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        TransactionTemplate savepoint = new TransactionTemplate(transactions);
+        savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+        String committed = UUID.randomUUID().toString();
+        String rolledBackSavepoint = UUID.randomUUID().toString();
+        String afterRollback = UUID.randomUUID().toString();
+        String rolledBack = UUID.randomUUID().toString();
+
+        transaction.executeWithoutResult(outer -> {
+            keys.getOrCreate(committed);
+            savepoint.executeWithoutResult(nested -> {
+                keys.getOrCreate(rolledBackSavepoint);
+                nested.setRollbackOnly();
+            });
+            keys.getOrCreate(afterRollback);
+            assertThat(keys.holds(committed)).as("not before the commit").isFalse();
+        });
+        transaction.executeWithoutResult(status -> {
+            keys.getOrCreate(rolledBack);
+            status.setRollbackOnly();
+        });
+
+        assertThat(keys.holds(committed)).isTrue();
+        assertThat(keys.holds(afterRollback)).isTrue();
+        assertThat(keys.holds(rolledBackSavepoint)).as("its row went with its savepoint").isFalse();
+        assertThat(keys.holds(rolledBack)).isFalse();
+        assertThat(keys.find(rolledBackSavepoint)).isEmpty();
+        assertThat(keys.find(rolledBack)).isEmpty();
     }
 }

@@ -48,6 +48,26 @@ class TokenCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage");
     }
 
+    /**
+     * The service's {@code --account.data-dir=…} names the same folder; an option the command does not read is refused
+     * (it once was ignored, and a token signed with a key made in ./data was refused by the service with 401).
+     */
+    @Test
+    void theServicesDataDirOptionWorksAndUnknownOptionsAreRefused() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TokenCommand.run(new String[]{"token", "--subject", "alice", "--scopes", "accounts:read",
+                                                   "--account.data-dir=" + dataDir.resolve("service")},
+                                      new PrintStream(out), new PrintStream(err));
+        assertThat(status).isZero();
+        assertThat(dataDir.resolve("service/keys/token-signing-key.json")).exists();
+
+        Run unknown = token("--data-folder", "elsewhere");
+        assertThat(unknown.status()).isEqualTo(2);
+        assertThat(unknown.out()).isEmpty();
+        assertThat(unknown.err()).contains("Unknown option --data-folder").contains("usage");
+    }
+
     private record Run(int status, String out, String err) {
     }
 

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.kafka.intake;
 
+import io.accountlifecycle.service.security.BearerTokens;
 import io.accountlifecycle.service.security.CommandTokens;
 import io.accountlifecycle.service.security.CommandTokens.Caller;
 import io.micrometer.core.instrument.Counter;
@@ -21,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -38,8 +37,6 @@ class CommandAuthentication {
 
     static final String HEADER = "authorization";
     /** RFC 6750's scheme and {@code b64token}, as the HTTP resource server reads its Authorization header. */
-    private static final Pattern BEARER = Pattern.compile("^Bearer (?<token>[a-zA-Z0-9\\-._~+/]+=*)$",
-                                                          Pattern.CASE_INSENSITIVE);
     private static final Logger log = LoggerFactory.getLogger(CommandAuthentication.class);
 
     private final CommandTokens tokens;
@@ -88,11 +85,11 @@ class CommandAuthentication {
             throw new RefusedCommandException("More than one authorization header: send exactly one");
         }
         byte[] value = headers.get(0).value();
-        Matcher bearer = BEARER.matcher(value == null ? "" : new String(value, StandardCharsets.UTF_8));
-        if (!bearer.matches()) {
+        // Checked without a regular expression (BearerTokens): a token is several hundred characters.
+        String token = BearerTokens.tokenOf(value == null ? null : new String(value, StandardCharsets.UTF_8));
+        if (token == null) {
             throw new RefusedCommandException("The authorization header must be 'Bearer <JWT>'");
         }
-        String token = bearer.group("token");
         boolean appendTime = record.timestampType() == TimestampType.LOG_APPEND_TIME;
         Instant at = appendTime ? Instant.ofEpochMilli(record.timestamp()) : consumedNow(record);
         try {

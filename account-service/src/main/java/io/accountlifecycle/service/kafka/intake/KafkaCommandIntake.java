@@ -125,16 +125,33 @@ class KafkaCommandIntake {
                    autoStartup = "${account.kafka.intake.enabled:true}")
     void receive(List<ConsumerRecord<String, byte[]>> records) {
         List<Outgoing> outgoing = batchTransaction.execute(status -> {
-            List<Outgoing> out = new ArrayList<>(records.size());
+            // Authenticated and parsed first, then every earlier outcome of the poll in one query, then each command.
+            List<Object> prepared = new ArrayList<>(records.size());
+            List<ProcessedCommands.Key> keys = new ArrayList<>(records.size());
             for (ConsumerRecord<String, byte[]> record : records) {
-                out.add(process(record));
+                Object step = prepare(record);
+                if (step instanceof Prepared command) {
+                    keys.add(new ProcessedCommands.Key(command.subject(), command.command().commandId()));
+                }
+                prepared.add(step);
+            }
+            Map<ProcessedCommands.Key, ProcessedCommands.Stored> earlier = processed.findAll(keys);
+            List<Outgoing> out = new ArrayList<>(records.size());
+            for (Object step : prepared) {
+                out.add(step instanceof Prepared command ? execute(command, earlier) : (Outgoing) step);
             }
             return out;
         });
         publish(outgoing);
     }
 
-    private Outgoing process(ConsumerRecord<String, byte[]> record) {
+    /** A record whose sender may send its command: what remains is to run it. */
+    private record Prepared(ConsumerRecord<String, byte[]> record, Optional<Caller> caller, String subject,
+                            ParsedCommand command) {
+    }
+
+    /** The record's answer when it goes no further (refused, unreadable), or the command to run ({@link Prepared}). */
+    private Object prepare(ConsumerRecord<String, byte[]> record) {
         consumed.increment();
         Optional<Caller> caller;
         try {
@@ -163,7 +180,15 @@ class KafkaCommandIntake {
                            "The token of " + subject + " lacks the scope " + command.scope() + " that "
                            + command.type() + " needs", refusedForScope);
         }
-        var earlier = processed.find(subject, command.commandId());
+        return new Prepared(record, caller, subject, command);
+    }
+
+    private Outgoing execute(Prepared prepared, Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes) {
+        ConsumerRecord<String, byte[]> record = prepared.record();
+        Optional<Caller> caller = prepared.caller();
+        String subject = prepared.subject();
+        ParsedCommand command = prepared.command();
+        var earlier = Optional.ofNullable(outcomes.get(new ProcessedCommands.Key(subject, command.commandId())));
         if (earlier.isPresent()) {
             // A redelivery or a re-send: the same result, no new effect, and the dead letter again if there was one.
             String deadLetterReason = earlier.get().deadLetterReason();

@@ -5,9 +5,13 @@ import io.accountlifecycle.api.CommandStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -35,15 +39,40 @@ class ProcessedCommands {
     record Stored(CommandResult result, String deadLetterReason) {
     }
 
+    /** A command as the outcome table keys it. */
+    record Key(String subject, UUID commandId) {
+    }
+
+    /** The outcomes already stored for any of {@code keys}, in one query. */
+    Map<Key, Stored> findAll(List<Key> keys) {
+        Map<Key, Stored> found = new HashMap<>();
+        if (keys.isEmpty()) {
+            return found;
+        }
+        jdbc.query("select command_id, account_id, status, reason, processed_at, dead_letter_reason, p.subject "
+                   + "from processed_command p join unnest(?::text[], ?::uuid[]) as k(subject, command_id) "
+                   + "using (subject, command_id)",
+                   rs -> {
+                       Stored stored = stored(rs);
+                       found.put(new Key(rs.getString(7), stored.result().commandId()), stored);
+                   },
+                   keys.stream().map(Key::subject).toArray(String[]::new),
+                   keys.stream().map(key -> key.commandId().toString()).toArray(String[]::new));
+        return found;
+    }
+
+    private static Stored stored(ResultSet rs) throws SQLException {
+        return new Stored(new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
+                                            CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
+                                            rs.getTimestamp(5).toInstant()),
+                          rs.getString(6));
+    }
+
     Optional<Stored> find(String subject, UUID commandId) {
         List<Stored> rows = jdbc.query(
                 "select command_id, account_id, status, reason, processed_at, dead_letter_reason "
                 + "from processed_command where subject = ? and command_id = ?",
-                (rs, i) -> new Stored(new CommandResult(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class),
-                                                        CommandStatus.valueOf(rs.getString(3)), rs.getString(4),
-                                                        rs.getTimestamp(5).toInstant()),
-                                      rs.getString(6)),
-                subject, commandId);
+                (rs, i) -> stored(rs), subject, commandId);
         return rows.stream().findFirst();
     }
 
