@@ -12,10 +12,10 @@
 # the rounds for A and for B, and B/A. Needs wrk, curl, two jars and the benchmarks built from this tree:
 #   ./mvnw -B -q install -DskipTests -Pbenchmarks
 #   benchmarks/compare.sh before.jar account-service/target/account-service-0.1.0-SNAPSHOT.jar [rounds, default 3]
-# Every instance gets 30 s of the same wrk load before its HTTP figure (WARMUP_SECONDS): C2 keeps compiling for
-# minutes on two cores, so the later figures of an instance come from a warmer JVM than its first; A and B go through
-# the same steps in the same order, so the comparison holds, not the absolute figures. About 5 minutes per instance.
-# Environment: BENCH_CP (a ready classpath: skips Maven), WARMUP_SECONDS (30), RUN_SECONDS (20: wrk, raw baseline,
+# Every instance gets the same wrk load before its HTTP figure, in 30 s steps until two agree within 5 % (at most
+# WARMUP_SECONDS, lib.sh warm_up): C2 keeps compiling for minutes on two cores; A and B go through the same steps in
+# the same order. About 9 minutes per instance.
+# Environment: BENCH_CP (a ready classpath: skips Maven), WARMUP_SECONDS (360 at most), RUN_SECONDS (20: wrk, raw baseline,
 # Kafka latency), BURST_COUNT (10000), LATENCY_RATE (500), BATCH_ACCOUNTS (2000), REBUILDS (300), SETTLE_SECONDS
 # (10: pause between steps for the publisher and projections to drain), STEP_TIMEOUT (900 s per Java step),
 # SERVICE_JAVA_OPTS (JVM options of the service). Logs and each step's output stay in the printed work folder.

@@ -241,6 +241,7 @@ FIGURES+=(
   "rebuild_p50|rebuild of a 1,000-event account p50|ms|median"
   "rebuild_p99|  p99 (server timing)|ms|median|||value<10"
   "request_p99|  p99 (whole GET request)|ms|median"
+  "rebuild_first|  first read, every event folded|ms|median"
 )
 ((REPLAY_EVENTS == 0)) ||
   FIGURES+=("http_full|HTTP 8 connections, $REPLAY_EVENTS+ events stored|req/s|median|http_full_ratio|HTTP, fresh store|ratio>=0.9|http_full"

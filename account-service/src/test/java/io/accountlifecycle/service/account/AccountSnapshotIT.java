@@ -94,6 +94,28 @@ class AccountSnapshotIT {
         }
     }
 
+    /**
+     * A history stored without snapshots (restored from account.events, filled in SQL) is snapshotted by the first
+     * read of its current state that folds more than the threshold, as by a command; the next read starts there.
+     */
+    @Test
+    void aLongReadWithoutASnapshotTakesOne() {
+        UUID id = open("read." + UUID.randomUUID() + "@example.com", "STANDARD");
+        for (int i = 1; i <= 6; i++) {
+            recordActivity(id, i);
+        }
+        awaitSnapshot(id);
+        jdbc.update("delete from snapshot_event_entry where aggregate_identifier = ?", id.toString());
+        assertThat(eventStore.readEvents(id.toString()).peek().getPayload()).isNotInstanceOf(Account.class);
+
+        assertThat(http.get("/accounts/" + id).status()).isEqualTo(200);
+
+        awaitSnapshot(id);
+        assertThat(eventStore.readEvents(id.toString()).peek().getPayload())
+                .as("the next load starts from the snapshot the read asked for").isInstanceOf(Account.class);
+        assertLoadsAsEveryEventFolds(id);
+    }
+
     @Test
     void aSnapshotOfAnotherRevisionIsPassedOver() {
         UUID id = open("revision." + UUID.randomUUID() + "@example.com", "STANDARD");

@@ -4,6 +4,7 @@ import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -200,6 +201,8 @@ class KafkaCommandIntakeIT {
      */
     @Test
     void aReusedIdIsRejectedAndAbortsOnlyItsOwnCommand() {
+        double together = polls("together");
+        double oneByOne = polls("one-by-one");
         UUID accountId = UUID.randomUUID();
         UUID first = UUID.randomUUID();
         UUID again = UUID.randomUUID();
@@ -224,6 +227,13 @@ class KafkaCommandIntakeIT {
         assertThat(deadLetters.poll()).noneMatch(d -> d.value() != null && (d.value().contains(again.toString())
                                                                             || d.value().contains(later.toString())));
         assertThat(storedEvents(accountId)).isEqualTo(2);
+        // The first open went through a poll run together; each refusal sent its poll one by one.
+        assertThat(polls("together")).isGreaterThan(together);
+        assertThat(polls("one-by-one")).isGreaterThan(oneByOne);
+    }
+
+    private double polls(String path) {
+        return context.getBean(MeterRegistry.class).counter("account.commands.polls", "path", path).count();
     }
 
     @Test

@@ -6,7 +6,11 @@ import io.accountlifecycle.service.account.Account;
 import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.service.eventstore.EventTable;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -25,10 +29,30 @@ public class AccountHistory {
 
     private final EventStore eventStore;
     private final EventTable events;
+    private final Snapshotter snapshotter;
+    private final int snapshotThreshold;
 
+    /** Without snapshots taken on reads (tests of the pages). */
     public AccountHistory(EventStore eventStore, EventTable events) {
+        this(eventStore, events, (Snapshotter) null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param snapshotter       takes the snapshot a long read asked for (null: none)
+     * @param snapshotThreshold how many events a read of the current state may fold before it asks for a snapshot
+     *                          ({@code account.snapshots.threshold}, as commands)
+     */
+    public AccountHistory(EventStore eventStore, EventTable events, Snapshotter snapshotter, int snapshotThreshold) {
         this.eventStore = eventStore;
         this.events = events;
+        this.snapshotter = snapshotter;
+        this.snapshotThreshold = snapshotThreshold;
+    }
+
+    @Autowired
+    AccountHistory(EventStore eventStore, EventTable events, ObjectProvider<Snapshotter> snapshotter,
+                   @Value("${account.snapshots.threshold:100}") int snapshotThreshold) {
+        this(eventStore, events, snapshotter.getIfUnique(), snapshotThreshold);
     }
 
     /**
@@ -95,10 +119,22 @@ public class AccountHistory {
      */
     public Optional<AccountState> currentState(UUID accountId) {
         AccountState state = AccountState.NONE;
+        int folded = 0;
         var stream = eventStore.readEvents(accountId.toString());
         while (stream.hasNext()) {
             DomainEventMessage<?> event = stream.next();
-            state = event.getPayload() instanceof Account snapshot ? snapshot.state() : state.after(event);
+            if (event.getPayload() instanceof Account snapshot) {
+                state = snapshot.state();
+                folded = 0;
+            } else {
+                state = state.after(event);
+                folded++;
+            }
+        }
+        if (snapshotThreshold > 0 && folded >= snapshotThreshold && snapshotter != null) {
+            // A history stored without snapshots (restored from account.events, or from before them) is snapshotted
+            // by the first read that folds it, as by the first command: in the background, once per account at a time.
+            snapshotter.scheduleSnapshot(Account.class, accountId.toString());
         }
         return state.exists() ? Optional.of(state) : Optional.empty();
     }

@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,8 +48,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * Commands from {@code account.commands}, a whole poll in one database transaction and each command in a savepoint of
- * it: a rejected command rolls back alone, the batch commits once. Outcomes are durable in {@code processed_command}
+ * Commands from {@code account.commands}, a whole poll in one database transaction: the poll's earlier outcomes read in
+ * one query, then its commands together in one savepoint ({@link #together}), or, when one of them is refused or fails
+ * (or the poll holds a deletion), each in a savepoint of its own: a rejected command rolls back alone, the batch
+ * commits once. Outcomes are durable in {@code processed_command}
  * before results and dead letters are produced, and offsets are committed only after the broker acknowledged those;
  * a crash anywhere in between redelivers, and the recorded outcome answers the redelivery.
  *
@@ -62,6 +65,9 @@ class KafkaCommandIntake {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaCommandIntake.class);
     private static final int CONCURRENCY_ATTEMPTS = 3;
+    /** The command types whose every effect is in the intake's transaction: see {@link #together}. */
+    private static final Set<String> TOGETHER = Set.of("OpenAccount", "UpdateAccountProfile", "ChangeAccountPlan",
+                                                       "RecordAccountActivity");
 
     private final CommandAuthentication authentication;
     private final ObjectProvider<CommandRefusalAudit> audit;
@@ -80,6 +86,8 @@ class KafkaCommandIntake {
     private final Counter refusedForToken;
     private final Counter refusedForScope;
     private final Counter deadLettered;
+    private final Counter pollsTogether;
+    private final Counter pollsOneByOne;
 
     KafkaCommandIntake(CommandAuthentication authentication, ObjectProvider<CommandRefusalAudit> audit,
                        CommandEnvelopeParser parser, AccountCommands commands,
@@ -107,6 +115,15 @@ class KafkaCommandIntake {
         this.refusedForToken = refusals("token", metrics);
         this.refusedForScope = refusals("scope", metrics);
         this.deadLettered = Counter.builder("account.commands.dead_lettered").register(metrics);
+        this.pollsTogether = polls("together", metrics);
+        this.pollsOneByOne = polls("one-by-one", metrics);
+    }
+
+    private static Counter polls(String path, MeterRegistry metrics) {
+        return Counter.builder("account.commands.polls").tag("path", path)
+                      .description("Polls of account.commands run with every command in one savepoint (together), "
+                                   + "or each in its own (one-by-one: a command refused or failed, or a deletion)")
+                      .register(metrics);
     }
 
     private static Counter refusals(String reason, MeterRegistry metrics) {
@@ -136,6 +153,12 @@ class KafkaCommandIntake {
                 prepared.add(step);
             }
             Map<ProcessedCommands.Key, ProcessedCommands.Stored> earlier = processed.findAll(keys);
+            List<Outgoing> together = together(prepared, earlier);
+            if (together != null) {
+                pollsTogether.increment();
+                return together;
+            }
+            pollsOneByOne.increment();
             List<Outgoing> out = new ArrayList<>(records.size());
             for (Object step : prepared) {
                 out.add(step instanceof Prepared command ? execute(command, earlier) : (Outgoing) step);
@@ -143,6 +166,66 @@ class KafkaCommandIntake {
             return out;
         });
         publish(outgoing);
+    }
+
+    /**
+     * The usual case first: every command of the poll in one savepoint, none in a savepoint of its own (two round
+     * trips each, and past 64 of them PostgreSQL's subtransaction cache overflows, which slows every other session's
+     * snapshots). Only for polls of commands whose every effect is in this transaction (opening an account, changing
+     * its profile or plan, recording activity: not a deletion request, which reserves its place in the deletion
+     * windows in a transaction of its own). The first command that fails or is refused rolls the savepoint back and
+     * this returns null: then each command runs in its own savepoint, as {@link #execute} does, with the same answers.
+     */
+    private List<Outgoing> together(List<Object> prepared,
+                                    Map<ProcessedCommands.Key, ProcessedCommands.Stored> earlier) {
+        for (Object step : prepared) {
+            if (step instanceof Prepared command && !TOGETHER.contains(command.command().type())) {
+                return null;
+            }
+        }
+        return commandSavepoint.execute(status -> {
+            List<Outgoing> out = new ArrayList<>(prepared.size());
+            for (Object step : prepared) {
+                Outgoing outgoing = step instanceof Prepared command ? withoutSavepoint(command, earlier)
+                                                                     : (Outgoing) step;
+                if (outgoing == null) {
+                    status.setRollbackOnly();
+                    return null;
+                }
+                out.add(outgoing);
+            }
+            return out;
+        });
+    }
+
+    /** A command run in the poll's savepoint; null when it did not simply take effect (or found its outcome). */
+    private Outgoing withoutSavepoint(Prepared prepared,
+                                      Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes) {
+        ParsedCommand command = prepared.command();
+        ProcessedCommands.Stored stored = outcomes.get(new ProcessedCommands.Key(prepared.subject(),
+                                                                                 command.commandId()));
+        if (stored != null) {
+            return stored.deadLetterReason() == null ? new Outgoing(stored.result(), null, null) : null;
+        }
+        CommandResult claim = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
+        try {
+            if (!processed.record(prepared.subject(), claim, command.type(), null)) {
+                return null; // a concurrent delivery of the same command: answered by the careful path
+            }
+            ParsedCommand.Effect effect = command.execution().run(commands, origin(prepared));
+            return effect.status() == CommandStatus.ACCEPTED ? new Outgoing(claim, null, null) : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Origin origin(Prepared prepared) {
+        // The actor is who the token says; issuedBy is only what the sender says about on whose behalf it acts.
+        // Without a token (account.kafka.intake.require-token=false) it is issuedBy, as before tokens.
+        ParsedCommand command = prepared.command();
+        String actor = prepared.caller().map(Caller::subject)
+                               .orElseGet(() -> command.issuedBy() == null ? "kafka:unknown" : command.issuedBy());
+        return Origin.of(actor, command.commandId().toString());
     }
 
     /** A record whose sender may send its command: what remains is to run it. */
@@ -185,7 +268,6 @@ class KafkaCommandIntake {
 
     private Outgoing execute(Prepared prepared, Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes) {
         ConsumerRecord<String, byte[]> record = prepared.record();
-        Optional<Caller> caller = prepared.caller();
         String subject = prepared.subject();
         ParsedCommand command = prepared.command();
         var earlier = Optional.ofNullable(outcomes.get(new ProcessedCommands.Key(subject, command.commandId())));
@@ -194,11 +276,7 @@ class KafkaCommandIntake {
             String deadLetterReason = earlier.get().deadLetterReason();
             return new Outgoing(earlier.get().result(), deadLetterReason == null ? null : record, deadLetterReason);
         }
-        // The actor is who the token says; issuedBy is only what the sender says about on whose behalf it acts. Without
-        // a token (account.kafka.intake.require-token=false) it is issuedBy, as before tokens.
-        String actor = caller.map(Caller::subject)
-                             .orElseGet(() -> command.issuedBy() == null ? "kafka:unknown" : command.issuedBy());
-        Origin origin = Origin.of(actor, command.commandId().toString());
+        Origin origin = origin(prepared);
         for (int attempt = 1; ; attempt++) {
             try {
                 // The outcome row is the claim, inside the command's savepoint: a concurrent delivery of the same
