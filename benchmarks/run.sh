@@ -281,7 +281,8 @@ target_text() { # target unit: as printed
 echo
 echo "benchmarks of $JAR on $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ), $((SECONDS - STARTED)) s"
 echo "median of $ROUNDS round(s) (max: the largest of any round); each round a fresh embedded default after a JIT"
-echo "warm-up of $WARMUP_SECONDS s of wrk -t2 -c8 POST /accounts; baselines on the same PostgreSQL in the same round;"
+echo "warm-up of wrk -t2 -c8 POST /accounts in 30 s steps until two agree within 5 % (at most $WARMUP_SECONDS s;"
+echo "each round's own in its output); baselines on the same PostgreSQL in the same round;"
 echo "ratio: the figure / its baseline per round, median; lag: the largest publication (store -> account.events) /"
 echo "projection lag (s) during the figure in any round (a throughput figure counts while both stay under 1 s)"
 format='%-46s %10s %-10s %6s %-18s %-13s %-11s %s\n'

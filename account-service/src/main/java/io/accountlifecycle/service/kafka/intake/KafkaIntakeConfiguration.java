@@ -35,6 +35,9 @@ class KafkaIntakeConfiguration {
         consumer.putIfAbsent("group.id", "account-service");
         consumer.putIfAbsent("auto.offset.reset", "earliest");
         consumer.putIfAbsent("max.poll.records", 200);
+        // An idle consumer's fetch waits at the broker up to this long (it returns as soon as a record arrives): with
+        // Kafka's 500 ms, four idle consumers per instance kept the embedded broker's request threads busy all day.
+        consumer.putIfAbsent("fetch.max.wait.ms", 5_000);
         var factory = new ConcurrentKafkaListenerContainerFactory<String, byte[]>();
         factory.setConsumerFactory(new DefaultKafkaConsumerFactory<>(consumer));
         factory.setBatchListener(true);
