@@ -28,10 +28,11 @@ public final class BearerTokens implements BearerTokenResolver {
         if (authorization == null || !authorization.regionMatches(true, 0, "bearer", 0, 6)) {
             return null;
         }
-        if (!authorization.regionMatches(true, 0, SCHEME, 0, SCHEME.length()) || !wellFormed(authorization)) {
+        String token = tokenOf(authorization);
+        if (token == null) {
             throw new OAuth2AuthenticationException(BearerTokenErrors.invalidToken("Bearer token is malformed"));
         }
-        return authorization.substring(SCHEME.length());
+        return token;
     }
 
     /**

@@ -101,12 +101,12 @@ public class SecurityConfiguration {
             if (known != null) {
                 return known && localPort == port;
             }
-            String management = environment.getProperty("local.management.port",
-                                                        environment.getProperty("management.server.port"));
+            String started = environment.getProperty("local.management.port");
+            String management = started != null ? started : environment.getProperty("management.server.port");
             String server = environment.getProperty("local.server.port");
             boolean isManagement = management != null && !management.equals(server)
                                    && management.equals(Integer.toString(localPort));
-            if (server != null && environment.getProperty("local.management.port") != null) {
+            if (server != null && started != null) {
                 port = Integer.parseInt(management);
                 separate = !management.equals(server);
             }
