@@ -37,8 +37,10 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
@@ -305,6 +307,61 @@ class KubernetesManifestsIT {
                                                              policy.getSpec().getPodSelector().getMatchLabels()))
                                                              .as("pods the network policy covers")
                                                              .hasSize(deployments.size()));
+    }
+
+    /**
+     * Replicas share a processor's segments, and one beyond the segment count idles: the profile the ConfigMap sets
+     * gives each processor of a scaled role a segment for every replica. Without it (the embedded default, one
+     * instance) each processor has one segment, as each segment commits its own transactions.
+     */
+    @Test
+    void scaledProcessorsHaveASegmentForEveryReplica() throws Exception {
+        Map<String, List<String>> processorsOf = Map.of(
+                environmentName(Roles.EVENT_PUBLICATION), List.of("account-events-publisher"),
+                environmentName(Roles.PROJECTIONS), List.of("account-summary", "account-timeline", "audit-log"),
+                environmentName(Roles.DELETION_SAGA), List.of("AccountPurgeSagaProcessor"));
+        List<Rendered> objects = render("overlays/production");
+        String profiles = all(objects, ConfigMap.class).get(0).getData().get("SPRING_PROFILES_ACTIVE");
+        assertThat(profiles).as("the ConfigMap's profiles").isNotBlank();
+        StandardEnvironment scaled = configuration(profiles.split(","));
+        StandardEnvironment single = configuration();
+        int checked = 0;
+        for (Deployment deployment : all(objects, Deployment.class)) {
+            List<String> on = environment(deployment).entrySet().stream()
+                                                     .filter(e -> e.getKey().endsWith("_ENABLED")
+                                                                  && e.getValue().equals("true"))
+                                                     .map(Map.Entry::getKey).toList();
+            for (String processor : on.stream().flatMap(role -> processorsOf.getOrDefault(role, List.of()).stream())
+                                      .toList()) {
+                assertThat(segments(scaled, processor)).as("segments of %s for the %d replicas of %s", processor,
+                                                            deployment.getSpec().getReplicas(), name(deployment))
+                                                        .isGreaterThanOrEqualTo(deployment.getSpec().getReplicas());
+                assertThat(segments(single, processor)).as("segments of %s on one instance", processor).isOne();
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(5);
+    }
+
+    /** The application's own configuration files as Spring Boot reads them with these profiles active. */
+    private static StandardEnvironment configuration(String... profiles) throws IOException {
+        StandardEnvironment environment = new StandardEnvironment();
+        YamlPropertySourceLoader loader = new YamlPropertySourceLoader();
+        // The last profile named wins, and any profile over application.yml.
+        for (int i = profiles.length - 1; i >= 0; i--) {
+            String file = "application-" + profiles[i].strip() + ".yml";
+            ClassPathResource resource = new ClassPathResource(file);
+            assertThat(resource.exists()).as(file).isTrue();
+            loader.load(file, resource).forEach(environment.getPropertySources()::addLast);
+        }
+        loader.load("application.yml", new ClassPathResource("application.yml"))
+              .forEach(environment.getPropertySources()::addLast);
+        return environment;
+    }
+
+    private static int segments(StandardEnvironment environment, String processor) {
+        return environment.getProperty("axon.eventhandling.processors." + processor + ".initial-segment-count",
+                                       Integer.class, 1);
     }
 
     @Test

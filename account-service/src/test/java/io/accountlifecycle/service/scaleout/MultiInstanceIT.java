@@ -93,6 +93,8 @@ class MultiInstanceIT {
                 RealInfrastructureContextCustomizerFactory.datasourceProperties(DATABASE, "account_owner"));
         properties.putAll(RealInfrastructureContextCustomizerFactory.kafkaProperties());
         properties.put("spring.kafka.consumer.group-id", GROUP);
+        // Several segments per processor, as the Kubernetes ConfigMap sets for replicas.
+        properties.put("spring.profiles.active", "scale-out");
         properties.put("account.kafka.intake.concurrency", INTAKE_CONSUMERS);
         properties.put("account.data-dir", directory.resolve(name));
         properties.put("account.crypto.master-key-file", directory.resolve("keys/master-key.json"));
