@@ -1,0 +1,171 @@
+package io.accountlifecycle.service.faults;
+
+import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.ServiceProcess;
+import io.accountlifecycle.service.TestTokens;
+import io.accountlifecycle.service.embedded.KafkaCredentials;
+import io.accountlifecycle.service.security.LocalTokens;
+import io.accountlifecycle.service.security.TokenSettings;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+import org.springframework.util.FileSystemUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The embedded default — the service with its own PostgreSQL and Kafka broker — in a JVM of its own, in a fresh data
+ * folder, as a user starts it; the test reaches its PostgreSQL and broker with the passwords the service generated
+ * under {@code keys/}, and can find (and kill) its PostgreSQL processes.
+ */
+final class EmbeddedDefault implements AutoCloseable {
+
+    private final Path data;
+    private final ServiceProcess service;
+    private final int postgresPort;
+    private final int kafkaPort;
+    private final String token;
+
+    private EmbeddedDefault(Path data, ServiceProcess service, int postgresPort, int kafkaPort, String token) {
+        this.data = data;
+        this.service = service;
+        this.postgresPort = postgresPort;
+        this.kafkaPort = kafkaPort;
+        this.token = token;
+    }
+
+    static EmbeddedDefault start(String name, List<String> extra) {
+        Path directory = Path.of("target", "faults", name).toAbsolutePath();
+        FileSystemUtils.deleteRecursively(directory.toFile());
+        Path data = directory.resolve("data");
+        int postgresPort = freePort();
+        int kafkaPort = freePort();
+        List<String> args = new ArrayList<>(List.of(
+                "--account.data-dir=" + data,
+                "--account.embedded.postgres.port=" + postgresPort,
+                "--account.embedded.kafka.port=" + kafkaPort,
+                "--account.embedded.kafka.controller-port=" + freePort(),
+                "--account.embedded.kafka.plain-port=" + freePort(),
+                // The load deletes many accounts: no second person is asked for in these tests.
+                "--account.deletion.actor-max-accounts=1000000",
+                "--account.deletion.total-max-accounts=1000000",
+                "--account.deletion.breaker-requests-per-minute=100000",
+                "--logging.level.org.axonframework=WARN"));
+        args.addAll(extra);
+        ServiceProcess service = ServiceProcess.start(name, directory, args, Duration.ofSeconds(180));
+        String token = LocalTokens.loadOrCreate(data.resolve("keys/token-signing-key.json"),
+                                                TokenSettings.DEFAULT_ISSUER)
+                                  .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
+        return new EmbeddedDefault(data, service, postgresPort, kafkaPort, token);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    ServiceProcess service() {
+        return service;
+    }
+
+    String token() {
+        return token;
+    }
+
+    HttpJson http() {
+        return service.http(token);
+    }
+
+    /** The service's {@code /readyz} status code, 0 when it does not answer. */
+    int readiness() {
+        try {
+            return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build()
+                             .send(HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/readyz"))
+                                              .timeout(Duration.ofSeconds(2)).build(),
+                                   HttpResponse.BodyHandlers.discarding())
+                             .statusCode();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** A connection of its own as PostgreSQL's superuser (it is not the service's). */
+    JdbcTemplate superuser() {
+        String password = read(data.resolve("keys/db-postgres.password"));
+        SingleConnectionDataSource source = new SingleConnectionDataSource(
+                "jdbc:postgresql://127.0.0.1:" + postgresPort + "/accounts", "postgres", password, true);
+        return new JdbcTemplate(source);
+    }
+
+    /** A client of the embedded broker as {@code user} (the product services' or the service's own). */
+    Map<String, Object> kafka(String user) {
+        return Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort,
+                      "security.protocol", "SASL_PLAINTEXT",
+                      "sasl.mechanism", KafkaCredentials.MECHANISM,
+                      "sasl.jaas.config", KafkaCredentials.scramJaas(user, KafkaCredentials.password(
+                              data.resolve("keys"), user)));
+    }
+
+    /** The postmaster's process id, from its lock file. */
+    long postmaster() {
+        return Long.parseLong(read(data.resolve("postgres/postmaster.pid")).lines().findFirst().orElseThrow().strip());
+    }
+
+    /** Process ids of the backends serving the service's own connections. */
+    List<Long> serviceBackends() {
+        long postmaster = postmaster();
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            return processes.filter(p -> p.getFileName().toString().matches("\\d+"))
+                            .filter(p -> {
+                                String stat = readQuietly(p.resolve("stat"));
+                                String cmdline = readQuietly(p.resolve("cmdline")).replace('\0', ' ');
+                                return !stat.isEmpty()
+                                       && stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]
+                                              .equals(Long.toString(postmaster))
+                                       && cmdline.contains("account_app");
+                            })
+                            .map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+}
