@@ -7,6 +7,7 @@ import io.accountlifecycle.service.embedded.KafkaCredentials;
 import io.accountlifecycle.service.security.LocalTokens;
 import io.accountlifecycle.service.security.TokenSettings;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.util.FileSystemUtils;
 
@@ -107,12 +108,22 @@ final class EmbeddedDefault implements AutoCloseable {
         }
     }
 
-    /** A connection of its own as PostgreSQL's superuser (it is not the service's). */
+    /** PostgreSQL's superuser (not the service's role), a new connection for each statement: it survives a crash. */
     JdbcTemplate superuser() {
-        String password = read(data.resolve("keys/db-postgres.password"));
-        SingleConnectionDataSource source = new SingleConnectionDataSource(
-                "jdbc:postgresql://127.0.0.1:" + postgresPort + "/accounts", "postgres", password, true);
-        return new JdbcTemplate(source);
+        return new JdbcTemplate(new DriverManagerDataSource(url(), "postgres", superuserPassword()));
+    }
+
+    /** One session of its own as the superuser, as someone's psql: a transaction it begins stays open. */
+    JdbcTemplate foreignSession() {
+        return new JdbcTemplate(new SingleConnectionDataSource(url(), "postgres", superuserPassword(), true));
+    }
+
+    private String url() {
+        return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/accounts";
+    }
+
+    private String superuserPassword() {
+        return read(data.resolve("keys/db-postgres.password"));
     }
 
     /** A client of the embedded broker as {@code user} (the product services' or the service's own). */
@@ -127,6 +138,11 @@ final class EmbeddedDefault implements AutoCloseable {
     /** The postmaster's process id, from its lock file. */
     long postmaster() {
         return Long.parseLong(read(data.resolve("postgres/postmaster.pid")).lines().findFirst().orElseThrow().strip());
+    }
+
+    /** Process ids of every child of {@code parent} (the postmaster's: its backends and background workers). */
+    List<Long> children(long parent) {
+        return ProcessHandle.of(parent).map(p -> p.children().map(ProcessHandle::pid).toList()).orElse(List.of());
     }
 
     /** Process ids of the backends serving the service's own connections. */

@@ -99,10 +99,16 @@ class DatabaseOutageIT {
             assertUnavailable(http.get("/accounts/" + id));
             assertUnavailable(http.post("/accounts", openAccountJson(UUID.randomUUID(), "down@example.com", "Down",
                                                                      "FREE")));
+            // Readiness says so too, with the reason (DatabaseReadiness), and the process stays live.
+            Response readiness = await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/readyz"),
+                                                                             r -> r.status() == 503);
+            assertThat(readiness.raw()).contains("PostgreSQL");
+            assertThat(http.get("/livez").status()).isEqualTo(200);
 
             sql.execute("alter database " + DATABASE + " allow_connections true");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/accounts/" + id).status() == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/readyz").status() == 200);
     }
 
     /**
