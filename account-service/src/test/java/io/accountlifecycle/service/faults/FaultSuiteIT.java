@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
 
-    private static final Duration HOLD = Duration.ofSeconds(20);
+    private static final Duration HOLD = Duration.ofSeconds(6);
     private static final boolean SKIP_FAULT = Boolean.getBoolean("faults.skipFault");
     private static final String READINESS = "/readyz during the fault, by status (0: no answer within 2 s)";
 
@@ -96,7 +96,7 @@ class FaultSuiteIT {
         String[] held = {null};
         long[] publishedAfter = {0};
         long[] heldFor = {0};
-        run("a foreign transaction holds a stored event open for 15 s", new Fault() {
+        run("a foreign transaction holds a stored event open for 8 s", new Fault() {
             @Override
             public void inject() {
                 // Someone's psql session: it appends an event (a copy of the first account's opening, with an id and
@@ -116,7 +116,7 @@ class FaultSuiteIT {
                 long started = System.nanoTime();
                 await("events appended after the held one").atMost(Duration.ofSeconds(60))
                         .pollInterval(Duration.ofMillis(200)).until(() -> maxIndex() > before + 100
-                                                                          && System.nanoTime() - started > 15e9);
+                                                                          && System.nanoTime() - started > 8e9);
                 heldFor[0] = (System.nanoTime() - started) / 1_000_000;
             }
 
@@ -136,7 +136,7 @@ class FaultSuiteIT {
     @Order(3)
     void theDatabaseStallsWithoutClosingConnections() throws Exception {
         List<Long> stopped = new ArrayList<>();
-        Map<String, Object> figures = run("database stalled for 8 s (SIGSTOP of every PostgreSQL process)",
+        Map<String, Object> figures = run("database stalled for 5 s (SIGSTOP of every PostgreSQL process)",
                                           new Fault() {
             @Override
             public void inject() throws Exception {
@@ -148,7 +148,7 @@ class FaultSuiteIT {
                 }
                 long started = System.nanoTime();
                 await("the stall is seen").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> System.nanoTime() - started > 8e9);
+                        .until(() -> System.nanoTime() - started > 5e9);
             }
 
             @Override
