@@ -66,9 +66,13 @@ class FaultSuiteIT {
     void aKilledBackendsCrashCycle() throws Exception {
         List<Long> backends = new ArrayList<>();
         long[] postmaster = {0};
-        run("database crash cycle (a backend killed)", new Fault() {
+        run("database crash cycle (a backend killed as a purge falls due)", new Fault() {
             @Override
             public void inject() {
+                // While a purge deadline falls due: one is due within the next 0.1-1.5 s when the backend dies.
+                await("a purge deadline about to fall due").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(50)).until(() -> duePurgeDeadlines("100 milliseconds",
+                                                                                           "1500 milliseconds") > 0);
                 backends.addAll(target.serviceBackends());
                 postmaster[0] = target.postmaster();
                 assertThat(backends).as("the service's PostgreSQL sessions").isNotEmpty();
@@ -169,6 +173,13 @@ class FaultSuiteIT {
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
         processes.forEach(pid -> command.add(Long.toString(pid)));
         assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("kill -" + signal).isZero();
+    }
+
+    /** Purge deadlines (the saga's, rows of db-scheduler's table) due between now + {@code from} and + {@code to}. */
+    private static long duePurgeDeadlines(String from, String to) {
+        return target.superuser().queryForObject(
+                "select count(*) from scheduled_tasks where task_name = 'AxonDeadline' and execution_time between "
+                + "now() + interval '" + from + "' and now() + interval '" + to + "'", Long.class);
     }
 
     private static long maxIndex() {
