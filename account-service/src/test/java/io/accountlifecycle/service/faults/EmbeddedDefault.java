@@ -7,13 +7,13 @@ import io.accountlifecycle.service.embedded.KafkaCredentials;
 import io.accountlifecycle.service.security.LocalTokens;
 import io.accountlifecycle.service.security.TokenSettings;
 import org.springframework.jdbc.core.JdbcTemplate;
+
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.util.FileSystemUtils;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,6 +38,7 @@ final class EmbeddedDefault implements AutoCloseable {
     private final int postgresPort;
     private final int kafkaPort;
     private final String token;
+    private final JdbcTemplate superuser;
 
     private EmbeddedDefault(Path data, ServiceProcess service, int postgresPort, int kafkaPort, String token) {
         this.data = data;
@@ -45,20 +46,21 @@ final class EmbeddedDefault implements AutoCloseable {
         this.postgresPort = postgresPort;
         this.kafkaPort = kafkaPort;
         this.token = token;
+        this.superuser = new JdbcTemplate(new DriverManagerDataSource(url(), "postgres", superuserPassword()));
     }
 
     static EmbeddedDefault start(String name, List<String> extra) {
         Path directory = Path.of("target", "faults", name).toAbsolutePath();
         FileSystemUtils.deleteRecursively(directory.toFile());
         Path data = directory.resolve("data");
-        int postgresPort = freePort();
-        int kafkaPort = freePort();
+        int postgresPort = ServiceProcess.freePort();
+        int kafkaPort = ServiceProcess.freePort();
         List<String> args = new ArrayList<>(List.of(
                 "--account.data-dir=" + data,
                 "--account.embedded.postgres.port=" + postgresPort,
                 "--account.embedded.kafka.port=" + kafkaPort,
-                "--account.embedded.kafka.controller-port=" + freePort(),
-                "--account.embedded.kafka.plain-port=" + freePort(),
+                "--account.embedded.kafka.controller-port=" + ServiceProcess.freePort(),
+                "--account.embedded.kafka.plain-port=" + ServiceProcess.freePort(),
                 // The load deletes many accounts: no second person is asked for in these tests.
                 "--account.deletion.actor-max-accounts=1000000",
                 "--account.deletion.total-max-accounts=1000000",
@@ -70,14 +72,6 @@ final class EmbeddedDefault implements AutoCloseable {
                                                 TokenSettings.DEFAULT_ISSUER)
                                   .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
         return new EmbeddedDefault(data, service, postgresPort, kafkaPort, token);
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     ServiceProcess service() {
@@ -110,7 +104,7 @@ final class EmbeddedDefault implements AutoCloseable {
 
     /** PostgreSQL's superuser (not the service's role), a new connection for each statement: it survives a crash. */
     JdbcTemplate superuser() {
-        return new JdbcTemplate(new DriverManagerDataSource(url(), "postgres", superuserPassword()));
+        return superuser;
     }
 
     /** One session of its own as the superuser, as someone's psql: a transaction it begins stays open. */

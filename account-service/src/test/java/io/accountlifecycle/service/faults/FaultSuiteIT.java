@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -193,24 +196,15 @@ class FaultSuiteIT {
 
     /** One scenario under a fresh load; returns its figures (also printed). */
     private static Map<String, Object> run(String name, Fault fault) throws Exception {
-        AtomicBoolean watching = new AtomicBoolean(true);
         Map<Integer, AtomicInteger> readiness = new ConcurrentHashMap<>();
         AtomicBoolean faulty = new AtomicBoolean();
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                int status = target.readiness();
-                if (faulty.get()) {
-                    readiness.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
+        watcher.scheduleWithFixedDelay(() -> {
+            int status = target.readiness();
+            if (faulty.get()) {
+                readiness.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
             }
-        }, "readiness-watch");
-        watcher.setDaemon(true);
-        watcher.start();
+        }, 0, 50, TimeUnit.MILLISECONDS);
         try (MixedLoad load = MixedLoad.start(target)) {
             await("load under way").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                                    .untilAsserted(() -> assertThat(load.openedOverHttp.size() >= 50
@@ -231,8 +225,6 @@ class FaultSuiteIT {
             await("load after recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                                         .until(() -> load.openedOverHttp.size() >= acknowledgedAtRecovery + 30);
             load.stop(Duration.ofSeconds(60));
-            watching.set(false);
-            watcher.join();
 
             invariants.figures.clear();
             invariants.checkAll(load, HOLD);
@@ -244,6 +236,8 @@ class FaultSuiteIT {
             figures.put(READINESS, new java.util.TreeMap<>(readiness));
             figures.forEach((figure, value) -> System.out.printf("[faults] %s: %s: %s%n", name, figure, value));
             return figures;
+        } finally {
+            watcher.shutdownNow();
         }
     }
 }

@@ -133,17 +133,11 @@ final class Invariants {
         Map<String, String> stored = new HashMap<>();
         sql.query("select event_identifier, aggregate_identifier from domain_event_entry",
                   row -> { stored.put(row.getString(1), row.getString(2)); });
-        Map<String, Object> config = new HashMap<>(target.kafka(KafkaCredentials.SERVICE_USER));
-        config.put("enable.auto.commit", "false");
         Map<String, Long> lastSequence = new HashMap<>();
         Set<String> seen = new HashSet<>();
         List<String> outOfOrder = new ArrayList<>();
         long[] duplicates = {0};
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(KafkaTopics.EVENTS).stream()
-                                                      .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (var consumer = fromTheStart(KafkaTopics.EVENTS)) {
             await("every stored event on " + KafkaTopics.EVENTS).atMost(Duration.ofSeconds(90))
                     .pollInterval(Duration.ZERO).until(() -> {
                         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
@@ -174,12 +168,7 @@ final class Invariants {
      * the topic is read from its start).
      */
     long millisUntilPublished(String eventId, long sinceNanos) {
-        Map<String, Object> config = new HashMap<>(target.kafka(KafkaCredentials.SERVICE_USER));
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(KafkaTopics.EVENTS).stream()
-                                                      .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (var consumer = fromTheStart(KafkaTopics.EVENTS)) {
             return await("event " + eventId + " on " + KafkaTopics.EVENTS).atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ZERO).until(() -> {
                         for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
@@ -209,13 +198,23 @@ final class Invariants {
         assertThat(http.get("/admin/projections").json().valueStream()
                        .filter(p -> p.get("deadLetters").asLong() > 0)
                        .map(p -> p.get("name").asString()).toList()).as("projections with dead letters").isEmpty();
-        Map<String, Object> config = new HashMap<>(target.kafka(KafkaCredentials.SERVICE_USER));
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(KafkaTopics.COMMANDS_DLT).stream()
-                                                      .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            long deadLetters = consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        try (var consumer = fromTheStart(KafkaTopics.COMMANDS_DLT)) {
+            long deadLetters = consumer.endOffsets(consumer.assignment()).values().stream()
+                                       .mapToLong(Long::longValue).sum();
             assertThat(deadLetters).as("records on " + KafkaTopics.COMMANDS_DLT).isZero();
         }
+    }
+
+    /** A consumer as the service's user, assigned every partition of {@code topic} from its first record. */
+    private KafkaConsumer<String, String> fromTheStart(String topic) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(target.kafka(KafkaCredentials.SERVICE_USER),
+                                                                     new StringDeserializer(),
+                                                                     new StringDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                                                  .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     private void awaitProjectionsCaughtUp() {
