@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.web;
 
+import io.accountlifecycle.service.eventstore.DatabaseUnavailable;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,8 +16,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import java.io.IOException;
 
 /**
- * A request that fails because the database is unreachable or dropped its session ({@link DatabaseUnavailable})
- * is answered {@code 503} with {@code Retry-After}, as problem details, instead of a {@code 500}: the request was
+ * A request that fails because the database is unreachable, dropped its session or has no disk space left
+ * ({@link DatabaseUnavailable}) is answered {@code 503} with {@code Retry-After}, as problem details, instead of a {@code 500}: the request was
  * fine, the service is not broken, and a client (or a load balancer) should come back shortly rather than page
  * someone or give up. A filter rather than an {@code @ExceptionHandler}, and placed before Spring Security's, so
  * that a database lost while a refusal is audited or a token's subject is looked up is answered the same way as one
@@ -42,13 +43,20 @@ class DatabaseUnavailableFilter extends OncePerRequestFilter {
             if (!DatabaseUnavailable.causedBy(e) || response.isCommitted()) {
                 throw e;
             }
-            log.warn("{} {} answered 503: the database is unavailable ({})", request.getMethod(),
-                     request.getRequestURI(), rootMessage(e));
+            boolean full = DatabaseUnavailable.diskFull(e);
+            log.warn("{} {} answered 503: {} ({})", request.getMethod(), request.getRequestURI(),
+                     full ? "the database is out of disk space" : "the database is unavailable", rootMessage(e));
             response.resetBuffer();
             response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
-            ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
-                                   "The database could not be reached or dropped the connection. Retry in "
-                                   + RETRY_AFTER_SECONDS + " s.");
+            if (full) {
+                ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Database out of disk space",
+                                       "The database has no space left to store this request: nothing was stored. "
+                                       + "Retry in " + RETRY_AFTER_SECONDS + " s.");
+            } else {
+                ProblemResponses.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Database unavailable",
+                                       "The database could not be reached or dropped the connection. Retry in "
+                                       + RETRY_AFTER_SECONDS + " s.");
+            }
         }
     }
 

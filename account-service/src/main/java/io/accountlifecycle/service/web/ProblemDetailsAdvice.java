@@ -10,6 +10,7 @@ import io.accountlifecycle.service.account.SelfApprovalException;
 import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.deletion.InvalidCriteriaException;
 import io.accountlifecycle.service.deletion.StalePreviewException;
+import io.accountlifecycle.service.eventstore.DatabaseUnavailable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.ConstraintViolationException;
 import org.axonframework.modelling.command.AggregateNotFoundException;

@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The embedded default — the service with its own PostgreSQL and Kafka broker — in a JVM of its own, in a fresh data
  * folder, as a user starts it; the test reaches its PostgreSQL and broker with the passwords the service generated
@@ -34,14 +36,20 @@ import java.util.stream.Stream;
 final class EmbeddedDefault implements AutoCloseable {
 
     private final Path data;
+    private final Path postgresData;
+    /** The size-limited filesystem the PostgreSQL cluster lives on, or null. */
+    private final Path volume;
     private final ServiceProcess service;
     private final int postgresPort;
     private final int kafkaPort;
     private final String token;
     private final JdbcTemplate superuser;
 
-    private EmbeddedDefault(Path data, ServiceProcess service, int postgresPort, int kafkaPort, String token) {
+    private EmbeddedDefault(Path data, Path volume, ServiceProcess service, int postgresPort, int kafkaPort,
+                            String token) {
         this.data = data;
+        this.volume = volume;
+        this.postgresData = volume == null ? data.resolve("postgres") : volume.resolve("postgres");
         this.service = service;
         this.postgresPort = postgresPort;
         this.kafkaPort = kafkaPort;
@@ -50,9 +58,22 @@ final class EmbeddedDefault implements AutoCloseable {
     }
 
     static EmbeddedDefault start(String name, List<String> extra) {
+        return start(name, extra, 0);
+    }
+
+    /**
+     * As {@link #start(String, List)}, with the PostgreSQL cluster on a {@code tmpfs} of {@code volumeMegabytes} (a
+     * disk that can fill up) when that is more than 0 and this test runs as root; see {@link #canLimitDisk()}.
+     */
+    static EmbeddedDefault start(String name, List<String> extra, int volumeMegabytes) {
         Path directory = Path.of("target", "faults", name).toAbsolutePath();
-        FileSystemUtils.deleteRecursively(directory.toFile());
         Path data = directory.resolve("data");
+        Path volume = volumeMegabytes > 0 && canLimitDisk() ? data.resolve("postgres-volume") : null;
+        unmount(data.resolve("postgres-volume")); // left mounted by a run that was killed
+        FileSystemUtils.deleteRecursively(directory.toFile());
+        if (volume != null) {
+            mount(volume, volumeMegabytes);
+        }
         int postgresPort = ServiceProcess.freePort();
         int kafkaPort = ServiceProcess.freePort();
         List<String> args = new ArrayList<>(List.of(
@@ -66,12 +87,147 @@ final class EmbeddedDefault implements AutoCloseable {
                 "--account.deletion.total-max-accounts=1000000",
                 "--account.deletion.breaker-requests-per-minute=100000",
                 "--logging.level.org.axonframework=WARN"));
+        if (volume != null) {
+            args.add("--account.embedded.postgres.data-directory=" + volume.resolve("postgres"));
+            args.add("--account.embedded.postgres.keys-directory=" + data.resolve("keys"));
+        }
         args.addAll(extra);
         ServiceProcess service = ServiceProcess.start(name, directory, args, Duration.ofSeconds(180));
         String token = LocalTokens.loadOrCreate(data.resolve("keys/token-signing-key.json"),
                                                 TokenSettings.DEFAULT_ISSUER)
                                   .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
-        return new EmbeddedDefault(data, service, postgresPort, kafkaPort, token);
+        return new EmbeddedDefault(data, volume, service, postgresPort, kafkaPort, token);
+    }
+
+    /** A size-limited {@code tmpfs} needs root (CI runs as root); elsewhere the disk-full scenario cannot run. */
+    static boolean canLimitDisk() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void mount(Path at, int megabytes) {
+        try {
+            Files.createDirectories(at);
+            run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m,mode=0700", "tmpfs", at.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void unmount(Path at) {
+        if (Files.isDirectory(at)) {
+            try {
+                new ProcessBuilder("umount", "-l", at.toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the cluster lives on a disk of its own that {@link #fillDisk()} can fill. */
+    boolean diskLimited() {
+        return volume != null;
+    }
+
+    /**
+     * Fills the cluster's filesystem to the last byte with a file of its own; returns how many bytes it took. The WAL
+     * is switched to a fresh (fully allocated) segment first, so what runs out is room for table and index pages
+     * ({@code could not extend file}, SQLSTATE 53100): a WAL write that cannot allocate its next segment makes
+     * PostgreSQL PANIC instead, which is the crash scenarios' fault, and within a few seconds of a fresh segment it
+     * does not need one.
+     */
+    long fillDisk() {
+        superuser.queryForObject("select pg_switch_wal()::text", String.class);
+        Path filler = volume.resolve("filler");
+        byte[] block = new byte[1 << 20];
+        long written = 0;
+        try (var out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+                written += block.length;
+            }
+        } catch (IOException full) {
+            // No space left on device: that was the point. Single bytes for what a block no longer fits into.
+            try (var out = Files.newOutputStream(filler, java.nio.file.StandardOpenOption.APPEND)) {
+                while (true) {
+                    out.write(0);
+                    out.flush();
+                    written++;
+                }
+            } catch (IOException fullToTheByte) {
+                return written;
+            }
+        }
+    }
+
+    /** Space returns. */
+    void freeDisk() {
+        try {
+            Files.deleteIfExists(volume.resolve("filler"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The command line the postmaster was started with (PostgreSQL writes it to {@code postmaster.opts}). */
+    private String postmasterCommand() {
+        return read(postgresData.resolve("postmaster.opts"));
+    }
+
+    private String stoppedPostmasterCommand;
+
+    /**
+     * Stops the whole PostgreSQL server at once, as {@code pg_ctl stop -m immediate} does (its {@code SIGQUIT}; pg_ctl
+     * itself refuses to run as root): no checkpoint, every session cut; the next start recovers from the WAL.
+     */
+    void stopPostgresImmediately() {
+        stoppedPostmasterCommand = postmasterCommand();
+        long pid = postmaster();
+        run("kill", "-QUIT", Long.toString(pid));
+        await("the postmaster " + pid + " exits").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    /**
+     * Starts the server again as its operator would, with the same binaries, folder, port and settings (the command
+     * line from {@code postmaster.opts}); under {@code unshare -U} as root, as zonky starts it (PostgreSQL refuses to
+     * run as root). Returns once it accepts connections.
+     */
+    void startPostgres() {
+        List<String> command = new ArrayList<>();
+        if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of("sh", "-c", "exec " + stoppedPostmasterCommand));
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolveSibling("postgres-restarted.log")
+                                                                          .toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await("PostgreSQL accepts connections again").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+                .until(() -> superuser.queryForObject("select 1", Integer.class) == 1);
     }
 
     ServiceProcess service() {
@@ -131,7 +287,7 @@ final class EmbeddedDefault implements AutoCloseable {
 
     /** The postmaster's process id, from its lock file. */
     long postmaster() {
-        return Long.parseLong(read(data.resolve("postgres/postmaster.pid")).lines().findFirst().orElseThrow().strip());
+        return Long.parseLong(read(postgresData.resolve("postmaster.pid")).lines().findFirst().orElseThrow().strip());
     }
 
     /** Process ids of every child of {@code parent} (the postmaster's: its backends and background workers). */
@@ -177,5 +333,19 @@ final class EmbeddedDefault implements AutoCloseable {
     @Override
     public void close() {
         service.close();
+        // A server this test started again is its child, not the service's: stopped here if it outlived the service.
+        try {
+            long pid = postmaster();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                run("kill", "-INT", Long.toString(pid));
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                       .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            }
+        } catch (UncheckedIOException noServer) {
+            // no postmaster.pid: stopped already
+        }
+        if (volume != null) {
+            unmount(volume);
+        }
     }
 }

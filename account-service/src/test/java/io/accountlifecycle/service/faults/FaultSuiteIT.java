@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Faults under a steady mixed load, on one embedded default (the short version of each scenario, issue 20): each
@@ -46,7 +47,8 @@ class FaultSuiteIT {
 
     @BeforeAll
     static void start() {
-        target = EmbeddedDefault.start("fault-suite", List.of("--account.purge.hold=" + HOLD));
+        // The cluster on a disk of its own that the disk-full scenario fills (a tmpfs, as root).
+        target = EmbeddedDefault.start("fault-suite", List.of("--account.purge.hold=" + HOLD), 256);
         invariants = new Invariants(target);
     }
 
@@ -59,7 +61,7 @@ class FaultSuiteIT {
 
     /** A fault: injected under load, checked to have happened, then removed. */
     private interface Fault {
-        void inject() throws Exception;
+        void inject(MixedLoad load) throws Exception;
 
         void remove() throws Exception;
     }
@@ -71,7 +73,7 @@ class FaultSuiteIT {
         long[] postmaster = {0};
         run("database crash cycle (a backend killed as a purge falls due)", new Fault() {
             @Override
-            public void inject() {
+            public void inject(MixedLoad load) {
                 // While a purge deadline falls due: one is due within the next 0.1-1.5 s when the backend dies.
                 await("a purge deadline about to fall due").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(50)).until(() -> duePurgeDeadlines("100 milliseconds",
@@ -105,7 +107,7 @@ class FaultSuiteIT {
         long[] heldFor = {0};
         run("a foreign transaction holds a stored event open for 8 s", new Fault() {
             @Override
-            public void inject() {
+            public void inject(MixedLoad load) {
                 // Someone's psql session: it appends an event (a copy of the first account's opening, with an id and
                 // an account of its own) and keeps its transaction open while the service appends hundreds after
                 // it. Its global index is a hole below every one of theirs until it commits: stock Axon would give
@@ -146,7 +148,7 @@ class FaultSuiteIT {
         Map<String, Object> figures = run("database stalled for 5 s (SIGSTOP of every PostgreSQL process)",
                                           new Fault() {
             @Override
-            public void inject() throws Exception {
+            public void inject(MixedLoad load) throws Exception {
                 long postmaster = target.postmaster();
                 stopped.add(postmaster);
                 stopped.addAll(target.children(postmaster));
@@ -165,6 +167,70 @@ class FaultSuiteIT {
         });
         // Readiness reported the stall while it lasted (503, not a hanging probe), and recovered without a restart.
         assertThat(readinessDuringFault(figures)).as("/readyz answers during the stall").containsKey(503);
+    }
+
+    @Test
+    @Order(4)
+    void theDatabaseServerStopsAndStartsAgain() throws Exception {
+        long[] postmaster = {0, 0};
+        Map<String, Object> figures = run("database server stopped at once (SIGQUIT, pg_ctl's immediate mode) as a "
+                                          + "purge falls due, started again 3 s later", new Fault() {
+            @Override
+            public void inject(MixedLoad load) {
+                await("a purge deadline about to fall due").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(50)).until(() -> duePurgeDeadlines("100 milliseconds",
+                                                                                           "1500 milliseconds") > 0);
+                postmaster[0] = target.postmaster();
+                if (!SKIP_FAULT) {
+                    target.stopPostgresImmediately();
+                }
+                long stopped = System.nanoTime();
+                await("the server stays down for 3 s").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> System.nanoTime() - stopped > 3e9);
+            }
+
+            @Override
+            public void remove() {
+                if (!SKIP_FAULT) {
+                    target.startPostgres();
+                }
+                postmaster[1] = target.postmaster();
+            }
+        });
+        // It happened: a new postmaster, which recovered from the WAL; readiness said so while it was down.
+        assertThat(postmaster[1]).as("the postmaster after the restart").isNotEqualTo(postmaster[0]);
+        assertThat(readinessDuringFault(figures)).as("/readyz answers while the server is down").containsKey(503);
+    }
+
+    @Test
+    @Order(5)
+    void theDatabaseDiskFills() throws Exception {
+        assumeTrue(target.diskLimited(), "a size-limited tmpfs needs root (CI runs as root)");
+        long[] filled = {0};
+        int[] refused = {0};
+        String outOfSpace = "Database out of disk space";
+        run("database disk full for 3 s (the cluster's tmpfs filled to the last byte)", new Fault() {
+            @Override
+            public void inject(MixedLoad load) {
+                int before = load.refusals(outOfSpace);
+                if (!SKIP_FAULT) {
+                    filled[0] = target.fillDisk();
+                }
+                // It happened: commands refused as out of space (503, nothing stored), for 3 s at least.
+                long full = System.nanoTime();
+                await("commands refused for want of space").atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(50)).until(() -> load.refusals(outOfSpace) > before
+                                                                         && System.nanoTime() - full > 3e9);
+                refused[0] = load.refusals(outOfSpace) - before;
+            }
+
+            @Override
+            public void remove() {
+                target.freeDisk();
+            }
+        });
+        System.out.printf("[faults] database disk full: filled with %d MB; %d HTTP commands refused \"%s\"%n",
+                          filled[0] >> 20, refused[0], outOfSpace);
     }
 
     @SuppressWarnings("unchecked")
@@ -213,7 +279,7 @@ class FaultSuiteIT {
                                                                    .as(load.describe()).isTrue());
             faulty.set(true);
             long refusedBefore = load.status(503) + load.status(0);
-            fault.inject();
+            fault.inject(load);
             long removedAt = System.nanoTime();
             fault.remove();
             await("commands served again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))

@@ -61,6 +61,8 @@ final class MixedLoad implements AutoCloseable {
     final Map<Integer, AtomicInteger> httpStatuses = new ConcurrentHashMap<>();
     /** Refusals that broke the contract: a 5xx other than 503, or a 503 without {@code Retry-After}. */
     final Queue<String> contractBreaches = new ConcurrentLinkedQueue<>();
+    /** The problem titles of the {@code 503} refusals → how many ("Database out of disk space", …). */
+    final Map<String, AtomicInteger> refusalTitles = new ConcurrentHashMap<>();
     final AtomicLong lastAcknowledgedNanos = new AtomicLong();
 
     private MixedLoad(EmbeddedDefault target) {
@@ -126,8 +128,24 @@ final class MixedLoad implements AutoCloseable {
         if (status >= 500 && (status != 503 || response.header("Retry-After") == null)) {
             contractBreaches.add(status + " " + response.raw());
         }
+        if (status == 503) {
+            refusalTitles.computeIfAbsent(title(response.raw()), t -> new AtomicInteger()).incrementAndGet();
+        }
         pause(100);
         return false;
+    }
+
+    private static String title(String problem) {
+        try {
+            return JSON.readTree(problem).path("title").asText("(no title)");
+        } catch (Exception unreadable) {
+            return "(not a problem document)";
+        }
+    }
+
+    int refusals(String title) {
+        AtomicInteger count = refusalTitles.get(title);
+        return count == null ? 0 : count.get();
     }
 
     private void kafkaSender() {
@@ -194,7 +212,7 @@ final class MixedLoad implements AutoCloseable {
     String describe() {
         return "HTTP statuses " + new java.util.TreeMap<>(httpStatuses) + ", opened " + openedOverHttp.size()
                + ", deletions " + deletionsAcknowledged.size() + ", cancels " + cancelsAcknowledged.size()
-               + ", Kafka sent " + kafkaSent.size() + ", results " + kafkaResults.size() + ", breaches "
+               + ", 503 titles " + new java.util.TreeMap<>(refusalTitles) + ", Kafka sent " + kafkaSent.size() + ", results " + kafkaResults.size() + ", breaches "
                + contractBreaches.stream().limit(3).toList();
     }
 

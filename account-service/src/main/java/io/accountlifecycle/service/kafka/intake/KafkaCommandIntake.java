@@ -10,6 +10,7 @@ import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.eventstore.DatabaseUnavailable;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.security.CommandRefusalAudit;
 import io.accountlifecycle.service.security.CommandTokens.Caller;
@@ -318,8 +319,14 @@ class KafkaCommandIntake {
             } catch (AggregateNotFoundException e) {
                 return rejectedOutgoing(subject, command, "No account " + command.accountId(), null);
             } catch (RuntimeException e) {
-                if (databaseUnavailable()) {
-                    throw e; // infrastructure, not the record: the whole batch is retried, nothing is lost
+                if (DatabaseUnavailable.causedBy(e) || databaseUnavailable()) {
+                    // Infrastructure (unreachable, or out of disk space), not the record: the whole batch is
+                    // retried with a back-off, nothing is lost, nothing is dead-lettered.
+                    if (DatabaseUnavailable.diskFull(e)) {
+                        log.warn("PostgreSQL is out of disk space: command {} is retried until space returns",
+                                 command.commandId());
+                    }
+                    throw e;
                 }
                 log.error("Command {} failed unexpectedly; dead-lettering it", command.commandId(), e);
                 return rejectedOutgoing(subject, command, "The service could not process this command: " + e,

@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.web;
+package io.accountlifecycle.service.eventstore;
 
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
@@ -21,14 +21,15 @@ import java.util.Set;
  * often surfaces only as the failed rollback that followed ({@code TransactionSystemException} around the pool's
  * "Connection is closed", which has no SQLSTATE): Axon's {@code fetchInTransaction} rolls back and the rollback's
  * failure replaces the original one. A commit or rollback cannot fail for want of a SQLSTATE for any other reason, so
- * that counts too; a commit refused for a data error (SQLSTATE 23…, 40…) does not.
+ * that counts too; a commit refused for a data error (SQLSTATE 23…, 40…) does not. A database out of disk space
+ * ({@link #diskFull}) counts as well: the request was fine and can be retried once space returns.
  */
-final class DatabaseUnavailable {
+public final class DatabaseUnavailable {
 
     private DatabaseUnavailable() {
     }
 
-    static boolean causedBy(Throwable failure) {
+    public static boolean causedBy(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
             if (cause instanceof DataAccessResourceFailureException // CannotGetJdbcConnectionException among them
@@ -42,8 +43,25 @@ final class DatabaseUnavailable {
                 return true;
             }
         }
+        return diskFull(failure);
+    }
+
+    /**
+     * Whether PostgreSQL refused to store the change for want of disk space (SQLSTATE 53100, {@code disk_full}: "could
+     * not extend file … No space left on device"). Nothing of the transaction was stored, and nothing the caller sent
+     * was wrong: it is retried once space returns, never acknowledged and never dead-lettered.
+     */
+    public static boolean diskFull(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && DISK_FULL.equals(sql.getSQLState())) {
+                return true;
+            }
+        }
         return false;
     }
+
+    private static final String DISK_FULL = "53100";
 
     /**
      * SQLSTATE class 08 (connection exception: refused, lost, broken), 57P01–57P03 (the server is shutting down,

@@ -1,4 +1,4 @@
-package io.accountlifecycle.service.web;
+package io.accountlifecycle.service.eventstore;
 
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.common.jdbc.JdbcException;
@@ -30,6 +30,15 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.causedBy(new TransactionSystemException(
                 "JDBC rollback failed", new SQLException("Connection is closed")))).isTrue();
         assertThat(DatabaseUnavailable.causedBy(new SQLException("too many connections", "53300"))).isTrue();
+    }
+
+    @Test
+    void aDatabaseOutOfDiskSpaceCountsAndIsToldApart() {
+        JdbcException full = new JdbcException("append", new SQLException(
+                "could not extend file \"base/16384/16390\": No space left on device", "53100"));
+        assertThat(DatabaseUnavailable.causedBy(new CommandExecutionException("failed", full))).isTrue();
+        assertThat(DatabaseUnavailable.diskFull(new CommandExecutionException("failed", full))).isTrue();
+        assertThat(DatabaseUnavailable.diskFull(new SQLException("too many connections", "53300"))).isFalse();
     }
 
     @Test
