@@ -105,9 +105,10 @@ public class PurgeSagaConfiguration {
                                 List.of(DbSchedulerDeadlineManager.binaryTask(supplier)))
                         .tableName("scheduled_tasks")
                         .pollingInterval(Duration.ofSeconds(1))
-                        // A deadline picked by an instance that died is run again by another after missed
-                        // heartbeats (6 by default): about a minute and a half, not db-scheduler's default half hour.
-                        .heartbeatInterval(Duration.ofSeconds(15))
+                        // A deadline picked by an instance that died, or whose run a database crash cut short (its
+                        // row stays picked), is run again after missed heartbeats (6 by default): about 30 s, not
+                        // db-scheduler's default half hour. A heartbeat is one update per running deadline.
+                        .heartbeatInterval(Duration.ofSeconds(5))
                         .threads(2)
                         .build();
     }

@@ -13,10 +13,12 @@ import java.nio.file.Path;
  * @param keysDirectory  where the generated SCRAM passwords of its users are kept (default {@code ./data/keys})
  * @param plainPort      the same users with SASL/PLAIN on loopback, for clients whose SCRAM fails on Kafka 4
  *                       (librdkafka before 2.6.1: Debian 12's kcat) (default 9094)
+ * @param advertisedPort the client port the broker tells clients to use after their first request (default: {@code
+ *                       port}); another only where a port forward or a proxy sits in front of the broker
  */
 @ConfigurationProperties("account.embedded.kafka")
 public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer controllerPort, Path keysDirectory,
-                                      Integer plainPort) {
+                                      Integer plainPort, Integer advertisedPort) {
 
     public EmbeddedKafkaProperties {
         if (logDirectory == null) {
@@ -30,6 +32,9 @@ public record EmbeddedKafkaProperties(Path logDirectory, Integer port, Integer c
         }
         if (plainPort == null) {
             plainPort = 9094;
+        }
+        if (advertisedPort == null) {
+            advertisedPort = port;
         }
         if (keysDirectory == null) {
             keysDirectory = logDirectory.toAbsolutePath().normalize().resolveSibling("keys");

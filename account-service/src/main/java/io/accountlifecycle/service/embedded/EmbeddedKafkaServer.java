@@ -56,6 +56,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         int port = properties.port() == 0 ? freePort() : properties.port();
         int controllerPort = properties.controllerPort() == 0 ? freePort() : properties.controllerPort();
         int plainPort = properties.plainPort() == 0 ? freePort() : properties.plainPort();
+        int advertisedPort = properties.advertisedPort() == 0 ? port : properties.advertisedPort();
         int internalPort = freePort(); // nothing outside this JVM connects to it
         try {
             Files.createDirectories(logDirectory);
@@ -72,7 +73,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         config.put("node.id", "1");
         config.put("listeners", "CLIENT://127.0.0.1:" + port + ",LOCALPLAIN://127.0.0.1:" + plainPort
                                 + ",INTERNAL://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + port + ",LOCALPLAIN://127.0.0.1:" + plainPort
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + advertisedPort + ",LOCALPLAIN://127.0.0.1:" + plainPort
                                            + ",INTERNAL://127.0.0.1:" + internalPort);
         config.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,LOCALPLAIN:SASL_PLAINTEXT,"
                                                      + "INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");

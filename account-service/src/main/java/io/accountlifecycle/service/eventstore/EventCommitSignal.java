@@ -37,6 +37,11 @@ public class EventCommitSignal implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventCommitSignal.class);
     private static final Object BOUND = EventCommitSignal.class.getName() + ".bound";
+    /**
+     * The longest single wait for a notification: a socket read ignores {@link Thread#interrupt()}, so this bounds
+     * how long {@link #close()} waits for the listener to notice it should stop. A notification still returns at once.
+     */
+    private static final long WAIT_SLICE_MILLIS = 200;
 
     private final DataSource dataSource;
     private final Duration listenTimeout;
@@ -160,15 +165,21 @@ public class EventCommitSignal implements AutoCloseable {
                 // Anything committed while nobody listened is read now.
                 wakeLocally();
                 PGConnection pg = connection.unwrap(PGConnection.class);
+                long quietSince = System.nanoTime();
                 while (running) {
-                    PGNotification[] notifications = pg.getNotifications((int) listenTimeout.toMillis());
+                    PGNotification[] notifications = pg.getNotifications(
+                            (int) Math.max(1, Math.min(WAIT_SLICE_MILLIS, listenTimeout.toMillis())));
                     if (notifications == null || notifications.length == 0) {
-                        // Quiet: a round trip tells a live connection from one that died without a word.
-                        try (Statement statement = connection.createStatement()) {
-                            statement.execute("select 1");
+                        if (System.nanoTime() - quietSince >= listenTimeout.toNanos()) {
+                            // Quiet: a round trip tells a live connection from one that died without a word.
+                            try (Statement statement = connection.createStatement()) {
+                                statement.execute("select 1");
+                            }
+                            quietSince = System.nanoTime();
                         }
                         continue;
                     }
+                    quietSince = System.nanoTime();
                     for (PGNotification notification : notifications) {
                         if (!instanceId.equals(notification.getParameter())) {
                             wakeLocally(); // once for the whole array: one read catches up with all of them

@@ -51,6 +51,7 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
             return;
         }
         SchemaCheck check = SchemaCheck.of(environment);
+        Duration checkEvery = environment.getProperty("account.schema.check-interval", Duration.class, CHECK_EVERY);
         SchemaState state = check.check();
         if (!state.ready()) {
             probes = ProbeServer.start(environment, state.message());
@@ -58,7 +59,7 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
             Instant loggedAt = Instant.now();
             log.warn(logged);
             while (true) {
-                pause();
+                pause(checkEvery);
                 state = check.check();
                 if (state.ready()) {
                     break;
@@ -79,9 +80,9 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
         }
     }
 
-    private void pause() {
+    private void pause(Duration checkEvery) {
         try {
-            Thread.sleep(CHECK_EVERY.toMillis());
+            Thread.sleep(checkEvery.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeProbes();

@@ -38,7 +38,7 @@ class EmbeddedKafkaAuthenticationIT {
 
     private EmbeddedKafkaServer start() {
         return EmbeddedKafkaServer.start(new EmbeddedKafkaProperties(dataDir.resolve("kafka"), 0, 0,
-                                                                     dataDir.resolve("keys"), 0));
+                                                                     dataDir.resolve("keys"), 0, null));
     }
 
     @Test

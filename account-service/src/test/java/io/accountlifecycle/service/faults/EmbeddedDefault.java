@@ -6,6 +6,7 @@ import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.embedded.KafkaCredentials;
 import io.accountlifecycle.service.security.LocalTokens;
 import io.accountlifecycle.service.security.TokenSettings;
+import io.accountlifecycle.testsupport.TcpProxy;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -41,31 +42,38 @@ final class EmbeddedDefault implements AutoCloseable {
     private final Path volume;
     private final ServiceProcess service;
     private final int postgresPort;
-    private final int kafkaPort;
+    /** The broker's loopback SASL/PLAIN port: the test's own clients, never through the proxy. */
+    private final int plainPort;
+    private final BrokerProcess broker;
+    private final TcpProxy brokerProxy;
     private final String token;
     private final JdbcTemplate superuser;
 
-    private EmbeddedDefault(Path data, Path volume, ServiceProcess service, int postgresPort, int kafkaPort,
-                            String token) {
+    private EmbeddedDefault(Path data, Path volume, ServiceProcess service, int postgresPort, int plainPort,
+                            String token, BrokerProcess broker, TcpProxy brokerProxy) {
         this.data = data;
+        this.broker = broker;
+        this.brokerProxy = brokerProxy;
         this.volume = volume;
         this.postgresData = volume == null ? data.resolve("postgres") : volume.resolve("postgres");
         this.service = service;
         this.postgresPort = postgresPort;
-        this.kafkaPort = kafkaPort;
+        this.plainPort = plainPort;
         this.token = token;
         this.superuser = new JdbcTemplate(new DriverManagerDataSource(url(), "postgres", superuserPassword()));
     }
 
     static EmbeddedDefault start(String name, List<String> extra) {
-        return start(name, extra, 0);
+        return start(name, extra, 0, false);
     }
 
     /**
      * As {@link #start(String, List)}, with the PostgreSQL cluster on a {@code tmpfs} of {@code volumeMegabytes} (a
-     * disk that can fill up) when that is more than 0 and this test runs as root; see {@link #canLimitDisk()}.
+     * disk that can fill up) when that is more than 0 and this test runs as root (see {@link #canLimitDisk()}), and,
+     * with {@code brokerApart}, the embedded broker in a {@link BrokerProcess JVM of its own} behind a
+     * {@link TcpProxy}: the service reaches it through the proxy only, and the test can kill, restart and stall it.
      */
-    static EmbeddedDefault start(String name, List<String> extra, int volumeMegabytes) {
+    static EmbeddedDefault start(String name, List<String> extra, int volumeMegabytes, boolean brokerApart) {
         Path directory = Path.of("target", "faults", name).toAbsolutePath();
         Path data = directory.resolve("data");
         Path volume = volumeMegabytes > 0 && canLimitDisk() ? data.resolve("postgres-volume") : null;
@@ -76,17 +84,34 @@ final class EmbeddedDefault implements AutoCloseable {
         }
         int postgresPort = ServiceProcess.freePort();
         int kafkaPort = ServiceProcess.freePort();
+        int plainPort = ServiceProcess.freePort();
         List<String> args = new ArrayList<>(List.of(
                 "--account.data-dir=" + data,
                 "--account.embedded.postgres.port=" + postgresPort,
-                "--account.embedded.kafka.port=" + kafkaPort,
-                "--account.embedded.kafka.controller-port=" + ServiceProcess.freePort(),
-                "--account.embedded.kafka.plain-port=" + ServiceProcess.freePort(),
                 // The load deletes many accounts: no second person is asked for in these tests.
                 "--account.deletion.actor-max-accounts=1000000",
                 "--account.deletion.total-max-accounts=1000000",
                 "--account.deletion.breaker-requests-per-minute=100000",
                 "--logging.level.org.axonframework=WARN"));
+        TcpProxy proxy = null;
+        BrokerProcess broker = null;
+        if (brokerApart) {
+            proxy = TcpProxy.start(0, kafkaPort);
+            broker = BrokerProcess.start(data, kafkaPort, ServiceProcess.freePort(), plainPort, proxy.port());
+            // What the embedded default sets for itself, for a broker it did not start: SCRAM as its own user.
+            args.addAll(List.of(
+                    "--spring.kafka.bootstrap-servers=127.0.0.1:" + proxy.port(),
+                    "--spring.kafka.security.protocol=SASL_PLAINTEXT",
+                    "--spring.kafka.properties.sasl.mechanism=" + KafkaCredentials.MECHANISM,
+                    "--spring.kafka.properties.sasl.jaas.config=" + KafkaCredentials.scramJaas(
+                            KafkaCredentials.SERVICE_USER,
+                            KafkaCredentials.password(data.resolve("keys"), KafkaCredentials.SERVICE_USER))));
+        } else {
+            args.addAll(List.of(
+                    "--account.embedded.kafka.port=" + kafkaPort,
+                    "--account.embedded.kafka.controller-port=" + ServiceProcess.freePort(),
+                    "--account.embedded.kafka.plain-port=" + plainPort));
+        }
         if (volume != null) {
             args.add("--account.embedded.postgres.data-directory=" + volume.resolve("postgres"));
             args.add("--account.embedded.postgres.keys-directory=" + data.resolve("keys"));
@@ -96,7 +121,7 @@ final class EmbeddedDefault implements AutoCloseable {
         String token = LocalTokens.loadOrCreate(data.resolve("keys/token-signing-key.json"),
                                                 TokenSettings.DEFAULT_ISSUER)
                                   .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
-        return new EmbeddedDefault(data, volume, service, postgresPort, kafkaPort, token);
+        return new EmbeddedDefault(data, volume, service, postgresPort, plainPort, token, broker, proxy);
     }
 
     /** A size-limited {@code tmpfs} needs root (CI runs as root); elsewhere the disk-full scenario cannot run. */
@@ -276,13 +301,27 @@ final class EmbeddedDefault implements AutoCloseable {
         return read(data.resolve("keys/db-postgres.password"));
     }
 
-    /** A client of the embedded broker as {@code user} (the product services' or the service's own). */
+    /**
+     * A client of the embedded broker as {@code user} (the product services' or the service's own), on its loopback
+     * SASL/PLAIN port: past the proxy, so the test's load and checks see the broker, not the service's faulty link.
+     */
     Map<String, Object> kafka(String user) {
-        return Map.of("bootstrap.servers", "127.0.0.1:" + kafkaPort,
+        return Map.of("bootstrap.servers", "127.0.0.1:" + plainPort,
                       "security.protocol", "SASL_PLAINTEXT",
-                      "sasl.mechanism", KafkaCredentials.MECHANISM,
-                      "sasl.jaas.config", KafkaCredentials.scramJaas(user, KafkaCredentials.password(
-                              data.resolve("keys"), user)));
+                      "sasl.mechanism", "PLAIN",
+                      "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                                          + "username=\"" + user + "\" password=\""
+                                          + KafkaCredentials.password(data.resolve("keys"), user) + "\";");
+    }
+
+    /** The broker in its own JVM (started with {@code brokerApart}). */
+    BrokerProcess broker() {
+        return broker;
+    }
+
+    /** The proxy between the service and its broker (started with {@code brokerApart}). */
+    TcpProxy brokerProxy() {
+        return brokerProxy;
     }
 
     /** The postmaster's process id, from its lock file. */
@@ -346,6 +385,10 @@ final class EmbeddedDefault implements AutoCloseable {
         }
         if (volume != null) {
             unmount(volume);
+        }
+        if (broker != null) {
+            broker.close();
+            brokerProxy.close();
         }
     }
 }

@@ -64,6 +64,9 @@ final class MixedLoad implements AutoCloseable {
     /** The problem titles of the {@code 503} refusals → how many ("Database out of disk space", …). */
     final Map<String, AtomicInteger> refusalTitles = new ConcurrentHashMap<>();
     final AtomicLong lastAcknowledgedNanos = new AtomicLong();
+    /** When the last {@code ACCEPTED} result was read: the Kafka path served again. */
+    final AtomicLong lastKafkaAcceptedNanos = new AtomicLong();
+    final java.time.Instant startedAt = java.time.Instant.now();
 
     private MixedLoad(EmbeddedDefault target) {
         this.target = target;
@@ -98,7 +101,7 @@ final class MixedLoad implements AutoCloseable {
                 }
             }
             // Cancels a little later, once the saga has (mostly) quarantined the account; well inside the hold.
-            if (toCancel.size() >= 3) {
+            if (toCancel.size() >= 2) {
                 UUID cancelled = toCancel.remove(0);
                 if (call(() -> http.post("/accounts/" + cancelled + "/deletion/cancel",
                                          "{\"reason\":\"fault suite\"}"), 200)) {
@@ -183,6 +186,9 @@ final class MixedLoad implements AutoCloseable {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     try {
                         JsonNode result = JSON.readTree(record.value());
+                        if ("ACCEPTED".equals(result.get("status").asText())) {
+                            lastKafkaAcceptedNanos.set(System.nanoTime());
+                        }
                         kafkaResults.computeIfAbsent(UUID.fromString(result.get("commandId").asText()),
                                                      c -> new java.util.concurrent.CopyOnWriteArrayList<>())
                                     .add(result.get("status").asText());
@@ -212,7 +218,8 @@ final class MixedLoad implements AutoCloseable {
     String describe() {
         return "HTTP statuses " + new java.util.TreeMap<>(httpStatuses) + ", opened " + openedOverHttp.size()
                + ", deletions " + deletionsAcknowledged.size() + ", cancels " + cancelsAcknowledged.size()
-               + ", 503 titles " + new java.util.TreeMap<>(refusalTitles) + ", Kafka sent " + kafkaSent.size() + ", results " + kafkaResults.size() + ", breaches "
+               + ", 503 titles " + new java.util.TreeMap<>(refusalTitles) + ", Kafka sent " + kafkaSent.size()
+               + ", results " + kafkaResults.size() + ", breaches "
                + contractBreaches.stream().limit(3).toList();
     }
 

@@ -72,6 +72,7 @@ class SchemaGateIT {
         List<String> arguments = new ArrayList<>(applicationRoleOnly());
         arguments.addAll(List.of("--server.port=" + port, "--management.server.port=" + managementPort,
                                  "--spring.kafka.consumer.group-id=schema-gate-it",
+                                 "--account.schema.check-interval=PT0.5S",
                                  "--" + Roles.KAFKA_INTAKE + "=false", "--" + Roles.EVENT_PUBLICATION + "=false",
                                  "--" + Roles.DELETION_SAGA + "=false", "--" + Roles.PROJECTIONS + "=false"));
         service = starter.submit(() -> AccountServiceApplication.application()
