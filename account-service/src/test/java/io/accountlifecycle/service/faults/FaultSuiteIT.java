@@ -11,6 +11,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Faults under a steady mixed load, on one embedded default (the short version of each scenario, issue 20): each
- * scenario starts a {@link MixedLoad}, injects one fault, asserts the fault really happened, removes it, waits until
- * commands are acknowledged again, stops the load and checks every {@link Invariants invariant} over the whole store
- * (the earlier scenarios' events included), then prints what it measured ({@code [faults]} lines in the test's
- * output).
+ * Faults under a steady mixed load, on one embedded default (issue 20, ADR 16) — its PostgreSQL on a disk of its
+ * own, its broker in a {@link BrokerProcess JVM of its own} behind a {@link TcpProxy}: each scenario starts a
+ * {@link MixedLoad}, injects one fault, asserts the fault really happened, removes it, waits until commands are
+ * acknowledged again, stops the load and checks every {@link Invariants invariant} over the whole store (the earlier
+ * scenarios' events included), then prints what it measured ({@code [faults]} lines in the test's output, and one
+ * {@code [faults-table]} row). The test command runs the short version; {@code benchmarks/faults.sh} the long one.
  *
  * <p>To see it fail: {@code -Dfaults.breakInvariant=true} counts every acknowledged open twice over, and
  * {@code -Dfaults.skipFault=true} injects nothing, so the check that the fault happened fails.
@@ -41,6 +44,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultSuiteIT {
 
+    /**
+     * The long version ({@code benchmarks/faults.sh}) stretches every fault by {@code faults.scale}, repeats it
+     * {@code faults.repeats} times in a row under one load, with {@code faults.loadSeconds} of load before each.
+     */
+    private static final int SCALE = Integer.getInteger("faults.scale", 1);
+    private static final int REPEATS = Integer.getInteger("faults.repeats", 1);
+    private static final int LOAD_SECONDS = Integer.getInteger("faults.loadSeconds", 0);
     private static final Duration HOLD = Duration.ofSeconds(4);
     /** Below the default (60 s), so that a transaction held open a few seconds is held past it. */
     private static final Duration GAP_TIMEOUT = Duration.ofSeconds(2);
@@ -55,7 +65,7 @@ class FaultSuiteIT {
         // The cluster on a disk of its own that the disk-full scenario fills (a tmpfs, as root).
         // The broker in a JVM of its own behind a proxy, so that it can be killed, restarted and stalled.
         target = EmbeddedDefault.start("fault-suite", List.of("--account.purge.hold=" + HOLD,
-                "--account.eventstore.gap-timeout=" + GAP_TIMEOUT.toMillis()), 256, true);
+                "--account.eventstore.gap-timeout=" + GAP_TIMEOUT.toMillis()), 256 * SCALE, true);
         invariants = new Invariants(target);
     }
 
@@ -117,7 +127,8 @@ class FaultSuiteIT {
         String[] held = {null};
         long[] publishedAfter = {0};
         long[] heldFor = {0};
-        run("a foreign transaction holds a stored event open for 4 s, past the gap timeout (2 s)", new Fault() {
+        run("a foreign transaction holds a stored event open for " + lasting(4) + " s, past the gap timeout ("
+            + GAP_TIMEOUT.toSeconds() + " s)", new Fault() {
             @Override
             public void inject(MixedLoad load) {
                 // Someone's psql session: it appends an event (a copy of the first account's opening, with an id and
@@ -135,9 +146,9 @@ class FaultSuiteIT {
                         returning event_identifier""", String.class, UUID.randomUUID().toString());
                 long before = maxIndex();
                 long started = System.nanoTime();
-                await("events appended after the held one").atMost(Duration.ofSeconds(60))
+                await("events appended after the held one").atMost(within(30 + lasting(4)))
                         .pollInterval(Duration.ofMillis(200)).until(() -> maxIndex() > before + 100
-                                                                          && System.nanoTime() - started > 4e9);
+                                                                          && past(started, lasting(4)));
                 heldFor[0] = (System.nanoTime() - started) / 1_000_000;
             }
 
@@ -157,19 +168,20 @@ class FaultSuiteIT {
     @Order(3)
     void theDatabaseStallsWithoutClosingConnections() throws Exception {
         List<Long> stopped = new ArrayList<>();
-        Map<String, Object> figures = run("database stalled for 3 s (SIGSTOP of every PostgreSQL process)",
-                                          new Fault() {
+        Map<String, Object> figures = run("database stalled for " + lasting(3)
+                                          + " s (SIGSTOP of every PostgreSQL process)", new Fault() {
             @Override
             public void inject(MixedLoad load) throws Exception {
                 long postmaster = target.postmaster();
+                stopped.clear();
                 stopped.add(postmaster);
                 stopped.addAll(target.children(postmaster));
                 if (!SKIP_FAULT) {
                     signal("STOP", stopped);
                 }
                 long started = System.nanoTime();
-                await("the stall is seen").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> System.nanoTime() - started > 3e9);
+                await("the stall is seen").atMost(within(lasting(3))).pollInterval(Duration.ofMillis(100))
+                        .until(() -> past(started, lasting(3)));
             }
 
             @Override
@@ -186,7 +198,7 @@ class FaultSuiteIT {
     void theDatabaseServerStopsAndStartsAgain() throws Exception {
         long[] postmaster = {0, 0};
         Map<String, Object> figures = run("database server stopped at once (SIGQUIT, pg_ctl's immediate mode) as a "
-                                          + "purge falls due, started again 2 s later", new Fault() {
+                                          + "purge falls due, started again " + lasting(2) + " s later", new Fault() {
             @Override
             public void inject(MixedLoad load) {
                 await("a purge deadline about to fall due").atMost(Duration.ofSeconds(30))
@@ -197,8 +209,8 @@ class FaultSuiteIT {
                     target.stopPostgresImmediately();
                 }
                 long stopped = System.nanoTime();
-                await("the server stays down for 2 s").atMost(Duration.ofSeconds(30))
-                        .pollInterval(Duration.ofMillis(100)).until(() -> System.nanoTime() - stopped > 2e9);
+                await("the server stays down").atMost(within(lasting(2)))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> past(stopped, lasting(2)));
             }
 
             @Override
@@ -221,7 +233,7 @@ class FaultSuiteIT {
         long[] filled = {0};
         int[] refused = {0};
         String outOfSpace = "Database out of disk space";
-        run("database disk full for 2 s (the cluster's tmpfs filled to the last byte)", new Fault() {
+        run("database disk full for " + lasting(2) + " s (the cluster's tmpfs filled to the last byte)", new Fault() {
             @Override
             public void inject(MixedLoad load) {
                 int before = load.refusals(outOfSpace);
@@ -230,9 +242,9 @@ class FaultSuiteIT {
                 }
                 // It happened: commands refused as out of space (503, nothing stored), for 2 s at least.
                 long full = System.nanoTime();
-                await("commands refused for want of space").atMost(Duration.ofSeconds(30))
+                await("commands refused for want of space").atMost(within(lasting(2)))
                         .pollInterval(Duration.ofMillis(50)).until(() -> load.refusals(outOfSpace) > before
-                                                                         && System.nanoTime() - full > 2e9);
+                                                                         && past(full, lasting(2)));
                 refused[0] = load.refusals(outOfSpace) - before;
             }
 
@@ -252,7 +264,8 @@ class FaultSuiteIT {
         TcpProxy proxy = target.brokerProxy();
         long[] pids = {broker.pid(), 0};
         long connectionsBefore = proxy.connectionsAccepted();
-        run("broker stopped (SIGTERM, a controlled shutdown) mid-load, started again on its folder 2 s later",
+        run("broker stopped (SIGTERM, a controlled shutdown) mid-load, started again on its folder " + lasting(2)
+            + " s later",
             new Fault() {
             @Override
             public void inject(MixedLoad load) {
@@ -260,8 +273,8 @@ class FaultSuiteIT {
                     broker.stop();
                 }
                 long stopped = System.nanoTime();
-                await("the broker stays down for 2 s").atMost(Duration.ofSeconds(30))
-                        .pollInterval(Duration.ofMillis(100)).until(() -> System.nanoTime() - stopped > 2e9);
+                await("the broker stays down").atMost(within(lasting(2)))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> past(stopped, lasting(2)));
             }
 
             @Override
@@ -289,7 +302,8 @@ class FaultSuiteIT {
         TcpProxy proxy = target.brokerProxy();
         long[] held = {0};
         long[] forwardedAfter = {0};
-        run("the service's connections to the broker stall for 3 s (the proxy forwards nothing, closes nothing)",
+        run("the service's connections to the broker stall for " + lasting(3) + " s (the proxy forwards nothing, "
+            + "closes nothing)",
             new Fault() {
                 @Override
                 public void inject(MixedLoad load) {
@@ -299,10 +313,10 @@ class FaultSuiteIT {
                     }
                     long stalled = System.nanoTime();
                     // It happened: the service kept sending (produce, fetch, heartbeats) and nothing got through.
-                    await("bytes held by the stalled link for 3 s").atMost(Duration.ofSeconds(30))
+                    await("bytes held by the stalled link").atMost(within(lasting(3)))
                             .pollInterval(Duration.ofMillis(100))
                             .until(() -> proxy.bytesHeldToServer() + proxy.bytesHeldToClient() > heldBefore
-                                         && System.nanoTime() - stalled > 3e9);
+                                         && past(stalled, lasting(3)));
                     held[0] = proxy.bytesHeldToServer() + proxy.bytesHeldToClient() - heldBefore;
                     forwardedAfter[0] = proxy.bytesToServer();
                 }
@@ -380,10 +394,15 @@ class FaultSuiteIT {
         return (Map<Integer, AtomicInteger>) figures.get(READINESS);
     }
 
+    /** Signals every process of {@code processes} still alive (a background worker may have ended meanwhile). */
     private static void signal(String signal, List<Long> processes) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
-        processes.forEach(pid -> command.add(Long.toString(pid)));
-        assertThat(new ProcessBuilder(command).inheritIO().start().waitFor()).as("kill -" + signal).isZero();
+        processes.stream().filter(FaultSuiteIT::alive).forEach(pid -> command.add(Long.toString(pid)));
+        new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (signal.equals("STOP")) {
+            assertThat(Files.readString(Path.of("/proc", processes.get(0).toString(), "stat")))
+                    .as("the postmaster is stopped").matches("^\\d+ \\(.*\\) T .*\\s*$");
+        }
     }
 
     /** Purge deadlines (the saga's, rows of db-scheduler's table) due between now + {@code from} and + {@code to}. */
@@ -396,6 +415,20 @@ class FaultSuiteIT {
     private static long maxIndex() {
         return target.superuser().queryForObject("select coalesce(max(global_index), 0) from domain_event_entry",
                                                  Long.class);
+    }
+
+    /** A fault's length in seconds: {@code shortVersion} in the test command, stretched in the long version. */
+    private static long lasting(int shortVersion) {
+        return (long) shortVersion * SCALE;
+    }
+
+    /** Whether {@code seconds} have passed since {@code started} (a {@link System#nanoTime()}). */
+    private static boolean past(long started, long seconds) {
+        return System.nanoTime() - started > seconds * 1_000_000_000L;
+    }
+
+    private static Duration within(long seconds) {
+        return Duration.ofSeconds(30 + seconds);
     }
 
     private static boolean alive(long pid) {
@@ -426,19 +459,27 @@ class FaultSuiteIT {
                                                                    && load.kafkaResults.size() >= 20
                                                                    && !load.deletionsAcknowledged.isEmpty())
                                                                    .as(load.describe()).isTrue());
-            phase.run();
-            faulty.set(true);
             long refusedBefore = load.status(503) + load.status(0);
-            fault.inject(load);
-            phase.run();
-            fault.remove();
-            long removedAt = System.nanoTime(); // a restarted server is serving again by now
-            AtomicLong served = fault.onTheBroker() ? load.lastKafkaAcceptedNanos : load.lastAcknowledgedNanos;
-            await("commands served again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
-                                          .until(() -> served.get() > removedAt && target.readiness() == 200);
-            faulty.set(false);
-            phase.run();
-            long recoveredMillis = Math.max(0, (served.get() - removedAt) / 1_000_000);
+            List<Long> recoveries = new ArrayList<>();
+            for (int round = 1; round <= REPEATS; round++) {
+                if (LOAD_SECONDS > 0) {
+                    // The long version: minutes of load before each fault, several faults in a row.
+                    await().pollDelay(Duration.ofSeconds(LOAD_SECONDS)).atMost(Duration.ofSeconds(LOAD_SECONDS + 1))
+                           .until(() -> true);
+                }
+                phase.run();
+                faulty.set(true);
+                fault.inject(load);
+                phase.run();
+                fault.remove();
+                long removedAt = System.nanoTime(); // a restarted server is serving again by now
+                AtomicLong served = fault.onTheBroker() ? load.lastKafkaAcceptedNanos : load.lastAcknowledgedNanos;
+                await("commands served again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20))
+                                              .until(() -> served.get() > removedAt && target.readiness() == 200);
+                faulty.set(false);
+                phase.run();
+                recoveries.add(Math.max(0, (served.get() - removedAt) / 1_000_000));
+            }
             int acknowledgedAtRecovery = load.openedOverHttp.size();
             await("load after recovery").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                                         .until(() -> load.openedOverHttp.size() >= acknowledgedAtRecovery + 15);
@@ -453,12 +494,22 @@ class FaultSuiteIT {
             // Load under way, fault injected, removed and served again, load after recovery, stopped, checked.
             figures.put("scenario took (load, fault, removal to recovery, more load, stop, checks), ms",
                         phases.values());
-            figures.put("recovered (fault removed -> a command acknowledged again), ms", recoveredMillis);
+            figures.put("recovered (fault removed -> a command acknowledged again), ms",
+                        REPEATS == 1 ? recoveries.get(0) : recoveries);
             figures.put("refused during the fault (503 / no answer)",
                         (load.status(503) + load.status(0) - refusedBefore) + " (" + load.status(503) + " / "
                         + load.status(0) + " in the whole run)");
+            figures.put("503 refusals in the whole run, by problem title", new java.util.TreeMap<>(load.refusalTitles));
             figures.put(READINESS, new java.util.TreeMap<>(readiness));
             figures.forEach((figure, value) -> System.out.printf("[faults] %s: %s: %s%n", name, figure, value));
+            // One row of the table benchmarks/faults.sh prints (and the README shows).
+            System.out.printf("[faults-table] | %s | %d | %s | %s | %s / %s | %s | %s |%n", name, REPEATS,
+                              figures.get("recovered (fault removed -> a command acknowledged again), ms"),
+                              load.status(503) + load.status(0) - refusedBefore,
+                              figures.get("kafka commands answered more than once (duplicates absorbed)"),
+                              figures.get("events published twice (de-duplicated by eventId)"),
+                              figures.get("maximum publication lag (stored -> sent to account.events), ms"),
+                              figures.get("events stored"));
             return figures;
         } finally {
             watcher.shutdownNow();
