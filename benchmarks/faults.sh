@@ -7,7 +7,8 @@
 # Runs as root for the disk-full scenario (a tmpfs); elsewhere that one is skipped, and says so.
 #   benchmarks/faults.sh                     # SCALE=5 REPEATS=3 LOAD_SECONDS=30: about 25 minutes on two cores
 #   SCALE=1 REPEATS=2 LOAD_SECONDS=10 benchmarks/faults.sh   # a quicker look
-# Environment: SCALE (5), REPEATS (3), LOAD_SECONDS (30), MAVEN_ARGS (extra, e.g. -o). The whole output stays in the
+# Environment: SCALE (5), REPEATS (3), LOAD_SECONDS (30), SCENARIOS (test methods, e.g. theDatabaseDiskFills+theBroker*;
+# all by default), MAVEN_ARGS (extra, e.g. -o). The whole output stays in the
 # printed file; each scenario's own lines start with [faults].
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,7 @@ echo "Fault suite, long version: SCALE=$SCALE REPEATS=$REPEATS LOAD_SECONDS=$LOA
 started=$(date +%s)
 status=0
 # shellcheck disable=SC2086 # MAVEN_ARGS is a list of arguments
-./mvnw -B ${MAVEN_ARGS:-} -pl account-service -am verify -Dit.test=FaultSuiteIT -Dtest=none \
+./mvnw -B ${MAVEN_ARGS:-} -pl account-service -am verify -Dit.test="FaultSuiteIT${SCENARIOS:+#$SCENARIOS}" -Dtest=none \
   -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false -Dapi-lint.skip=true \
   -Dfaults.scale="$SCALE" -Dfaults.repeats="$REPEATS" -Dfaults.loadSeconds="$LOAD_SECONDS" >"$OUT" 2>&1 || status=$?
 REPORT=account-service/target/failsafe-reports/io.accountlifecycle.service.faults.FaultSuiteIT-output.txt

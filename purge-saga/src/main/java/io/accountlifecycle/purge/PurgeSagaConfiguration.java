@@ -102,7 +102,7 @@ public class PurgeSagaConfiguration {
     /** The deadlines' db-scheduler on {@code scheduled_tasks}; a restore schedules through one it never starts. */
     public static Scheduler newScheduler(DataSource dataSource, DbSchedulerDeadlineManagerSupplier supplier) {
         return Scheduler.create(new TransactionAwareDataSourceProxy(dataSource),
-                                List.of(DbSchedulerDeadlineManager.binaryTask(supplier)))
+                                List.of(DeadlineTask.retryingSoon(supplier)))
                         .tableName("scheduled_tasks")
                         .pollingInterval(Duration.ofSeconds(1))
                         // A deadline picked by an instance that died, or whose run a database crash cut short (its

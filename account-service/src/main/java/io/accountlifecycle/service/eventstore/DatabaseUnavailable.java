@@ -48,13 +48,15 @@ public final class DatabaseUnavailable {
 
     /**
      * Whether PostgreSQL refused to store the change for want of disk space (SQLSTATE 53100, {@code disk_full}: "could
-     * not extend file … No space left on device"). Nothing of the transaction was stored, and nothing the caller sent
+     * not extend file … No space left on device"; or that message under another SQLSTATE). Nothing of the transaction was stored, and nothing the caller sent
      * was wrong: it is retried once space returns, never acknowledged and never dead-lettered.
      */
     public static boolean diskFull(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && DISK_FULL.equals(sql.getSQLState())) {
+            if (cause instanceof SQLException sql
+                && (DISK_FULL.equals(sql.getSQLState())
+                    || sql.getMessage() != null && sql.getMessage().contains(NO_SPACE))) {
                 return true;
             }
         }
@@ -62,6 +64,11 @@ public final class DatabaseUnavailable {
     }
 
     private static final String DISK_FULL = "53100";
+    /**
+     * What {@code ENOSPC} reads as where PostgreSQL reports it under another SQLSTATE: a commit that cannot write its
+     * notification to {@code pg_notify}, for one ("could not access status of transaction 0 … No space left on device").
+     */
+    private static final String NO_SPACE = "No space left on device";
 
     /**
      * SQLSTATE class 08 (connection exception: refused, lost, broken), 57P01–57P03 (the server is shutting down,

@@ -39,6 +39,10 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseUnavailable.causedBy(new CommandExecutionException("failed", full))).isTrue();
         assertThat(DatabaseUnavailable.diskFull(new CommandExecutionException("failed", full))).isTrue();
         assertThat(DatabaseUnavailable.diskFull(new SQLException("too many connections", "53300"))).isFalse();
+        // A commit whose notification cannot be written to pg_notify: another SQLSTATE, the same cause.
+        assertThat(DatabaseUnavailable.diskFull(new SQLException("ERROR: could not access status of transaction 0\n"
+                + "  Detail: Could not write to file \"pg_notify/000000000000000\" at offset 0: No space left on device.",
+                "58030"))).isTrue();
     }
 
     @Test

@@ -100,6 +100,7 @@ class FaultSuiteIT {
                 await("a purge deadline about to fall due").atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(50)).until(() -> duePurgeDeadlines("100 milliseconds",
                                                                                            "1500 milliseconds") > 0);
+                backends.clear(); // the long version's rounds: this round's sessions only
                 backends.addAll(target.serviceBackends());
                 postmaster[0] = target.postmaster();
                 assertThat(backends).as("the service's PostgreSQL sessions").isNotEmpty();
