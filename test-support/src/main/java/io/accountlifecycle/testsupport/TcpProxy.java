@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP proxy on loopback between a client and a server, for faults on the wire: {@link #pause()} stalls every
  * connection without closing it (bytes read from either side are held, nothing is forwarded, new connections are
  * accepted and held too), {@link #pauseAnswers()} holds only what the server sends back, {@link #resume()} lets
- * the held bytes through, {@link #dropAll()} cuts every connection with a reset. Counters say what really moved, so a test can prove its fault happened: bytes forwarded each way,
- * bytes held while paused, connections accepted.
+ * the held bytes through, {@link #dropAll()} cuts every connection with a reset. Counters say what really moved,
+ * so a test can prove its fault happened: bytes forwarded each way, bytes held while paused, connections accepted.
  *
  * <p>Written here rather than taken from a library: Toxiproxy, the well-known one, is a Go server (not on Maven
  * Central), and a pause that keeps connections open is a dozen lines over blocking sockets. Two threads per
@@ -176,9 +176,9 @@ public final class TcpProxy implements AutoCloseable {
                     held.addAndGet(read);
                     awaitResumed(toTheServer);
                 }
+                forwarded.addAndGet(read); // counted first: the peer may answer before this thread goes on
                 out.write(buffer, 0, read);
                 out.flush();
-                forwarded.addAndGet(read);
             }
         } catch (IOException | InterruptedException closedOrCut) {
             // one side went away (or was dropped): close both

@@ -73,7 +73,8 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         config.put("node.id", "1");
         config.put("listeners", "CLIENT://127.0.0.1:" + port + ",LOCALPLAIN://127.0.0.1:" + plainPort
                                 + ",INTERNAL://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + advertisedPort + ",LOCALPLAIN://127.0.0.1:" + plainPort
+        config.put("advertised.listeners", "CLIENT://127.0.0.1:" + advertisedPort
+                                           + ",LOCALPLAIN://127.0.0.1:" + plainPort
                                            + ",INTERNAL://127.0.0.1:" + internalPort);
         config.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,LOCALPLAIN:SASL_PLAINTEXT,"
                                                      + "INTERNAL:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
@@ -124,9 +125,10 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
             started.close();
             throw e;
         }
-        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (SCRAM-SHA-512) and 127.0.0.1:{} (PLAIN, for older "
-                 + "librdkafka); passwords in {}, log in {}", port, plainPort, keys.toAbsolutePath().normalize(),
-                 logDirectory);
+        log.info("Embedded Kafka broker listening on 127.0.0.1:{} (SCRAM-SHA-512{}) and 127.0.0.1:{} (PLAIN, for older "
+                 + "librdkafka); passwords in {}, log in {}", port,
+                 advertisedPort == port ? "" : ", advertised as 127.0.0.1:" + advertisedPort, plainPort,
+                 keys.toAbsolutePath().normalize(), logDirectory);
         return started;
     }
 

@@ -31,6 +31,8 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
 
     private static final Logger log = LoggerFactory.getLogger(SchemaGate.class);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
+    /** No tighter loop of schema checks than this, whatever is configured. */
+    private static final Duration MIN_CHECK_EVERY = Duration.ofMillis(100);
     private static final Duration LOG_AGAIN_AFTER = Duration.ofMinutes(1);
 
     private volatile ProbeServer probes;
@@ -51,7 +53,8 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
             return;
         }
         SchemaCheck check = SchemaCheck.of(environment);
-        Duration checkEvery = environment.getProperty("account.schema.check-interval", Duration.class, CHECK_EVERY);
+        Duration checkEvery = max(environment.getProperty("account.schema.check-interval", Duration.class, CHECK_EVERY),
+                                  MIN_CHECK_EVERY);
         SchemaState state = check.check();
         if (!state.ready()) {
             probes = ProbeServer.start(environment, state.message());
@@ -78,6 +81,10 @@ public final class SchemaGate implements ApplicationListener<SpringApplicationEv
         } else {
             log.info(state.message());
         }
+    }
+
+    private static Duration max(Duration configured, Duration floor) {
+        return configured.compareTo(floor) < 0 ? floor : configured;
     }
 
     private void pause(Duration checkEvery) {

@@ -35,6 +35,7 @@ final class BrokerProcess implements AutoCloseable {
     }
 
     static BrokerProcess start(Path data, int port, int controllerPort, int plainPort, int advertisedPort) {
+        // A child of the test's JVM outlives it unless killed: never leave a broker behind a failed run.
         List<String> command = List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -42,12 +43,20 @@ final class BrokerProcess implements AutoCloseable {
                 data.resolve("kafka").toString(), data.resolve("keys").toString(), Integer.toString(port),
                 Integer.toString(controllerPort), Integer.toString(plainPort), Integer.toString(advertisedPort));
         BrokerProcess broker = new BrokerProcess(command, data.resolveSibling("broker.log"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (broker.process != null) {
+                broker.process.destroyForcibly();
+            }
+        }));
         broker.start();
         return broker;
     }
 
-    /** Starts the broker (again) on its folder and ports; returns once it serves clients. */
+    /** Starts the broker (again) on its folder and ports; returns once it serves clients. Running already: nothing. */
     void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
         try {
             Files.writeString(log, "--- start " + ++starts + "\n", java.nio.file.StandardOpenOption.CREATE,
                               java.nio.file.StandardOpenOption.APPEND);
@@ -58,7 +67,8 @@ final class BrokerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int start = starts;
-        await("the broker (start " + start + ") is ready; its log: " + log).atMost(Duration.ofSeconds(120))
+        try {
+            await("the broker (start " + start + ") is ready; its log: " + log).atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("The broker exited; see " + log);
@@ -66,6 +76,10 @@ final class BrokerProcess implements AutoCloseable {
                     String text = Files.readString(log);
                     return text.substring(text.lastIndexOf("--- start " + start)).contains(READY);
                 });
+        } catch (RuntimeException notReady) {
+            process.destroyForcibly(); // never left running past a failed start
+            throw notReady;
+        }
     }
 
     long pid() {

@@ -97,7 +97,15 @@ final class EmbeddedDefault implements AutoCloseable {
         BrokerProcess broker = null;
         if (brokerApart) {
             proxy = TcpProxy.start(0, kafkaPort);
-            broker = BrokerProcess.start(data, kafkaPort, ServiceProcess.freePort(), plainPort, proxy.port());
+            try {
+                broker = BrokerProcess.start(data, kafkaPort, ServiceProcess.freePort(), plainPort, proxy.port());
+            } catch (RuntimeException failed) {
+                proxy.close();
+                if (volume != null) {
+                    unmount(volume);
+                }
+                throw failed;
+            }
             // What the embedded default sets for itself, for a broker it did not start: SCRAM as its own user.
             args.addAll(List.of(
                     "--spring.kafka.bootstrap-servers=127.0.0.1:" + proxy.port(),
@@ -117,7 +125,20 @@ final class EmbeddedDefault implements AutoCloseable {
             args.add("--account.embedded.postgres.keys-directory=" + data.resolve("keys"));
         }
         args.addAll(extra);
-        ServiceProcess service = ServiceProcess.start(name, directory, args, Duration.ofSeconds(180));
+        ServiceProcess service;
+        try {
+            service = ServiceProcess.start(name, directory, args, Duration.ofSeconds(180));
+        } catch (RuntimeException failed) {
+            // Nothing left behind by a start that failed: the broker, its proxy, the mounted disk.
+            if (broker != null) {
+                broker.close();
+                proxy.close();
+            }
+            if (volume != null) {
+                unmount(volume);
+            }
+            throw failed;
+        }
         String token = LocalTokens.loadOrCreate(data.resolve("keys/token-signing-key.json"),
                                                 TokenSettings.DEFAULT_ISSUER)
                                   .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
@@ -180,6 +201,7 @@ final class EmbeddedDefault implements AutoCloseable {
      * does not need one.
      */
     long fillDisk() {
+        superuser.execute("checkpoint"); // the WAL it no longer needs is recycled, not kept growing on the small disk
         superuser.queryForObject("select pg_switch_wal()::text", String.class);
         Path filler = volume.resolve("filler");
         byte[] block = new byte[1 << 20];
@@ -237,6 +259,9 @@ final class EmbeddedDefault implements AutoCloseable {
      * run as root). Returns once it accepts connections.
      */
     void startPostgres() {
+        if (stoppedPostmasterCommand == null) {
+            return; // not stopped by this test
+        }
         List<String> command = new ArrayList<>();
         if (io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable()) {
             command.addAll(List.of("unshare", "-U"));
@@ -253,6 +278,7 @@ final class EmbeddedDefault implements AutoCloseable {
         await("PostgreSQL accepts connections again").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50)).ignoreExceptions()
                 .until(() -> superuser.queryForObject("select 1", Integer.class) == 1);
+        stoppedPostmasterCommand = null;
     }
 
     ServiceProcess service() {
@@ -371,24 +397,51 @@ final class EmbeddedDefault implements AutoCloseable {
 
     @Override
     public void close() {
-        service.close();
-        // A server this test started again is its child, not the service's: stopped here if it outlived the service.
+        // Each step on its own: one that fails must not leave a broker running or a tmpfs mounted.
         try {
-            long pid = postmaster();
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                run("kill", "-INT", Long.toString(pid));
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                       .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+            service.close();
+        } finally {
+            try {
+                stopPostgresIfRunning();
+            } finally {
+                try {
+                    if (volume != null) {
+                        unmount(volume);
+                    }
+                } finally {
+                    if (broker != null) {
+                        broker.close();
+                        brokerProxy.close();
+                    }
+                }
             }
+        }
+    }
+
+    /**
+     * A server this test started again is its child, not the service's: stopped here if it outlived the service
+     * (continued first, should a failed scenario have left it stopped).
+     */
+    private void stopPostgresIfRunning() {
+        long pid;
+        try {
+            pid = postmaster();
         } catch (UncheckedIOException noServer) {
-            // no postmaster.pid: stopped already
+            return; // no postmaster.pid: stopped already
         }
-        if (volume != null) {
-            unmount(volume);
-        }
-        if (broker != null) {
-            broker.close();
-            brokerProxy.close();
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            List<String> everyProcess = new ArrayList<>(List.of("kill", "-CONT", Long.toString(pid)));
+            children(pid).forEach(child -> everyProcess.add(Long.toString(child)));
+            try {
+                new ProcessBuilder(everyProcess).start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            run("kill", "-INT", Long.toString(pid));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                   .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         }
     }
 }

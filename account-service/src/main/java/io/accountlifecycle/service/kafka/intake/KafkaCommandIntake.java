@@ -319,7 +319,7 @@ class KafkaCommandIntake {
             } catch (AggregateNotFoundException e) {
                 return rejectedOutgoing(subject, command, "No account " + command.accountId(), null);
             } catch (RuntimeException e) {
-                if (DatabaseUnavailable.causedBy(e) || databaseUnavailable()) {
+                if (DatabaseUnavailable.diskFull(e) || databaseUnavailable()) {
                     // Infrastructure (unreachable, or out of disk space), not the record: the whole batch is
                     // retried with a back-off, nothing is lost, nothing is dead-lettered.
                     if (DatabaseUnavailable.diskFull(e)) {
