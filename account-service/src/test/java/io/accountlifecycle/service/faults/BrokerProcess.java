@@ -108,9 +108,17 @@ final class BrokerProcess implements AutoCloseable {
 
     /** The broker's JVM: {@code logDirectory keysDirectory port controllerPort plainPort advertisedPort}. */
     public static void main(String[] args) throws InterruptedException {
-        EmbeddedKafkaServer server = EmbeddedKafkaServer.start(new EmbeddedKafkaProperties(
-                Path.of(args[0]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[1]),
-                Integer.parseInt(args[4]), Integer.parseInt(args[5])));
+        EmbeddedKafkaServer server;
+        try {
+            server = EmbeddedKafkaServer.start(new EmbeddedKafkaProperties(
+                    Path.of(args[0]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), Path.of(args[1]),
+                    Integer.parseInt(args[4]), Integer.parseInt(args[5])));
+        } catch (RuntimeException failed) {
+            // Kafka's own threads would keep a broker that failed to start alive, and the test waiting for it.
+            failed.printStackTrace();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println(READY);
         new CountDownLatch(1).await();

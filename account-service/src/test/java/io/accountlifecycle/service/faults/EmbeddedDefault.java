@@ -82,9 +82,11 @@ final class EmbeddedDefault implements AutoCloseable {
         if (volume != null) {
             mount(volume, volumeMegabytes);
         }
-        int postgresPort = ServiceProcess.freePort();
-        int kafkaPort = ServiceProcess.freePort();
-        int plainPort = ServiceProcess.freePort();
+        // Chosen together, so that no two are the same port (one at a time, a port just released can come back).
+        int[] ports = freePorts(5);
+        int postgresPort = ports[0];
+        int kafkaPort = ports[1];
+        int plainPort = ports[2];
         List<String> args = new ArrayList<>(List.of(
                 "--account.data-dir=" + data,
                 "--account.embedded.postgres.port=" + postgresPort,
@@ -96,9 +98,9 @@ final class EmbeddedDefault implements AutoCloseable {
         TcpProxy proxy = null;
         BrokerProcess broker = null;
         if (brokerApart) {
-            proxy = TcpProxy.start(0, kafkaPort);
+            proxy = TcpProxy.start(ports[4], kafkaPort);
             try {
-                broker = BrokerProcess.start(data, kafkaPort, ServiceProcess.freePort(), plainPort, proxy.port());
+                broker = BrokerProcess.start(data, kafkaPort, ports[3], plainPort, proxy.port());
             } catch (RuntimeException failed) {
                 proxy.close();
                 if (volume != null) {
@@ -117,7 +119,7 @@ final class EmbeddedDefault implements AutoCloseable {
         } else {
             args.addAll(List.of(
                     "--account.embedded.kafka.port=" + kafkaPort,
-                    "--account.embedded.kafka.controller-port=" + ServiceProcess.freePort(),
+                    "--account.embedded.kafka.controller-port=" + ports[3],
                     "--account.embedded.kafka.plain-port=" + plainPort));
         }
         if (volume != null) {
@@ -143,6 +145,27 @@ final class EmbeddedDefault implements AutoCloseable {
                                                 TokenSettings.DEFAULT_ISSUER)
                                   .mint("fault-suite", TestTokens.ALL_SCOPES, Duration.ofHours(2));
         return new EmbeddedDefault(data, volume, service, postgresPort, plainPort, token, broker, proxy);
+    }
+
+    /** {@code count} distinct ports nothing listens on right now. */
+    private static int[] freePorts(int count) {
+        List<java.net.ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new java.net.ServerSocket(0));
+            }
+            return sockets.stream().mapToInt(java.net.ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (java.net.ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // released anyway
+                }
+            }
+        }
     }
 
     /** A size-limited {@code tmpfs} needs root (CI runs as root); elsewhere the disk-full scenario cannot run. */
