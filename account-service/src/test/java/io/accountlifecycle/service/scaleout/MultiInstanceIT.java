@@ -123,8 +123,9 @@ class MultiInstanceIT {
         HttpJson httpA = a.http(token);
         HttpJson httpB = b.http(token);
 
-        // Segments are split: each multi-segment processor has segments on both instances.
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(processorsOnOneInstanceOnly(a, b))
+        // Segments are split: each multi-segment processor has segments on both instances. Two minutes: on two cores
+        // busy with two instances starting, a released segment was twice still unclaimed after one.
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(processorsOnOneInstanceOnly(a, b))
                 .as("processors whose segments are all on one instance").isEmpty());
 
         // A replay asked of one instance takes the projection's segments from the other while it runs (a reset
