@@ -11,6 +11,7 @@ import java.sql.SQLTransientConnectionException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Whether a failure means the database could not be reached or dropped the session — the kind a caller can retry
@@ -30,33 +31,35 @@ public final class DatabaseUnavailable {
     }
 
     public static boolean causedBy(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (cause instanceof DataAccessResourceFailureException // CannotGetJdbcConnectionException among them
-                || cause instanceof TransientDataAccessResourceException
-                || cause instanceof CannotCreateTransactionException
-                || cause instanceof SQLTransientConnectionException
-                || cause instanceof SQLNonTransientConnectionException
-                || cause instanceof SQLException sql && unavailable(sql.getSQLState())
-                || cause instanceof TransactionSystemException && cause.getCause() instanceof SQLException failed
-                   && (failed.getSQLState() == null || unavailable(failed.getSQLState()))) {
-                return true;
-            }
-        }
-        return diskFull(failure);
+        return anyCause(failure, cause -> cause instanceof DataAccessResourceFailureException // CannotGetJdbcConnection…
+                                          || cause instanceof TransientDataAccessResourceException
+                                          || cause instanceof CannotCreateTransactionException
+                                          || cause instanceof SQLTransientConnectionException
+                                          || cause instanceof SQLNonTransientConnectionException
+                                          || cause instanceof SQLException sql && unavailable(sql.getSQLState())
+                                          || cause instanceof TransactionSystemException
+                                             && cause.getCause() instanceof SQLException failed
+                                             && (failed.getSQLState() == null || unavailable(failed.getSQLState())))
+               || diskFull(failure);
     }
 
     /**
      * Whether PostgreSQL refused to store the change for want of disk space (SQLSTATE 53100, {@code disk_full}: "could
-     * not extend file … No space left on device"; or that message under another SQLSTATE). Nothing of the transaction was stored, and nothing the caller sent
-     * was wrong: it is retried once space returns, never acknowledged and never dead-lettered.
+     * not extend file … No space left on device"; or that message under another SQLSTATE). Nothing of the transaction
+     * was stored, and nothing the caller sent was wrong: it is retried once space returns, never acknowledged and
+     * never dead-lettered.
      */
     public static boolean diskFull(Throwable failure) {
+        return anyCause(failure, cause -> cause instanceof SQLException sql
+                                          && (DISK_FULL.equals(sql.getSQLState())
+                                              || sql.getMessage() != null && sql.getMessage().contains(NO_SPACE)));
+    }
+
+    /** Whether any throwable in the cause chain matches, each looked at once (a chain may loop back on itself). */
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable cause = failure; cause != null && seen.add(cause); cause = cause.getCause()) {
-            if (cause instanceof SQLException sql
-                && (DISK_FULL.equals(sql.getSQLState())
-                    || sql.getMessage() != null && sql.getMessage().contains(NO_SPACE))) {
+            if (test.test(cause)) {
                 return true;
             }
         }

@@ -17,8 +17,8 @@ import java.io.IOException;
 
 /**
  * A request that fails because the database is unreachable, dropped its session or has no disk space left
- * ({@link DatabaseUnavailable}) is answered {@code 503} with {@code Retry-After}, as problem details, instead of a {@code 500}: the request was
- * fine, the service is not broken, and a client (or a load balancer) should come back shortly rather than page
+ * ({@link DatabaseUnavailable}) is answered {@code 503} with {@code Retry-After}, as problem details, instead of a
+ * {@code 500}: the request was fine, the service is not broken, and a client (or a load balancer) should come back shortly rather than page
  * someone or give up. A filter rather than an {@code @ExceptionHandler}, and placed before Spring Security's, so
  * that a database lost while a refusal is audited or a token's subject is looked up is answered the same way as one
  * lost in a controller. Anything else passes through untouched.

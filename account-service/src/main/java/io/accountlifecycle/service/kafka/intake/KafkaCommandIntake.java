@@ -319,10 +319,11 @@ class KafkaCommandIntake {
             } catch (AggregateNotFoundException e) {
                 return rejectedOutgoing(subject, command, "No account " + command.accountId(), null);
             } catch (RuntimeException e) {
-                if (DatabaseUnavailable.diskFull(e) || databaseUnavailable()) {
+                boolean diskFull = DatabaseUnavailable.diskFull(e);
+                if (diskFull || databaseUnavailable()) {
                     // Infrastructure (unreachable, or out of disk space), not the record: the whole batch is
                     // retried with a back-off, nothing is lost, nothing is dead-lettered.
-                    if (DatabaseUnavailable.diskFull(e)) {
+                    if (diskFull) {
                         log.warn("PostgreSQL is out of disk space: command {} is retried until space returns",
                                  command.commandId());
                     }
