@@ -4,6 +4,7 @@ import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.projections.audit.AuditLog;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
 import io.accountlifecycle.projections.stats.DailyStats;
+import io.accountlifecycle.projections.holds.LegalHoldQueries;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.support.PersonalDataAccess;
 import io.accountlifecycle.projections.support.TokenPositions;
@@ -36,5 +37,10 @@ public class ProjectionQueriesConfiguration {
                                       ObjectProvider<PersonalDataAccess> access, ObjectProvider<Clock> clock) {
         return new AccountSummaries(jdbc, opener, access.getIfAvailable(() -> () -> false),
                                     clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean
+    LegalHoldQueries legalHoldQueries(JdbcTemplate jdbc, ObjectProvider<Clock> clock) {
+        return new LegalHoldQueries(jdbc, clock.getIfAvailable(Clock::systemUTC));
     }
 }

@@ -5,6 +5,8 @@ import io.accountlifecycle.projections.admin.ProjectionAdminController;
 import io.accountlifecycle.projections.admin.ProjectionMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.accountlifecycle.projections.batches.DeletionBatchProjector;
+import io.accountlifecycle.projections.holds.LegalHoldProjector;
+import io.accountlifecycle.projections.holds.LegalHoldsController;
 import io.accountlifecycle.projections.audit.AuditLogProjector;
 import io.accountlifecycle.projections.http.AnalyticsController;
 import io.accountlifecycle.projections.http.PendingPurgesController;
@@ -46,7 +48,8 @@ import java.util.List;
 @ConditionalOnProperty(name = "account.projections.enabled", havingValue = "true", matchIfMissing = true)
 // Projectors and queries have one constructor each (JdbcTemplate, and the guard for projectors): Spring builds them.
 @Import({AccountSummaryProjector.class, AccountTimelineProjector.class, AuditLogProjector.class,
-         DailyStatsProjector.class, DeletionBatchProjector.class, AnalyticsController.class,
+         DailyStatsProjector.class, DeletionBatchProjector.class, LegalHoldProjector.class,
+         AnalyticsController.class, LegalHoldsController.class,
          PendingPurgesController.class, ProjectionAdminController.class})
 public class ProjectionsConfiguration {
 
@@ -55,7 +58,8 @@ public class ProjectionsConfiguration {
                                                            AccountTimelineProjector.NAME,
                                                            AuditLogProjector.NAME,
                                                            DailyStatsProjector.NAME,
-                                                           DeletionBatchProjector.NAME);
+                                                           DeletionBatchProjector.NAME,
+                                                           LegalHoldProjector.NAME);
 
     /** After a failure in the database, this many events run under a savepoint each (a few batches' worth). */
     private static final long CAREFUL_EVENTS = 2_000;

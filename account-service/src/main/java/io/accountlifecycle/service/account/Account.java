@@ -1,6 +1,20 @@
 package io.accountlifecycle.service.account;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.AccountLegalHoldAppliedEvent;
+import io.accountlifecycle.api.AccountLegalHoldLiftedEvent;
+import io.accountlifecycle.api.AccountPurgeBlockedByHoldEvent;
+import io.accountlifecycle.api.AccountPurgeExpediteRequestedEvent;
+import io.accountlifecycle.api.AccountPurgeExpeditedEvent;
+import io.accountlifecycle.api.ApplyLegalHoldCommand;
+import io.accountlifecycle.api.ApprovePurgeExpediteCommand;
+import io.accountlifecycle.api.DeletionKind;
+import io.accountlifecycle.api.ErasureRequest;
+import io.accountlifecycle.api.ExtendErasureDeadlineCommand;
+import io.accountlifecycle.api.LiftLegalHoldCommand;
+import io.accountlifecycle.api.PurgeOutcome;
+import io.accountlifecycle.api.RequestPurgeExpediteCommand;
 import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountProtectionChangedEvent;
@@ -37,6 +51,9 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -53,7 +70,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * change, and older snapshots are passed over (the events rebuild the state) rather than trusted.
  */
 @Aggregate(repository = AccountRepositoryConfiguration.REPOSITORY)
-@Revision("1")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
                 isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 public class Account {
@@ -141,7 +158,7 @@ public class Account {
     }
 
     @CommandHandler
-    public void handle(RequestAccountDeletionCommand command, DeletionSafeguards safeguards) {
+    public void handle(RequestAccountDeletionCommand command, DeletionSafeguards safeguards, Clock clock) {
         requireActive();
         if (!command.approvalRequired() && !state.deletionRequested() && !state.awaitingApproval()) {
             String protection = safeguards.protectedReason(state);
@@ -156,25 +173,135 @@ public class Account {
         if (state.awaitingApproval()) {
             throw new DeletionConflictException("Deletion of account " + accountId + " already waits for approval");
         }
-        AccountRules.check().reason("reason", command.reason()).enforce();
+        boolean erasure = command.kind() == DeletionKind.ERASURE;
+        AccountRules.check()
+                    .reason("reason", command.reason())
+                    .require(!erasure || command.receivedAt() != null, "receivedAt",
+                             "an erasure request needs the instant the person asked")
+                    .require(!erasure || command.receivedAt() == null
+                             || !command.receivedAt().isAfter(clock.instant()), "receivedAt",
+                             "must not be in the future")
+                    .require(!erasure || command.erasureDeadline() != null, "erasureDeadline",
+                             "an erasure request needs its deadline")
+                    .require(erasure || command.receivedAt() == null, "receivedAt",
+                             "only an ERASURE request has one")
+                    .enforce();
+        DeletionKind kind = erasure ? DeletionKind.ERASURE : null; // standard as before: no new fields stored
         if (command.approvalRequired()) {
-            apply(new AccountDeletionApprovalRequestedEvent(accountId, command.reason(), command.requestedBy()));
+            apply(new AccountDeletionApprovalRequestedEvent(accountId, command.reason(), command.requestedBy(), kind,
+                                                            command.receivedAt(), command.erasureDeadline()));
         } else {
-            apply(new AccountDeletionRequestedEvent(accountId, command.reason(), command.requestedBy()));
+            apply(new AccountDeletionRequestedEvent(accountId, command.reason(), command.requestedBy(), kind,
+                                                    command.receivedAt(), command.erasureDeadline()));
         }
     }
 
     @CommandHandler
     public void handle(ApproveAccountDeletionCommand command) {
         String requester = requirePendingApproval(command.approvedBy());
+        ErasureRequest erasure = state.approval().erasure();
         apply(new AccountDeletionApprovedEvent(accountId, command.approvedBy()));
-        apply(new AccountDeletionRequestedEvent(accountId, state.approval().reason(), requester));
+        apply(new AccountDeletionRequestedEvent(accountId, state.approval().reason(), requester,
+                                                erasure == null ? null : DeletionKind.ERASURE,
+                                                erasure == null ? null : erasure.receivedAt(),
+                                                erasure == null ? null : erasure.deadline()));
     }
 
     @CommandHandler
     public void handle(RejectAccountDeletionCommand command) {
         requirePendingApproval(command.rejectedBy());
         apply(new AccountDeletionRejectedEvent(accountId, command.rejectedBy(), command.reason()));
+    }
+
+    /**
+     * Extends an open erasure request's deadline (GDPR Art. 12(3)): decided before the original deadline, with a
+     * reason, to a later instant at most {@code account.erasure.max-extension} (two months) past the original.
+     */
+    @CommandHandler
+    public void handle(ExtendErasureDeadlineCommand command, ErasureSettings settings, Clock clock) {
+        requireNotPurged();
+        AccountState.Erasure erasure = state.erasure();
+        if (erasure == null || !state.deletionRequested()) {
+            throw new DeletionConflictException("Account " + accountId + " has no open erasure request to extend");
+        }
+        Instant now = clock.instant();
+        Instant latest = settings.latestExtension(erasure.deadline());
+        AccountRules.check()
+                    .reason("reason", command.reason())
+                    .require(command.until() != null, "until", "must not be null")
+                    .require(command.until() == null || command.until().isAfter(erasure.deadline()), "until",
+                             "must be after the deadline " + erasure.deadline())
+                    .require(command.until() == null || !command.until().isAfter(latest), "until",
+                             "at most " + settings.maxExtension() + " past the deadline: no later than " + latest)
+                    .enforce();
+        if (!now.isBefore(erasure.deadline())) {
+            throw new DeletionConflictException("The erasure deadline of account " + accountId + " ("
+                                                + erasure.deadline() + ") has passed: an extension must be decided "
+                                                + "before it");
+        }
+        apply(new AccountErasureDeadlineExtendedEvent(accountId, command.until(), command.reason(),
+                                                      command.extendedBy()));
+    }
+
+    /** Records legal hold {@code holdId} on the account; a purged account has nothing left to hold. */
+    @CommandHandler
+    public void handle(ApplyLegalHoldCommand command) {
+        requireNotPurged();
+        if (state.legalHolds().containsKey(command.holdId())) {
+            return; // already recorded: the hold's coverage is applied again after a crash, to the same effect
+        }
+        apply(new AccountLegalHoldAppliedEvent(accountId, command.holdId(), command.matter(), command.endsAt()));
+    }
+
+    @CommandHandler
+    public void handle(LiftLegalHoldCommand command) {
+        if (state.legalHolds().containsKey(command.holdId())) {
+            apply(new AccountLegalHoldLiftedEvent(accountId, command.holdId()));
+        }
+    }
+
+    /** Asks to purge a quarantined account before its hold ends; a second person decides. Never under a legal hold. */
+    @CommandHandler
+    public void handle(RequestPurgeExpediteCommand command, Clock clock) {
+        requireQuarantinedWithoutHold(clock.instant(), "brought forward");
+        if (state.expedite() != null) {
+            throw new DeletionConflictException("An early purge of account " + accountId + " already waits for "
+                                                + "approval");
+        }
+        AccountRules.check().reason("reason", command.reason()).enforce();
+        apply(new AccountPurgeExpediteRequestedEvent(accountId, command.reason(), command.requestedBy()));
+    }
+
+    @CommandHandler
+    public void handle(ApprovePurgeExpediteCommand command, Clock clock) {
+        requireQuarantinedWithoutHold(clock.instant(), "brought forward");
+        if (state.expedite() == null) {
+            throw new DeletionConflictException("No early purge of account " + accountId + " waits for approval");
+        }
+        if (state.expedite().requestedBy().equals(command.approvedBy())) {
+            throw new SelfApprovalException(accountId, command.approvedBy());
+        }
+        apply(new AccountPurgeExpeditedEvent(accountId, command.approvedBy()));
+    }
+
+    private void requireQuarantinedWithoutHold(Instant now, String what) {
+        requireNotPurged();
+        if (state.status() != AccountStatus.QUARANTINED) {
+            throw new DeletionConflictException("Account " + accountId + " is not quarantined; its purge cannot be "
+                                                + what);
+        }
+        List<UUID> holds = state.holdsInForce(now);
+        if (!holds.isEmpty()) {
+            throw new DeletionConflictException("Account " + accountId + " is under legal hold " + holds
+                                                + "; its purge cannot be " + what + " while a legal obligation holds "
+                                                + "its data");
+        }
+    }
+
+    private void requireNotPurged() {
+        if (state.status() == AccountStatus.PURGED) {
+            throw new AccountPurgedException(accountId);
+        }
     }
 
     /**
@@ -242,15 +369,28 @@ public class Account {
         apply(new AccountDeletionCancelledEvent(accountId, command.reason(), command.cancelledBy()));
     }
 
+    /**
+     * Purges a quarantined account — unless a legal hold covers it: then the purge is blocked (recorded once per
+     * blocked purge) and the answer says by which holds and until when, so the saga knows when to come back.
+     */
     @CommandHandler
-    public void handle(PurgeAccountCommand command) {
+    public PurgeOutcome handle(PurgeAccountCommand command, Clock clock) {
         if (state.status() == AccountStatus.PURGED) {
-            return; // a redelivered purge has exactly one effect
+            return PurgeOutcome.PURGED; // a redelivered purge has exactly one effect
         }
         if (state.status() != AccountStatus.QUARANTINED) {
             throw new DeletionConflictException("Account " + accountId + " is not quarantined; it cannot be purged");
         }
+        Instant now = clock.instant();
+        List<UUID> holds = state.holdsInForce(now);
+        if (!holds.isEmpty()) {
+            if (!state.purgeBlocked()) {
+                apply(new AccountPurgeBlockedByHoldEvent(accountId, holds));
+            }
+            return new PurgeOutcome(false, holds, state.holdsEndAt(now));
+        }
         apply(new AccountPurgedEvent(accountId));
+        return PurgeOutcome.PURGED;
     }
 
     private void requireActive() {

@@ -1,6 +1,10 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.ApprovePurgeExpediteCommand;
 import io.accountlifecycle.api.CancelAccountDeletionCommand;
+import io.accountlifecycle.api.DeletionKind;
+import io.accountlifecycle.api.ExtendErasureDeadlineCommand;
+import io.accountlifecycle.api.RequestPurgeExpediteCommand;
 import io.accountlifecycle.api.ChangeAccountPlanCommand;
 import io.accountlifecycle.api.ChangeAccountProtectionCommand;
 import io.accountlifecycle.api.OpenAccountCommand;
@@ -92,6 +96,30 @@ public class AccountCommands {
     @Transactional
     public String requestDeletion(UUID accountId, String reason, Origin origin) {
         return safeguards.requestDeletion(accountId, reason, origin);
+    }
+
+    /** The same for a request of {@code kind} (null: standard), an erasure received at {@code receivedAt}. */
+    @Transactional
+    public String requestDeletion(UUID accountId, String reason, DeletionKind kind, Instant receivedAt,
+                                  Origin origin) {
+        return safeguards.requestDeletion(accountId, reason, DeletionKind.orStandard(kind), receivedAt, origin);
+    }
+
+    /** Extends an open erasure request's deadline (rules: {@link Account}). */
+    @Transactional
+    public void extendErasure(UUID accountId, Instant until, String reason, Origin origin) {
+        send(new ExtendErasureDeadlineCommand(accountId, until, reason, origin.actor()), origin);
+    }
+
+    /** Asks to purge a quarantined account now; a second person approves ({@link #approveExpeditedPurge}). */
+    @Transactional
+    public void expeditePurge(UUID accountId, String reason, Origin origin) {
+        send(new RequestPurgeExpediteCommand(accountId, reason, origin.actor()), origin);
+    }
+
+    @Transactional
+    public void approveExpeditedPurge(UUID accountId, Origin origin) {
+        send(new ApprovePurgeExpediteCommand(accountId, origin.actor()), origin);
     }
 
     @Transactional

@@ -6,6 +6,14 @@ import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.AccountLegalHoldAppliedEvent;
+import io.accountlifecycle.api.AccountLegalHoldLiftedEvent;
+import io.accountlifecycle.api.AccountPurgeBlockedByHoldEvent;
+import io.accountlifecycle.api.AccountPurgeExpediteRequestedEvent;
+import io.accountlifecycle.api.AccountPurgeExpeditedEvent;
+import io.accountlifecycle.api.DeletionKind;
+import io.accountlifecycle.api.ErasureRequest;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
@@ -23,6 +31,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +56,12 @@ import java.util.UUID;
  * @param requestCorrelation the correlation id of that request: with the actor, the operation it belonged to
  * @param protectionEndedAt when the protected flag was last removed (null: never)
  * @param plansLeftAt       for each plan the account has left, when it last did: protection by plan is judged on it
+ * @param legalHolds        the legal holds recorded on the account, by hold id, with when each ends by itself (null:
+ *                          until released); which of them are in force is a matter of time ({@link #holdsInForce})
+ * @param erasure           the current deletion request is the person's own erasure request: when they asked, its
+ *                          deadline and any extension; null for a standard request or none (kept after the purge)
+ * @param purgeBlocked      the purge of the current quarantine fell due under a legal hold and that was recorded
+ * @param expedite          a request to purge the quarantined account early, waiting for a second person, or null
  */
 public record AccountState(UUID accountId,
                            AccountStatus status,
@@ -65,23 +81,54 @@ public record AccountState(UUID accountId,
                            String requestedBy,
                            String requestCorrelation,
                            Instant protectionEndedAt,
-                           Map<Plan, Instant> plansLeftAt) {
+                           Map<Plan, Instant> plansLeftAt,
+                           Map<UUID, HeldUntil> legalHolds,
+                           Erasure erasure,
+                           boolean purgeBlocked,
+                           PendingApproval expedite) {
 
     /** This state without its personal fields (for an account purged since: their key is destroyed). */
     public AccountState withoutSealedValues() {
         return new AccountState(accountId, status, null, null, plan, protectedAccount, openedAt, lastActivityAt, version,
                                 updatedAt, purgeDueAt, deletionRequested, deletionRequestedAt, approval, requestBatch,
-                                requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt);
+                                requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt, legalHolds, erasure,
+                                purgeBlocked, expedite);
     }
 
-    /** Who asked for the deletion that waits for approval, why, and when. */
-    public record PendingApproval(String requestedBy, String reason, Instant requestedAt) {
+    /**
+     * Who asked for the deletion (or the early purge) that waits for a second person, why, and when; for a deletion,
+     * the erasure request it would be, or null.
+     */
+    public record PendingApproval(String requestedBy, String reason, Instant requestedAt, ErasureRequest erasure) {
+
+        public PendingApproval(String requestedBy, String reason, Instant requestedAt) {
+            this(requestedBy, reason, requestedAt, null);
+        }
+    }
+
+    /** When a legal hold on the account ends by itself; {@code endsAt} null: only its release ends it. */
+    public record HeldUntil(String matter, Instant endsAt) {
+
+        public boolean inForceAt(Instant now) {
+            return endsAt == null || now.isBefore(endsAt);
+        }
+    }
+
+    /**
+     * An erasure request's dates: when the person asked, the legal deadline, and the extended one (or null).
+     */
+    public record Erasure(Instant receivedAt, Instant deadline, Instant extendedUntil) {
+
+        /** The instant the purge must happen by: the extension if there is one, else the deadline. */
+        public Instant effectiveDeadline() {
+            return extendedUntil != null ? extendedUntil : deadline;
+        }
     }
 
     /** Before the first event: no account. */
     public static final AccountState NONE = new AccountState(null, null, null, null, null, false, null, null, -1, null,
                                                              null, false, null, null, null, null, null, null,
-                                                             Map.of());
+                                                             Map.of(), Map.of(), null, false, null);
 
     /**
      * Events that only change personal fields or the last-seen instant: a reader that needs the lifecycle alone (status,
@@ -109,13 +156,43 @@ public record AccountState(UUID accountId,
     public record Lifecycle(UUID accountId, AccountStatus status, Plan plan, boolean protectedAccount,
                             Instant purgeDueAt, boolean deletionRequested, Instant deletionRequestedAt,
                             PendingApproval approval, UUID requestBatch, String requestedBy,
-                            String requestCorrelation, Instant protectionEndedAt, Map<Plan, Instant> plansLeftAt) {
+                            String requestCorrelation, Instant protectionEndedAt, Map<Plan, Instant> plansLeftAt,
+                            Map<UUID, HeldUntil> legalHolds, Erasure erasure, boolean purgeBlocked,
+                            PendingApproval expedite) {
     }
 
     public Lifecycle lifecycle() {
         return new Lifecycle(accountId, status, plan, protectedAccount, purgeDueAt, deletionRequested,
                              deletionRequestedAt, approval, requestBatch, requestedBy, requestCorrelation,
-                             protectionEndedAt, plansLeftAt);
+                             protectionEndedAt, plansLeftAt, legalHolds, erasure, purgeBlocked, expedite);
+    }
+
+    /** The legal holds covering the account at {@code now}, oldest first: while any does, it is not purged. */
+    public List<UUID> holdsInForce(Instant now) {
+        return legalHolds.entrySet().stream().filter(h -> h.getValue().inForceAt(now)).map(Map.Entry::getKey)
+                         .toList();
+    }
+
+    /**
+     * When the holds in force at {@code now} will all have ended by themselves, or null when one of them lasts until
+     * it is released (or none is in force).
+     */
+    public Instant holdsEndAt(Instant now) {
+        Instant last = null;
+        for (HeldUntil hold : legalHolds.values()) {
+            if (hold.inForceAt(now)) {
+                if (hold.endsAt() == null) {
+                    return null;
+                }
+                last = last == null || hold.endsAt().isAfter(last) ? hold.endsAt() : last;
+            }
+        }
+        return last;
+    }
+
+    /** The kind of the current (or, after the purge, the last) deletion request. */
+    public DeletionKind deletionKind() {
+        return erasure != null ? DeletionKind.ERASURE : DeletionKind.STANDARD;
     }
 
     public boolean exists() {
@@ -165,7 +242,7 @@ public record AccountState(UUID accountId,
         if (event instanceof AccountOpenedEvent e) {
             return new AccountState(e.accountId(), AccountStatus.ACTIVE, e.email(), e.displayName(), e.plan(),
                                     e.protectedAccount(), at, null, sequence, at, null, false, null, null, null,
-                                    null, null, null, Map.of());
+                                    null, null, null, Map.of(), Map.of(), null, false, null);
         }
         if (!exists()) {
             return this;
@@ -185,6 +262,10 @@ public record AccountState(UUID accountId,
         boolean protectedAccount = this.protectedAccount;
         Instant protectionEndedAt = this.protectionEndedAt;
         Map<Plan, Instant> plansLeftAt = this.plansLeftAt;
+        Map<UUID, HeldUntil> legalHolds = this.legalHolds;
+        Erasure erasure = this.erasure;
+        boolean purgeBlocked = this.purgeBlocked;
+        PendingApproval expedite = this.expedite;
         if (event instanceof AccountProfileUpdatedEvent e) {
             email = e.email() != null ? e.email() : email;
             displayName = e.displayName() != null ? e.displayName() : displayName;
@@ -204,7 +285,9 @@ public record AccountState(UUID accountId,
         } else if (event instanceof AccountActivityRecordedEvent e) {
             lastActivityAt = e.lastActivityAt();
         } else if (event instanceof AccountDeletionApprovalRequestedEvent e) {
-            approval = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason(), at);
+            approval = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason(), at,
+                                           e.kind() == DeletionKind.ERASURE
+                                           ? new ErasureRequest(e.receivedAt(), e.erasureDeadline()) : null);
             deletionRequested = false;
             deletionRequestedAt = null;
             requestBatch = null;
@@ -220,11 +303,33 @@ public record AccountState(UUID accountId,
             requestBatch = batchId;
             requestedBy = e.requestedBy();
             requestCorrelation = correlationId;
+            erasure = e.erasure() ? new Erasure(e.receivedAt(), e.erasureDeadline(), null) : null;
+            purgeBlocked = false;
+            expedite = null;
         } else if (event instanceof AccountQuarantinedEvent e) {
             status = AccountStatus.QUARANTINED;
             purgeDueAt = e.purgeDueAt();
             approval = null;
             deletionRequested = true;
+            purgeBlocked = false;
+        } else if (event instanceof AccountLegalHoldAppliedEvent e) {
+            Map<UUID, HeldUntil> holds = new LinkedHashMap<>(legalHolds);
+            holds.put(e.holdId(), new HeldUntil(e.matter(), e.endsAt()));
+            legalHolds = Collections.unmodifiableMap(holds);
+        } else if (event instanceof AccountLegalHoldLiftedEvent e) {
+            Map<UUID, HeldUntil> holds = new LinkedHashMap<>(legalHolds);
+            holds.remove(e.holdId());
+            legalHolds = Collections.unmodifiableMap(holds);
+        } else if (event instanceof AccountPurgeBlockedByHoldEvent) {
+            purgeBlocked = true;
+        } else if (event instanceof AccountErasureDeadlineExtendedEvent e) {
+            if (erasure != null) {
+                erasure = new Erasure(erasure.receivedAt(), erasure.deadline(), e.until());
+            }
+        } else if (event instanceof AccountPurgeExpediteRequestedEvent e) {
+            expedite = new PendingApproval(e.requestedBy() == null ? "" : e.requestedBy(), e.reason(), at);
+        } else if (event instanceof AccountPurgeExpeditedEvent) {
+            expedite = null;
         } else if (event instanceof AccountDeletionCancelledEvent) {
             status = AccountStatus.ACTIVE;
             purgeDueAt = null;
@@ -234,6 +339,9 @@ public record AccountState(UUID accountId,
             requestBatch = null;
             requestedBy = null;
             requestCorrelation = null;
+            erasure = null;
+            purgeBlocked = false;
+            expedite = null;
         } else if (event instanceof AccountPurgedEvent) {
             // The key is shredded with this event: what stays sealed here can never be opened again.
             status = AccountStatus.PURGED;
@@ -242,10 +350,13 @@ public record AccountState(UUID accountId,
             purgeDueAt = null;
             approval = null;
             deletionRequested = false;
+            purgeBlocked = false;
+            expedite = null;
         }
         return new AccountState(accountId, status, email, displayName, plan, protectedAccount, openedAt, lastActivityAt,
                                 sequence, at, purgeDueAt, deletionRequested, deletionRequestedAt, approval,
-                                requestBatch, requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt);
+                                requestBatch, requestedBy, requestCorrelation, protectionEndedAt, plansLeftAt,
+                                legalHolds, erasure, purgeBlocked, expedite);
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.service.command.Origin;
+
+import java.time.Instant;
 
 import java.util.UUID;
 
@@ -16,7 +19,15 @@ public interface DeletionSafeguards {
      * person's approval when the account is (or recently was) protected or the request would cross a blast-radius
      * threshold. Returns why it waits, or null when the deletion goes ahead.
      */
-    String requestDeletion(UUID accountId, String reason, Origin origin);
+    default String requestDeletion(UUID accountId, String reason, Origin origin) {
+        return requestDeletion(accountId, reason, DeletionKind.STANDARD, null, origin);
+    }
+
+    /**
+     * The same for a request of {@code kind}: an {@code ERASURE} is the person's own request, received at
+     * {@code receivedAt} (null: now), whose purge happens no later than its legal deadline.
+     */
+    String requestDeletion(UUID accountId, String reason, DeletionKind kind, Instant receivedAt, Origin origin);
 
     /** A second person lets a waiting deletion go ahead (refused when expired, or while the breaker is open). */
     void approveDeletion(UUID accountId, Origin origin);

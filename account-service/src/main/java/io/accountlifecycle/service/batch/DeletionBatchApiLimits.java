@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 
 /**
- * The list sizes of bulk deletion in the OpenAPI description, from the configured limit
+ * The list sizes of bulk deletion (and of legal holds) in the OpenAPI description, from the configured limit
  * ({@code account.deletion.max-batch-size}) that {@link DeletionBatches} enforces.
  */
 @Component
@@ -34,6 +34,10 @@ class DeletionBatchApiLimits implements OpenApiCustomizer {
         maxItems(schemas, "DeletionBatchPreview", "accounts", most);
         maxItems(schemas, "DeletionBatchPreview", "excluded", most);
         maxItems(schemas, "DeletionBatchView", "leftOut", most);
+        // A legal hold covers at most as many accounts as a batch deletes (LegalHolds).
+        maxItems(schemas, "LegalHoldRequest", "accountIds", most);
+        maxItems(schemas, "LegalHoldCriteria", "plans", Plan.values().length);
+        maxItems(schemas, "LegalHoldPlaced", "notCovered", most);
     }
 
     private static void maxItems(Map<String, Schema> schemas, String schema, String property, int maxItems) {

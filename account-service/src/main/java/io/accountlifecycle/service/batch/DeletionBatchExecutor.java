@@ -135,6 +135,10 @@ public class DeletionBatchExecutor {
     /** Why an Active account of the batch no longer qualifies, or null when it still does. */
     private String leftOutBecause(DeletionBatchCreatedEvent batch, AccountState state, Instant lastActivityAt,
                                   Instant now) {
+        String held = DeletionBatches.underLegalHold(state, now);
+        if (held != null) {
+            return held;
+        }
         String protection = policy.protectedReason(state, now);
         if (protection != null) {
             return protection;

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.deletion;
 
+import io.accountlifecycle.service.account.ErasureSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -7,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 @Configuration
-@EnableConfigurationProperties(DeletionSettings.class)
+@EnableConfigurationProperties({DeletionSettings.class, ErasureSettings.class})
 class DeletionConfiguration {
 
     /**

@@ -5,7 +5,9 @@ import io.accountlifecycle.api.ApproveDeletionBatchCommand;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.RejectAccountDeletionCommand;
 import io.accountlifecycle.api.RejectDeletionBatchCommand;
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.RequestAccountDeletionCommand;
+import io.accountlifecycle.service.account.ErasureSettings;
 import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.account.DeletionSafeguards;
@@ -80,10 +82,12 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
     private final JdbcTemplate ledger;
     private final TransactionTemplate reservations;
     private final Clock clock;
+    private final ErasureSettings erasureSettings;
 
     DeletionPolicy(CommandSender commands, AccountHistory history, DeletionBreakerGuard breaker,
                    DeletionSettings settings, @Value("${account.purge.hold:P30D}") Duration hold, JdbcTemplate jdbc,
-                   DataSource dataSource, Clock clock) {
+                   DataSource dataSource, Clock clock, ErasureSettings erasureSettings) {
+        this.erasureSettings = erasureSettings;
         this.mainPool = dataSource;
         this.ledgerPool = ownPool(dataSource);
         this.ledger = new JdbcTemplate(ledgerPool);
@@ -107,7 +111,8 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
 
     @Override
     @Transactional
-    public String requestDeletion(UUID accountId, String reason, Origin origin) {
+    public String requestDeletion(UUID accountId, String reason, DeletionKind kind, Instant receivedAt,
+                                  Origin origin) {
         // The breaker need not be exact, and an account's history only grows, so protection read a moment early is
         // still protection: neither waits for the lock.
         breaker.check();
@@ -123,8 +128,12 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
         }
         try {
             // The account refuses what it cannot do (no such account, not active, already requested).
+            boolean erasure = kind == DeletionKind.ERASURE;
+            Instant asked = erasure && receivedAt == null ? now : receivedAt;
             commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, origin.actor(),
-                                                                   waitsBecause != null), origin);
+                                                                   waitsBecause != null, erasure ? kind : null, asked,
+                                                                   erasure && asked != null
+                                                                   ? erasureSettings.deadlineFor(asked) : null), origin);
         } catch (RuntimeException refused) {
             release(reserved);
             throw refused;

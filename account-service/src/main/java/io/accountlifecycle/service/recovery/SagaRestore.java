@@ -2,6 +2,7 @@ package io.accountlifecycle.service.recovery;
 
 import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.QuarantineAccountCommand;
+import io.accountlifecycle.purge.saga.AccountPurgeSaga;
 import io.accountlifecycle.purge.saga.PurgeSagaRestorer;
 import io.accountlifecycle.service.account.Account;
 import io.accountlifecycle.service.account.AccountState;
@@ -12,6 +13,7 @@ import io.accountlifecycle.service.personal.PersonalDataSealer;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -82,12 +84,12 @@ public final class SagaRestore {
         Set<UUID> haveSaga = sagas.accountsWithSaga();
         for (AccountState state : deletions.quarantined()) {
             if (!haveSaga.contains(state.accountId())) {
-                sagas.quarantined(state.accountId(), state.purgeDueAt());
+                sagas.quarantined(state.accountId(), state.purgeDueAt(), erasureDeadline(state));
             }
         }
         for (AccountState state : deletions.awaitingQuarantine()) {
             if (!haveSaga.contains(state.accountId())) {
-                sagas.requested(state.accountId());
+                sagas.requested(state.accountId(), erasureDeadline(state));
             }
         }
         int count = deletions.quarantined().size() + deletions.awaitingQuarantine().size();
@@ -101,9 +103,13 @@ public final class SagaRestore {
      */
     void quarantine(Deletions deletions) {
         for (AccountState state : deletions.awaitingQuarantine()) {
-            commands.sendAndWait(new QuarantineAccountCommand(state.accountId(),
-                                                              state.deletionRequestedAt().plus(hold)),
-                                 Origin.system("restore"));
+            Instant due = AccountPurgeSaga.purgeDue(state.deletionRequestedAt(), hold, erasureDeadline(state));
+            commands.sendAndWait(new QuarantineAccountCommand(state.accountId(), due), Origin.system("restore"));
         }
+    }
+
+    /** An erasure's deadline, extended if it was; null for a standard request. */
+    private static Instant erasureDeadline(AccountState state) {
+        return state.erasure() == null ? null : state.erasure().effectiveDeadline();
     }
 }

@@ -13,6 +13,10 @@ public final class Scopes {
     public static final String ADMIN = "accounts:admin";
     /** Approve what needs a second person. */
     public static final String APPROVE = "accounts:approve";
+    /** Place and release legal holds. */
+    public static final String LEGAL = "accounts:legal";
+    /** Export an account's data with its full history (GDPR Art. 20), together with {@link #READ}. */
+    public static final String EXPORT = "accounts:export";
     /** Query the analytics read models. */
     public static final String ANALYTICS = "analytics:read";
 

@@ -10,7 +10,9 @@ import java.util.UUID;
  * One admin action or refused attempt.
  *
  * @param action  DELETION_REQUESTED, DELETION_CANCELLED, BATCH_CREATED, BATCH_APPROVED, BATCH_REJECTED,
- *                BATCH_CANCELLED, PURGES_PAUSED, PURGES_RESUMED or ACCESS_DENIED
+ *                BATCH_CANCELLED, PURGES_PAUSED, PURGES_RESUMED, ACCESS_DENIED, LEGAL_HOLD_PLACED,
+ *                LEGAL_HOLD_RELEASED, LEGAL_HOLD_APPLIED, LEGAL_HOLD_LIFTED, PURGE_BLOCKED_BY_HOLD,
+ *                ERASURE_DEADLINE_EXTENDED, PURGE_EXPEDITE_REQUESTED, PURGE_EXPEDITED, ACCOUNT_EXPORTED, …
  * @param details for refused attempts, what was attempted, how many times and when (one entry per subject, action
  *                and minute: {@code PUT /accounts/{id}/plan, 57 times from 2026-12-05T10:03:01Z to …})
  */

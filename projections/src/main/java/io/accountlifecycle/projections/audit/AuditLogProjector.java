@@ -7,7 +7,16 @@ import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountProtectionChangedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovedEvent;
 import io.accountlifecycle.api.AccountDeletionRejectedEvent;
+import io.accountlifecycle.api.AccountDataExportedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.AccountLegalHoldAppliedEvent;
+import io.accountlifecycle.api.AccountLegalHoldLiftedEvent;
+import io.accountlifecycle.api.AccountPurgeBlockedByHoldEvent;
+import io.accountlifecycle.api.AccountPurgeExpediteRequestedEvent;
+import io.accountlifecycle.api.AccountPurgeExpeditedEvent;
+import io.accountlifecycle.api.LegalHoldPlacedEvent;
+import io.accountlifecycle.api.LegalHoldReleasedEvent;
 import io.accountlifecycle.api.DeletionBreakerResetEvent;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.DeletionBatchApprovedEvent;
@@ -50,7 +59,61 @@ public class AuditLogProjector extends JdbcProjector {
 
     @EventHandler
     void on(AccountDeletionRequestedEvent event, EventMessage<?> message) {
-        record(message, "DELETION_REQUESTED", event.requestedBy(), event.accountId(), event.reason(), null);
+        record(message, "DELETION_REQUESTED", event.requestedBy(), event.accountId(), event.reason(),
+               event.erasure() ? "ERASURE received " + event.receivedAt() + ", deadline " + event.erasureDeadline()
+                               : null);
+    }
+
+    @EventHandler
+    void on(AccountErasureDeadlineExtendedEvent event, EventMessage<?> message) {
+        record(message, "ERASURE_DEADLINE_EXTENDED", event.extendedBy(), event.accountId(), event.reason(),
+               "until " + event.until());
+    }
+
+    @EventHandler
+    void on(LegalHoldPlacedEvent event, EventMessage<?> message) {
+        record(message, "LEGAL_HOLD_PLACED", event.placedBy(), null, event.reason(),
+               "hold " + event.holdId() + ", matter " + event.matter() + ", " + event.accountIds().size()
+               + " accounts" + (event.endsAt() == null ? "" : ", until " + event.endsAt())
+               + (event.criteria() == null ? "" : ", criteria " + event.criteria()));
+    }
+
+    @EventHandler
+    void on(LegalHoldReleasedEvent event, EventMessage<?> message) {
+        record(message, "LEGAL_HOLD_RELEASED", event.releasedBy(), null, event.reason(), "hold " + event.holdId());
+    }
+
+    @EventHandler
+    void on(AccountLegalHoldAppliedEvent event, EventMessage<?> message) {
+        record(message, "LEGAL_HOLD_APPLIED", null, event.accountId(), null,
+               "hold " + event.holdId() + ", matter " + event.matter());
+    }
+
+    @EventHandler
+    void on(AccountLegalHoldLiftedEvent event, EventMessage<?> message) {
+        record(message, "LEGAL_HOLD_LIFTED", null, event.accountId(), null, "hold " + event.holdId());
+    }
+
+    @EventHandler
+    void on(AccountPurgeBlockedByHoldEvent event, EventMessage<?> message) {
+        record(message, "PURGE_BLOCKED_BY_HOLD", null, event.accountId(), null,
+               "holds " + event.holdIds());
+    }
+
+    @EventHandler
+    void on(AccountPurgeExpediteRequestedEvent event, EventMessage<?> message) {
+        record(message, "PURGE_EXPEDITE_REQUESTED", event.requestedBy(), event.accountId(), event.reason(), null);
+    }
+
+    @EventHandler
+    void on(AccountDataExportedEvent event, EventMessage<?> message) {
+        record(message, "ACCOUNT_EXPORTED", event.exportedBy(), event.accountId(), null,
+               event.events() + " events" + (event.purged() ? ", purged: no personal data" : ""));
+    }
+
+    @EventHandler
+    void on(AccountPurgeExpeditedEvent event, EventMessage<?> message) {
+        record(message, "PURGE_EXPEDITED", event.approvedBy(), event.accountId(), null, null);
     }
 
     @EventHandler

@@ -71,15 +71,17 @@ public class AnalyticsController {
 
     @GetMapping("/accounts")
     @Operation(operationId = "listAccountSummaries",
-               summary = "Accounts by status, plan and inactivity; personal fields only with accounts:read too")
+               summary = "Accounts by status, plan, inactivity and legal hold (underLegalHold=true: covered by a hold "
+                         + "in force); personal fields only with accounts:read too")
     PageView<AccountSummaryView> accounts(
             @RequestParam(required = false) AccountStatus status,
             @RequestParam(required = false) Plan plan,
             @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant inactiveSince,
+            @RequestParam(required = false) Boolean underLegalHold,
             @RequestParam(defaultValue = "accountId") @Size(max = Limits.MAX_NAME_LENGTH) String sort,
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
-        return accounts.accounts(status, plan, inactiveSince, sort, page, size);
+        return accounts.accounts(status, plan, inactiveSince, underLegalHold, sort, page, size);
     }
 
     @GetMapping("/accounts/{id}/timeline")

@@ -1,6 +1,8 @@
 package io.accountlifecycle.projections.summary;
 
 import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.DeletionKind;
+import io.accountlifecycle.projections.holds.LegalHoldQueries;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.PendingPurgeView;
 import io.accountlifecycle.api.Plan;
@@ -52,13 +54,14 @@ public class AccountSummaries {
      * Accounts matching every filter given; {@code inactiveSince}: not seen in use since that instant (an account
      * never seen in use counts from its opening). Sorting by {@code lastActivityAt} uses the same instant.
      */
-    public PageView<AccountSummaryView> accounts(AccountStatus status, Plan plan, Instant inactiveSince, String sort,
-                                                 int page, int size) {
+    public PageView<AccountSummaryView> accounts(AccountStatus status, Plan plan, Instant inactiveSince,
+                                                 Boolean underLegalHold, String sort, int page, int size) {
         boolean open = access.callerMayReadPersonalData();
         return PageQuery.from("projection.account_summary")
                         .where("status = ?", status == null ? null : status.name())
                         .where("plan = ?", plan == null ? null : plan.name())
                         .where("coalesce(last_activity_at, created_at) < ?", utc(inactiveSince))
+                        .where("(cardinality(" + LegalHoldQueries.HOLDS_IN_FORCE + ") > 0) = ?", underLegalHold)
                         .orderBy(sort, SORTABLE, "account_id")
                         .page(jdbc, "*", page, size, (row, i) -> view(row, open));
     }
@@ -69,11 +72,18 @@ public class AccountSummaries {
         return PageQuery.from("projection.account_summary")
                         .where("status = ?", AccountStatus.QUARANTINED.name())
                         .orderBy("purge_due_at, account_id")
-                        .page(jdbc, "account_id, quarantined_at, purge_due_at", page, size, (row, i) -> {
+                        .page(jdbc, "account_id, quarantined_at, purge_due_at, deletion_kind, "
+                                    + "coalesce(erasure_extended_until, erasure_deadline) as erasure_deadline, "
+                                    + LegalHoldQueries.HOLDS_IN_FORCE + " as blocked_by", page, size, (row, i) -> {
                             Instant due = instant(row, "purge_due_at");
                             Duration left = Duration.between(now, due);
+                            String kind = row.getString("deletion_kind");
                             return new PendingPurgeView(uuid(row, "account_id"), instant(row, "quarantined_at"), due,
-                                                        left.isNegative() ? Duration.ZERO : left);
+                                                        left.isNegative() ? Duration.ZERO : left,
+                                                        LegalHoldQueries.uuids(row.getArray("blocked_by")),
+                                                        kind == null ? DeletionKind.STANDARD
+                                                                     : DeletionKind.valueOf(kind),
+                                                        instant(row, "erasure_deadline"));
                         });
     }
 
@@ -84,13 +94,27 @@ public class AccountSummaries {
      */
     public List<DeletionCandidate> deletionCandidates(Collection<UUID> accountIds, Instant inactiveSince,
                                                       Collection<Plan> plans, int limit) {
+        // by criteria alone, only what could still be deleted
+        return candidates(accountIds, "status = 'ACTIVE'", inactiveSince, plans, limit);
+    }
+
+    /**
+     * The accounts a legal hold placed by criteria covers: every account not yet purged (Active or quarantined) seen
+     * in use last before {@code inactiveSince} and/or on one of {@code plans}, at most {@code limit}, by id.
+     */
+    public List<DeletionCandidate> holdCandidates(Instant inactiveSince, Collection<Plan> plans, int limit) {
+        return candidates(null, "status <> 'PURGED'", inactiveSince, plans, limit);
+    }
+
+    private List<DeletionCandidate> candidates(Collection<UUID> accountIds, String byCriteria, Instant inactiveSince,
+                                               Collection<Plan> plans, int limit) {
         List<String> conditions = new ArrayList<>();
         List<Object> arguments = new ArrayList<>();
         if (accountIds != null && !accountIds.isEmpty()) {
             conditions.add("account_id = any(?)");
             arguments.add(accountIds.toArray(UUID[]::new));
         } else {
-            conditions.add("status = 'ACTIVE'"); // by criteria alone, only what could still be deleted
+            conditions.add(byCriteria);
         }
         if (inactiveSince != null) {
             conditions.add("coalesce(last_activity_at, created_at) < ?");

@@ -1,7 +1,12 @@
 package io.accountlifecycle.projections.summary;
 
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
+import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
+import io.accountlifecycle.api.AccountDeletionRejectedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
@@ -84,9 +89,41 @@ public class AccountSummaryProjector extends JdbcProjector {
     @EventHandler
     void on(AccountDeletionRequestedEvent event, @SequenceNumber long sequence, @Timestamp Instant at,
             @MetaDataValue(MetaDataKeys.BATCH_ID) String batchId) {
+        update(event.accountId(), sequence, at, """
+                       deletion_requested_at = ?, deletion_requested_by = ?, deletion_reason = ?, batch_id = ?,
+                       deletion_kind = ?, erasure_received_at = ?, erasure_deadline = ?, erasure_extended_until = null""",
+               utc(at), event.requestedBy(), event.reason(), uuidOrNull(batchId),
+               DeletionKind.orStandard(event.kind()).name(), utc(event.receivedAt()),
+               utc(event.erasureDeadline()));
+    }
+
+    /** An erasure waiting for a second person's approval is listed with its deadline, which runs meanwhile. */
+    @EventHandler
+    void on(AccountDeletionApprovalRequestedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
         update(event.accountId(), sequence, at,
-               "deletion_requested_at = ?, deletion_requested_by = ?, deletion_reason = ?, batch_id = ?",
-               utc(at), event.requestedBy(), event.reason(), uuidOrNull(batchId));
+               "deletion_kind = ?, erasure_received_at = ?, erasure_deadline = ?, erasure_extended_until = null",
+               DeletionKind.orStandard(event.kind()).name(), utc(event.receivedAt()),
+               utc(event.erasureDeadline()));
+    }
+
+    @EventHandler
+    void on(AccountDeletionRejectedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        clearDeletionKind(event.accountId(), sequence, at);
+    }
+
+    @EventHandler
+    void on(AccountDeletionApprovalExpiredEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        clearDeletionKind(event.accountId(), sequence, at);
+    }
+
+    private void clearDeletionKind(UUID accountId, long sequence, Instant at) {
+        update(accountId, sequence, at, "deletion_kind = null, erasure_received_at = null, erasure_deadline = null, "
+                                        + "erasure_extended_until = null");
+    }
+
+    @EventHandler
+    void on(AccountErasureDeadlineExtendedEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
+        update(event.accountId(), sequence, at, "erasure_extended_until = ?", utc(event.until()));
     }
 
     @EventHandler
@@ -99,7 +136,8 @@ public class AccountSummaryProjector extends JdbcProjector {
     void on(AccountDeletionCancelledEvent event, @SequenceNumber long sequence, @Timestamp Instant at) {
         update(event.accountId(), sequence, at, """
                        status = ?, deletion_requested_at = null, deletion_requested_by = null, deletion_reason = null,
-                       quarantined_at = null, purge_due_at = null, batch_id = null""",
+                       quarantined_at = null, purge_due_at = null, batch_id = null, deletion_kind = null,
+                       erasure_received_at = null, erasure_deadline = null, erasure_extended_until = null""",
                AccountStatus.ACTIVE.name());
     }
 

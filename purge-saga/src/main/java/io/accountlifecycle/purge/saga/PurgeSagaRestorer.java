@@ -63,14 +63,17 @@ public class PurgeSagaRestorer {
         return accounts;
     }
 
-    /** A quarantined account: its saga, and its purge at {@code purgeDueAt} (in the past: it fires at once). */
-    public void quarantined(UUID accountId, Instant purgeDueAt) {
+    /**
+     * A quarantined account: its saga, and its purge at {@code purgeDueAt} (in the past: it fires at once); an
+     * erasure's deadline (extended, if it was) comes back with it, or null for a standard request.
+     */
+    public void quarantined(UUID accountId, Instant purgeDueAt, Instant erasureDeadline) {
         transactions.executeInTransaction(() -> {
             String sagaId = IdentifierFactory.getInstance().generateIdentifier();
             String deadlineId = deadlines.schedule(purgeDueAt, AccountPurgeSaga.PURGE_DEADLINE, accountId,
                                                    new SagaScopeDescriptor(SAGA_TYPE, sagaId));
             sagas.insertSaga(AccountPurgeSaga.class, sagaId, AccountPurgeSaga.restored(accountId, purgeDueAt,
-                                                                                       deadlineId),
+                                                                                       deadlineId, erasureDeadline),
                              Set.of(new AssociationValue("accountId", accountId.toString())));
         });
     }
@@ -79,10 +82,10 @@ public class PurgeSagaRestorer {
      * An account whose deletion was requested but not yet quarantined: its saga waits for the quarantine (the caller
      * sends the command), then schedules the purge as usual.
      */
-    public void requested(UUID accountId) {
+    public void requested(UUID accountId, Instant erasureDeadline) {
         transactions.executeInTransaction(() -> sagas.insertSaga(
                 AccountPurgeSaga.class, IdentifierFactory.getInstance().generateIdentifier(),
-                AccountPurgeSaga.restored(accountId, null, null),
+                AccountPurgeSaga.restored(accountId, null, null, erasureDeadline),
                 Set.of(new AssociationValue("accountId", accountId.toString()))));
     }
 }

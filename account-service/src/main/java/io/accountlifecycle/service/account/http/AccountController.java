@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.account.http;
 
+import io.accountlifecycle.api.AccountPurgedEvent;
+import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.SealedValueOpener;
@@ -43,6 +45,7 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -61,9 +64,11 @@ class AccountController {
     private final PersonalFieldsJson personalFieldsJson;
     private final ActorResolver actors;
     private final Clock clock;
+    private final ExportAudit audit;
 
     AccountController(AccountCommands commands, AccountHistory history, SealedValueOpener opener,
-                      PersonalFieldsJson personalFieldsJson, ActorResolver actors, Clock clock) {
+                      PersonalFieldsJson personalFieldsJson, ActorResolver actors, Clock clock, ExportAudit audit) {
+        this.audit = audit;
         this.commands = commands;
         this.history = history;
         this.opener = opener;
@@ -121,6 +126,37 @@ class AccountController {
         PageView<DomainEventMessage<?>> slice = history.events(id, page, size).orElseThrow(() -> notFound(id, null));
         return new PageView<>(slice.items().stream().map(this::toResponse).toList(), slice.page(), slice.size(),
                               slice.totalItems(), slice.hasNext());
+    }
+
+    @GetMapping("/{id}/export")
+    @ApiResponse(responseCode = "200", description = "The account's data: its state and full history, personal fields "
+                                                     + "opened; a purged account's holds no personal data")
+    @Operation(operationId = "exportAccount",
+               summary = "Export the account's data with its full history, machine-readable (GDPR Art. 20); needs "
+                         + "accounts:read and accounts:export, and is audited")
+    ResponseEntity<AccountExport> export(@PathVariable UUID id) {
+        if (!actors.hasScope(Scopes.READ)) {
+            throw new AccessDeniedException("an export needs " + Scopes.READ + " as well as " + Scopes.EXPORT);
+        }
+        List<DomainEventMessage<?>> events = history.allEvents(id).orElseThrow(() -> notFound(id, null));
+        AccountState state = AccountState.NONE;
+        Instant purgedAt = null;
+        for (DomainEventMessage<?> event : events) {
+            state = state.after(event);
+            if (event.getPayload() instanceof AccountPurgedEvent) {
+                purgedAt = event.getTimestamp();
+            }
+        }
+        String actor = actors.currentActor();
+        boolean purged = state.status() == AccountStatus.PURGED;
+        audit.exported(id, actor, events.size(), purged);
+        AccountExport export = new AccountExport(AccountExport.FORMAT, id, clock.instant(), actor, purged, purgedAt,
+                                                 toResponse(purged ? state.withoutSealedValues() : state),
+                                                 events.stream().map(this::toResponse).toList());
+        return ResponseEntity.ok()
+                             .header("Content-Disposition", "attachment; filename=\"account-" + id + ".json\"")
+                             .header("Cache-Control", "no-store")
+                             .body(export);
     }
 
     @ApiResponse(responseCode = "204", description = "Changed")
@@ -184,10 +220,11 @@ class AccountController {
     @Operation(operationId = "requestAccountDeletion",
                summary = "Request deletion: the account is quarantined for the hold, then purged")
     ResponseEntity<DeletionResponse> requestDeletion(@PathVariable UUID id,
-                                                     @Valid @RequestBody ReasonRequest request,
+                                                     @Valid @RequestBody DeletionRequest request,
                                                      @RequestHeader(name = CORRELATION_HEADER, required = false)
                                                      @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
-        String waitsBecause = commands.requestDeletion(id, request.reason(), origin(correlationId));
+        String waitsBecause = commands.requestDeletion(id, request.reason(), request.kind(), request.receivedAt(),
+                                                       origin(correlationId));
         var location = ServletUriComponentsBuilder.fromCurrentContextPath().path("/accounts/{id}").buildAndExpand(id)
                                                   .toUri();
         return ResponseEntity.accepted().location(location)
@@ -230,16 +267,48 @@ class AccountController {
         return ResponseEntity.ok(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
     }
 
+    @ApiResponse(responseCode = "202", description = "Asked: a second person (accounts:approve) must approve")
+    @ApiResponse(responseCode = "409", description = "Not quarantined, under a legal hold, or already asked")
+    @PostMapping("/{id}/deletion/expedite")
+    @Operation(operationId = "expeditePurge",
+               summary = "Ask to purge a quarantined account now rather than at the end of its hold (the person asked "
+                         + "for immediate erasure); never while a legal hold covers it")
+    ResponseEntity<AccountResponse> expedite(@PathVariable UUID id, @Valid @RequestBody ReasonRequest request,
+                                             @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                             @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
+        commands.expeditePurge(id, request.reason(), origin(correlationId));
+        return ResponseEntity.accepted()
+                             .body(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
+    }
+
+    @ApiResponse(responseCode = "202", description = "Approved: the account is purged in a moment (after a pause "
+                                                     + "of purges, if one is on)")
+    @ApiResponse(responseCode = "409", description = "Nothing waits, the requester approving their own request, or "
+                                                     + "a legal hold covers the account")
+    @PostMapping("/{id}/deletion/expedite/approve")
+    @Operation(operationId = "approveExpeditedPurge",
+               summary = "A second person (accounts:approve, not the requester) approves purging the account now")
+    ResponseEntity<AccountResponse> approveExpedite(@PathVariable UUID id,
+                                                    @RequestHeader(name = CORRELATION_HEADER, required = false)
+                                                    @Size(max = Limits.MAX_CORRELATION_ID_LENGTH) String correlationId) {
+        commands.approveExpeditedPurge(id, origin(correlationId));
+        return ResponseEntity.accepted()
+                             .body(toResponse(history.currentState(id).orElseThrow(() -> notFound(id, null))));
+    }
+
     private Origin origin(String correlationId) {
         return Origin.of(actors.currentActor(), correlationId);
     }
 
     private AccountResponse toResponse(AccountState state) {
+        List<UUID> holds = state.holdsInForce(clock.instant());
         return new AccountResponse(state.accountId(), state.status(),
                                    opener.open(state.email()).orElse(null),
                                    opener.open(state.displayName()).orElse(null),
                                    state.plan(), state.protectedAccount(), state.openedAt(), state.lastActivityAt(),
-                                   state.version(), state.updatedAt(), state.purgeDueAt());
+                                   state.version(), state.updatedAt(), state.purgeDueAt(), holds,
+                                   state.status() == AccountStatus.QUARANTINED ? holds : List.of(),
+                                   AccountResponse.Deletion.of(state));
     }
 
     private AccountEventResponse toResponse(DomainEventMessage<?> event) {

@@ -79,6 +79,13 @@ public class AccountHistory {
         return Optional.of(new PageView<>(items, page, size, total, to < total));
     }
 
+    /** Every event of the account, oldest first, never from a snapshot; empty if there is no such account. */
+    public Optional<List<DomainEventMessage<?>>> allEvents(UUID accountId) {
+        List<DomainEventMessage<?>> all = new ArrayList<>();
+        eventStore.readEvents(accountId.toString(), 0).forEachRemaining(all::add);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all);
+    }
+
     /**
      * The state after every event up to and including {@code asOf} (null: now, {@link #currentState}); empty if the
      * account did not exist then. An account purged since carries no sealed value in any of its states, also one from

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.kafka.intake;
 
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.service.kafka.intake.ParsedCommand.Effect;
 import io.accountlifecycle.service.security.Scopes;
@@ -38,7 +39,7 @@ class CommandEnvelopeParser {
             "UpdateAccountProfile", Set.of("email", "displayName"),
             "ChangeAccountPlan", Set.of("plan"),
             "RecordAccountActivity", Set.of("lastActivityAt"),
-            "RequestAccountDeletion", Set.of("reason"),
+            "RequestAccountDeletion", Set.of("reason", "kind", "receivedAt"),
             "CancelAccountDeletion", Set.of("reason"));
     /** The scope each command type needs in the sender's token: its HTTP twin's. */
     static final Map<String, String> SCOPES = Map.of(
@@ -175,14 +176,8 @@ class CommandEnvelopeParser {
                 };
             }
             case "RecordAccountActivity" -> {
-                String at = text(payload, "lastActivityAt", commandId, accountId);
-                Instant lastActivityAt;
-                try {
-                    lastActivityAt = at == null ? clock.instant() : Instant.parse(at);
-                } catch (DateTimeParseException e) {
-                    throw new InvalidCommandException("payload.lastActivityAt must be an ISO-8601 instant like "
-                                                      + "2026-11-23T10:15:30Z", commandId, accountId);
-                }
+                Instant at = instant(payload, "lastActivityAt", commandId, accountId);
+                Instant lastActivityAt = at == null ? clock.instant() : at;
                 yield (commands, origin) -> {
                     commands.recordActivity(accountId, lastActivityAt, origin);
                     return Effect.APPLIED;
@@ -190,8 +185,10 @@ class CommandEnvelopeParser {
             }
             case "RequestAccountDeletion" -> {
                 String reason = text(payload, "reason", commandId, accountId);
+                DeletionKind kind = kind(payload, commandId, accountId);
+                Instant receivedAt = instant(payload, "receivedAt", commandId, accountId);
                 yield (commands, origin) -> {
-                    String waitsBecause = commands.requestDeletion(accountId, reason, origin);
+                    String waitsBecause = commands.requestDeletion(accountId, reason, kind, receivedAt, origin);
                     return waitsBecause == null ? Effect.APPLIED : Effect.pendingApproval(waitsBecause);
                 };
             }
@@ -204,6 +201,25 @@ class CommandEnvelopeParser {
             }
             default -> throw new IllegalStateException(type);
         };
+    }
+
+    private static Instant instant(JsonNode payload, String field, UUID commandId, UUID accountId) {
+        String at = text(payload, field, commandId, accountId);
+        try {
+            return at == null ? null : Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            throw new InvalidCommandException("payload." + field + " must be an ISO-8601 instant like "
+                                              + "2026-11-23T10:15:30Z", commandId, accountId);
+        }
+    }
+
+    private static DeletionKind kind(JsonNode payload, UUID commandId, UUID accountId) {
+        String value = text(payload, "kind", commandId, accountId);
+        try {
+            return value == null ? DeletionKind.STANDARD : DeletionKind.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCommandException("payload.kind must be STANDARD or ERASURE", commandId, accountId);
+        }
     }
 
     private static Plan plan(JsonNode payload, UUID commandId, UUID accountId) {

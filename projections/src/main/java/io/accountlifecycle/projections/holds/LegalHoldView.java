@@ -1,0 +1,24 @@
+package io.accountlifecycle.projections.holds;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A legal hold as admins see it.
+ *
+ * @param status      IN_FORCE, ENDED (its end date passed) or RELEASED
+ * @param accounts    how many accounts it listed when placed
+ * @param accountIds  the accounts it listed (on {@code GET /admin/legal-holds/{id}} only)
+ * @param covered     of those, the ones that record the hold now (released: none)
+ */
+@Schema(name = "LegalHold")
+public record LegalHoldView(UUID holdId, String matter, String reason, String criteria, String placedBy,
+                            Instant placedAt, Instant endsAt, String status, Instant releasedAt, String releasedBy,
+                            String releaseReason, int accounts,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<UUID> accountIds,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<UUID> covered) {
+}
