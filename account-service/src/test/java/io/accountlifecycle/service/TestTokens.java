@@ -16,7 +16,8 @@ import java.util.List;
 public final class TestTokens {
 
     public static final List<String> ALL_SCOPES = List.of(Scopes.READ, Scopes.WRITE, Scopes.DELETE, Scopes.ADMIN,
-                                                          Scopes.APPROVE, Scopes.ANALYTICS);
+                                                          Scopes.APPROVE, Scopes.ANALYTICS, Scopes.LEGAL,
+                                                          Scopes.EXPORT);
 
     private TestTokens() {
     }

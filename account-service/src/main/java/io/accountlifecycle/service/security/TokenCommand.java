@@ -108,7 +108,7 @@ public final class TokenCommand {
         err.println("usage: java -jar account-service.jar token --subject <sub> --scopes <scope,scope,...> "
                     + "[--ttl PT1H] [--data-dir ./data] [--audience <aud>]");
         err.println("scopes: " + String.join(", ", Scopes.READ, Scopes.WRITE, Scopes.DELETE, Scopes.ADMIN,
-                                             Scopes.APPROVE, Scopes.ANALYTICS));
+                                             Scopes.APPROVE, Scopes.ANALYTICS, Scopes.LEGAL, Scopes.EXPORT));
         return 2;
     }
 }

@@ -3,6 +3,10 @@ package io.accountlifecycle.service.account;
 import io.accountlifecycle.api.AccountActivityRecordedEvent;
 import io.accountlifecycle.api.AccountDeletionApprovalRequestedEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.AccountLegalHoldAppliedEvent;
+import io.accountlifecycle.api.AccountPurgeExpediteRequestedEvent;
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountPlanChangedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
@@ -44,8 +48,13 @@ class AccountSnapshotTest {
                                      new AccountPlanChangedEvent(ID, Plan.ENTERPRISE, Plan.FREE),
                                      new AccountProtectionChangedEvent(ID, false, "admin", "no longer"),
                                      new AccountActivityRecordedEvent(ID, T.minusSeconds(60)),
-                                     new AccountDeletionRequestedEvent(ID, "asked", "alice"),
-                                     new AccountQuarantinedEvent(ID, T.plusSeconds(86_400)));
+                                     new AccountLegalHoldAppliedEvent(ID, UUID.randomUUID(), "Case 1", null),
+                                     new AccountDeletionRequestedEvent(ID, "asked", "alice", DeletionKind.ERASURE,
+                                                                       T.minusSeconds(3_600), T.plusSeconds(86_400)),
+                                     new AccountQuarantinedEvent(ID, T.plusSeconds(86_400)),
+                                     new AccountErasureDeadlineExtendedEvent(ID, T.plusSeconds(90_000), "complex",
+                                                                             "admin"),
+                                     new AccountPurgeExpediteRequestedEvent(ID, "now", "alice"));
         Account awaitingApproval = folded(new AccountDeletionApprovalRequestedEvent(ID, "asked", "bob"));
         assertThat(Arrays.stream(AccountState.class.getRecordComponents()).filter(c -> value(quarantined, c) == null))
                 .as("every part of the state but the pending approval is set").extracting(RecordComponent::getName)
@@ -54,7 +63,7 @@ class AccountSnapshotTest {
 
         for (Account account : List.of(quarantined, awaitingApproval)) {
             SerializedObject<byte[]> snapshot = serializer.serialize(account, byte[].class);
-            assertThat(snapshot.getType().getRevision()).isEqualTo("1");
+            assertThat(snapshot.getType().getRevision()).isEqualTo("2");
             Account back = serializer.deserialize(snapshot);
             assertThat(back.state()).isEqualTo(account.state());
             assertThat(back.state().accountId()).isEqualTo(ID);
@@ -83,10 +92,11 @@ class AccountSnapshotTest {
                 .containsExactly("accountId", "status", "email", "displayName", "plan", "protectedAccount", "openedAt",
                                  "lastActivityAt", "version", "updatedAt", "purgeDueAt", "deletionRequested",
                                  "deletionRequestedAt", "approval", "requestBatch", "requestedBy",
-                                 "requestCorrelation", "protectionEndedAt", "plansLeftAt");
+                                 "requestCorrelation", "protectionEndedAt", "plansLeftAt", "legalHolds", "erasure",
+                                 "purgeBlocked", "expedite");
         assertThat(Arrays.stream(AccountState.PendingApproval.class.getRecordComponents()).map(RecordComponent::getName))
-                .containsExactly("requestedBy", "reason", "requestedAt");
-        assertThat(Account.class.getAnnotation(org.axonframework.serialization.Revision.class).value()).isEqualTo("1");
+                .containsExactly("requestedBy", "reason", "requestedAt", "erasure");
+        assertThat(Account.class.getAnnotation(org.axonframework.serialization.Revision.class).value()).isEqualTo("2");
     }
 
     /** An account opened (protected, on ENTERPRISE), then {@code events}, one second apart. */

@@ -37,6 +37,7 @@ import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -57,6 +58,7 @@ class AccountTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(Account.class);
         fixture.registerInjectableResource(breaker);
+        fixture.registerInjectableResource(Clock.systemUTC());
     }
 
     private static PersonalText text(String plaintext, String ciphertext) {

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.account;
 
+import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.service.command.Origin;
 
@@ -13,7 +14,8 @@ final class Breaker implements DeletionSafeguards {
     boolean open;
 
     @Override
-    public String requestDeletion(UUID accountId, String reason, Origin origin) {
+    public String requestDeletion(UUID accountId, String reason, DeletionKind kind, Instant receivedAt,
+                                  Origin origin) {
         throw new UnsupportedOperationException();
     }
 

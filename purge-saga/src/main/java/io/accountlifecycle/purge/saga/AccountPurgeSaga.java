@@ -17,7 +17,6 @@ import io.accountlifecycle.purge.pause.PurgePause;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
-import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.modelling.saga.EndSaga;
 import org.axonframework.modelling.saga.SagaEventHandler;
@@ -114,45 +113,47 @@ public class AccountPurgeSaga {
 
     /** A hold was lifted: a purge it blocked is due again (other holds may still block it: the account decides). */
     @SagaEventHandler(associationProperty = "accountId")
-    public void on(AccountLegalHoldLiftedEvent event, PurgePause pause, DeadlineManager deadlines,
-                   CommandGateway commands, PurgeSettings settings) {
+    public void on(AccountLegalHoldLiftedEvent event, @Timestamp Instant liftedAt, PurgePause pause,
+                   DeadlineManager deadlines, CommandGateway commands, PurgeSettings settings) {
         if (blocked) {
             cancelDeadline(deadlines);
-            due(accountId, pause, deadlines, commands, settings);
+            due(accountId, liftedAt, pause, deadlines, commands, settings);
         }
     }
 
     /** Two people agreed to purge the account now rather than at the end of its hold. */
     @SagaEventHandler(associationProperty = "accountId")
-    public void on(AccountPurgeExpeditedEvent event, PurgePause pause, DeadlineManager deadlines,
-                   CommandGateway commands, PurgeSettings settings) {
+    public void on(AccountPurgeExpeditedEvent event, @Timestamp Instant approvedAt, PurgePause pause,
+                   DeadlineManager deadlines, CommandGateway commands, PurgeSettings settings) {
         log.info("Purge of account {} brought forward, approved by {}", accountId, event.approvedBy());
         cancelDeadline(deadlines);
-        due(accountId, pause, deadlines, commands, settings);
+        due(accountId, approvedAt, pause, deadlines, commands, settings);
     }
 
     @DeadlineHandler(deadlineName = PURGE_DEADLINE)
-    public void holdEnded(UUID account, PurgePause pause, DeadlineManager deadlines, CommandGateway commands,
-                          PurgeSettings settings) {
+    public void holdEnded(UUID account, @Timestamp Instant dueAt, PurgePause pause, DeadlineManager deadlines,
+                          CommandGateway commands, PurgeSettings settings) {
         log.info("Hold of account {} ended", account);
         deadlineId = null; // this one has fired
-        due(account, pause, deadlines, commands, settings);
+        due(account, dueAt, pause, deadlines, commands, settings);
     }
 
     /**
      * The purge is due: deferred while purges are paused — except an erasure whose deadline has come, which the law
      * does not let a pause hold back; while paused, an erasure is looked at again no later than its deadline.
+     * {@code now} is the instant of the message that made it due (a deadline message's is the instant it was due
+     * at), the same clock the deadline manager keeps.
      */
-    private void due(UUID account, PurgePause pause, DeadlineManager deadlines, CommandGateway commands,
+    private void due(UUID account, Instant now, PurgePause pause, DeadlineManager deadlines, CommandGateway commands,
                      PurgeSettings settings) {
         if (pause.isPaused()) {
-            Instant now = GenericEventMessage.clock.instant();
-            if (erasureDeadline == null || now.isBefore(erasureDeadline)) {
+            Duration untilDeadline = erasureDeadline == null ? null : Duration.between(now, erasureDeadline);
+            if (untilDeadline == null || !untilDeadline.isNegative() && !untilDeadline.isZero()) {
                 deferred = true;
                 SagaLifecycle.associateWith("purgeControlId", PurgesPausedEvent.PURGE_CONTROL_ID);
-                Instant retry = now.plus(settings.pausedRetry());
-                if (erasureDeadline != null && erasureDeadline.isBefore(retry)) {
-                    retry = erasureDeadline;
+                Duration retry = settings.pausedRetry();
+                if (untilDeadline != null && untilDeadline.compareTo(retry) < 0) {
+                    retry = untilDeadline;
                 }
                 cancelDeadline(deadlines);
                 deadlineId = deadlines.schedule(retry, PURGE_DEADLINE, account);

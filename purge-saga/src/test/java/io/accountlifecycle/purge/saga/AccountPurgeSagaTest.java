@@ -2,6 +2,11 @@ package io.accountlifecycle.purge.saga;
 
 import io.accountlifecycle.api.AccountDeletionCancelledEvent;
 import io.accountlifecycle.api.AccountDeletionRequestedEvent;
+import io.accountlifecycle.api.AccountErasureDeadlineExtendedEvent;
+import io.accountlifecycle.api.AccountLegalHoldLiftedEvent;
+import io.accountlifecycle.api.AccountPurgeExpeditedEvent;
+import io.accountlifecycle.api.DeletionKind;
+import io.accountlifecycle.api.PurgeOutcome;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.AccountQuarantinedEvent;
 import io.accountlifecycle.api.PurgeAccountCommand;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -126,6 +132,92 @@ class AccountPurgeSagaTest {
                                                         new AccountQuarantinedEvent(ID, due))
                .whenAggregate(ID.toString()).publishes(new AccountPurgedEvent(ID))
                .expectActiveSagas(0)
+               .expectNoScheduledDeadlines();
+    }
+
+    private AccountDeletionRequestedEvent erasure(Instant deadline) {
+        return new AccountDeletionRequestedEvent(ID, "erase me", "alice", DeletionKind.ERASURE,
+                                                 fixture.currentTime(), deadline);
+    }
+
+    @Test
+    void anErasureIsHeldNoLongerThanItsDeadline() {
+        Instant deadline = fixture.currentTime().plus(Duration.ofDays(5));
+        fixture.givenNoPriorActivity()
+               .whenAggregate(ID.toString()).publishes(erasure(deadline))
+               .expectDispatchedCommands(new QuarantineAccountCommand(ID, deadline));
+    }
+
+    @Test
+    void anErasureWhoseDeadlineComesDuringAPauseIsPurgedAtItsDeadline() throws Exception {
+        Instant deadline = fixture.currentTime().plus(Duration.ofDays(5));
+        paused.set(true);
+        fixture.givenAggregate(ID.toString()).published(erasure(deadline), new AccountQuarantinedEvent(ID, deadline))
+               .whenTimeElapses(Duration.ofDays(5))
+               .expectDispatchedCommands(new PurgeAccountCommand(ID));
+    }
+
+    @Test
+    void anErasureDueBeforeItsDeadlineWaitsForThePauseButNotPastTheDeadline() throws Exception {
+        Instant due = fixture.currentTime().plus(Duration.ofDays(5));
+        Instant deadline = due.plus(Duration.ofSeconds(90));
+        paused.set(true);
+        fixture.givenAggregate(ID.toString()).published(erasure(deadline), new AccountQuarantinedEvent(ID, due))
+               .andThenTimeElapses(Duration.ofDays(5))
+               .whenTimeElapses(Duration.ofSeconds(61))
+               .expectNoDispatchedCommands()
+               .expectScheduledDeadlineWithName(deadline, AccountPurgeSaga.PURGE_DEADLINE);
+    }
+
+    @Test
+    void anExtendedErasureWaitsForThePauseUntilTheExtendedDeadline() throws Exception {
+        Instant deadline = fixture.currentTime().plus(Duration.ofDays(5));
+        paused.set(true);
+        fixture.givenAggregate(ID.toString()).published(erasure(deadline), new AccountQuarantinedEvent(ID, deadline),
+                                                        new AccountErasureDeadlineExtendedEvent(
+                                                                ID, deadline.plus(Duration.ofDays(30)), "complex",
+                                                                "admin"))
+               .whenTimeElapses(Duration.ofDays(5).plusMinutes(5))
+               .expectNoDispatchedCommands()
+               .expectActiveSagas(1);
+    }
+
+    @Test
+    void aPurgeBlockedByAHoldWaitsForItsEndAndIsTriedAgainWhenItIsLifted() throws Exception {
+        Instant due = due();
+        UUID hold = UUID.randomUUID();
+        Instant holdEnds = due.plus(Duration.ofDays(10));
+        fixture.setCallbackBehavior((command, metaData) -> command instanceof PurgeAccountCommand
+                                                           ? new PurgeOutcome(false, List.of(hold), holdEnds) : null);
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .andThenTimeElapses(HOLD)
+               .whenTimeElapses(Duration.ofDays(1))
+               .expectNoDispatchedCommands()
+               .expectScheduledDeadlineWithName(holdEnds, AccountPurgeSaga.PURGE_DEADLINE);
+    }
+
+    @Test
+    void aLiftedHoldTriesABlockedPurgeAgainAtOnce() throws Exception {
+        Instant due = due();
+        UUID hold = UUID.randomUUID();
+        fixture.setCallbackBehavior((command, metaData) -> command instanceof PurgeAccountCommand
+                                                           ? new PurgeOutcome(false, List.of(hold), null) : null);
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .andThenTimeElapses(HOLD)
+               .whenAggregate(ID.toString()).publishes(new AccountLegalHoldLiftedEvent(ID, hold))
+               .expectDispatchedCommands(new PurgeAccountCommand(ID))
+               .expectNoScheduledDeadlines();
+    }
+
+    @Test
+    void anExpeditedPurgeRunsAtOnce() {
+        Instant due = due();
+        fixture.givenAggregate(ID.toString()).published(new AccountDeletionRequestedEvent(ID, "closing", "alice"),
+                                                        new AccountQuarantinedEvent(ID, due))
+               .whenAggregate(ID.toString()).publishes(new AccountPurgeExpeditedEvent(ID, "bob"))
+               .expectDispatchedCommands(new PurgeAccountCommand(ID))
                .expectNoScheduledDeadlines();
     }
 }
