@@ -129,12 +129,17 @@ public class ApiDescriptionConfiguration {
     }
 
     private static void describe(String path, HttpMethod method, Operation operation, boolean rateLimited) {
-        List<String> scopes = EndpointScopes.scopesFor(method, path).orElse(List.of());
+        EndpointScopes.Rule rule = EndpointScopes.ruleFor(method, path).orElse(null);
+        List<String> scopes = rule == null ? List.of() : rule.scopes();
+        boolean all = rule != null && rule.allRequired();
         String scheme = path.startsWith("/admin/") ? ADMIN_BEARER : BEARER;
-        operation.setSecurity(scopes.stream().map(scope -> new SecurityRequirement().addList(scheme, scope)).toList());
+        // One requirement with several scopes needs them all; several requirements are alternatives (OpenAPI).
+        operation.setSecurity(all ? List.of(new SecurityRequirement().addList(scheme, scopes))
+                                  : scopes.stream().map(scope -> new SecurityRequirement().addList(scheme, scope))
+                                          .toList());
         if (!scopes.isEmpty() && operation.getDescription() == null) {
-            operation.setDescription("Needs " + String.join(" or ", scopes.stream().map(s -> "`" + s + "`").toList())
-                                     + ".");
+            operation.setDescription("Needs " + String.join(all ? " and " : " or ",
+                                                            scopes.stream().map(s -> "`" + s + "`").toList()) + ".");
         }
         ApiResponses responses = operation.getResponses();
         boolean hasBody = operation.getRequestBody() != null;

@@ -17,9 +17,9 @@ public final class EndpointScopes {
     /**
      * @param method   the HTTP method, or null for any
      * @param patterns path patterns ({@code *} one segment, {@code **} any rest)
-     * @param scopes   any one of them is enough
+     * @param scopes   any one of them is enough, or all are needed ({@code allRequired})
      */
-    public record Rule(HttpMethod method, List<String> patterns, List<String> scopes) {
+    public record Rule(HttpMethod method, List<String> patterns, List<String> scopes, boolean allRequired) {
 
         boolean matches(HttpMethod requestMethod, String path) {
             if (method != null && !method.equals(requestMethod)) {
@@ -44,8 +44,8 @@ public final class EndpointScopes {
             rule(HttpMethod.POST, List.of("/accounts/*/deletion/cancel", "/accounts/*/deletion/expedite"),
                  Scopes.ADMIN),
             rule(HttpMethod.POST, List.of("/accounts/*/deletion/expedite/approve"), Scopes.APPROVE),
-            // accounts:read as well: the controller checks it (a rule's scopes are alternatives).
-            rule(HttpMethod.GET, List.of("/accounts/*/export"), Scopes.EXPORT),
+            // Both: an export opens every personal field of the whole history.
+            new Rule(HttpMethod.GET, List.of("/accounts/*/export"), List.of(Scopes.READ, Scopes.EXPORT), true),
             rule(HttpMethod.GET, List.of("/admin/legal-holds", "/admin/legal-holds/*"), Scopes.LEGAL, Scopes.ADMIN),
             rule(null, List.of("/admin/legal-holds", "/admin/legal-holds/**"), Scopes.LEGAL),
             rule(HttpMethod.POST, List.of("/admin/deletion-batches/*/approve", "/admin/deletion-batches/*/reject",
@@ -59,7 +59,7 @@ public final class EndpointScopes {
     }
 
     private static Rule rule(HttpMethod method, List<String> patterns, String... scopes) {
-        return new Rule(method, patterns, List.of(scopes));
+        return new Rule(method, patterns, List.of(scopes), false);
     }
 
     /**
@@ -67,7 +67,12 @@ public final class EndpointScopes {
      * no rule matches, i.e. the endpoint is refused to everyone.
      */
     public static Optional<List<String>> scopesFor(HttpMethod method, String pathTemplate) {
+        return ruleFor(method, pathTemplate).map(Rule::scopes);
+    }
+
+    /** The rule an endpoint falls under, for a path template such as {@code /accounts/{id}}. */
+    public static Optional<Rule> ruleFor(HttpMethod method, String pathTemplate) {
         String path = pathTemplate.replaceAll("\\{[^/}]+}", "x");
-        return RULES.stream().filter(r -> r.matches(method, path)).findFirst().map(Rule::scopes);
+        return RULES.stream().filter(r -> r.matches(method, path)).findFirst();
     }
 }

@@ -133,9 +133,13 @@ public class SecurityConfiguration {
                 for (EndpointScopes.Rule rule : EndpointScopes.RULES) {
                     String[] authorities = rule.scopes().stream().map(Scopes::authority).toArray(String[]::new);
                     String[] patterns = rule.patterns().toArray(String[]::new);
-                    (rule.method() == null ? requests.requestMatchers(patterns)
-                                           : requests.requestMatchers(rule.method(), patterns))
-                            .hasAnyAuthority(authorities);
+                    var matched = rule.method() == null ? requests.requestMatchers(patterns)
+                                                        : requests.requestMatchers(rule.method(), patterns);
+                    if (rule.allRequired()) {
+                        matched.hasAllAuthorities(authorities);
+                    } else {
+                        matched.hasAnyAuthority(authorities);
+                    }
                 }
                 requests.anyRequest().denyAll();
             })

@@ -87,6 +87,19 @@ class ApiDescriptionIT {
             Response refused = call(subject, others, method, url, body);
             assertThat(refused.status()).as(method + " " + path.getKey() + " without " + declared).isEqualTo(403);
             assertDeclared(operation, refused, method + " " + path.getKey());
+            // One requirement naming several scopes needs them all: each alone is refused, together allowed.
+            boolean allRequired = operation.get("security").size() == 1 && declared.size() > 1;
+            if (allRequired) {
+                for (String scope : declared) {
+                    assertThat(call(subject, List.of(scope), method, url, body).status())
+                            .as(method + " " + path.getKey() + " with only " + scope + " of all of " + declared)
+                            .isEqualTo(403);
+                }
+                Response allowed = call(subject, List.copyOf(declared), method, url, body);
+                assertThat(allowed.status()).as(method + " " + path.getKey() + " with " + declared).isNotIn(401, 403);
+                checked.add(method + " " + path.getKey());
+                return;
+            }
             for (String scope : declared) {
                 Response allowed = call(subject, List.of(scope), method, url, body);
                 assertThat(allowed.status()).as(method + " " + path.getKey() + " with only " + scope)

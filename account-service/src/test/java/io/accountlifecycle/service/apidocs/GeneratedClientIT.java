@@ -4,10 +4,10 @@ import io.accountlifecycle.client.ApiClient;
 import io.accountlifecycle.client.ApiException;
 import io.accountlifecycle.client.api.AccountsApi;
 import io.accountlifecycle.client.model.AccountResponse;
+import io.accountlifecycle.client.model.DeletionRequest;
 import io.accountlifecycle.client.model.DeletionResponse;
 import io.accountlifecycle.client.model.OpenAccountRequest;
 import io.accountlifecycle.client.model.OpenAccountResponse;
-import io.accountlifecycle.client.model.ReasonRequest;
 import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
@@ -61,7 +61,7 @@ class GeneratedClientIT {
         assertThat(account.getStatus()).isEqualTo(AccountResponse.StatusEnum.ACTIVE);
         assertThat(account.getPlan()).isEqualTo(AccountResponse.PlanEnum.STANDARD);
 
-        DeletionResponse deletion = api.requestAccountDeletion(id, new ReasonRequest().reason("customer asked"),
+        DeletionResponse deletion = api.requestAccountDeletion(id, new DeletionRequest().reason("customer asked"),
                                                                "generated-2");
         assertThat(deletion.getDeletionRequested()).isTrue();
         assertThat(deletion.getApprovalRequired()).isFalse();
@@ -74,7 +74,7 @@ class GeneratedClientIT {
     void refusalsReachTheClientAsProblemDocuments() {
         AccountsApi reader = accounts(Scopes.READ);
         ApiException refused = catchThrowableOfType(ApiException.class, () -> reader.requestAccountDeletion(
-                UUID.randomUUID(), new ReasonRequest().reason("no scope"), null));
+                UUID.randomUUID(), new DeletionRequest().reason("no scope"), null));
         assertThat(refused.getCode()).isEqualTo(403);
         assertThat(refused.getResponseBody()).contains("\"title\":\"Missing scope\"");
         assertThat(refused.getResponseHeaders().firstValue("RateLimit-Remaining")).isPresent();

@@ -230,7 +230,9 @@ class LegalHoldsAndErasureIT {
         JsonNode listed = erasureRequest(id);
         assertThat(ids(listed.get("purgeBlockedBy"))).containsExactly(holdId);
         assertThat(listed.get("explanation").asString()).contains("erasure does not apply while a legal obligation");
-        assertThat(admin.get("/actuator/prometheus").status()).isIn(200, 404); // served on the management port
+        int management = Integer.parseInt(service.getEnvironment().getProperty("local.management.port"));
+        String metrics = new HttpJson(management).get("/actuator/prometheus").raw();
+        assertThat(metrics).containsPattern("(?m)^account_erasure_requests_blocked_by_hold [1-9]");
         assertThat(admin.post("/accounts/" + id + "/deletion", "{\"reason\":\"x\",\"kind\":\"ERASURE\","
                                                                + "\"receivedAt\":\"" + Instant.now().plusSeconds(3600)
                                                                + "\"}").status())
