@@ -322,6 +322,19 @@ class PurgeCertificateTest {
     }
 
     @Test
+    void aNewKeyFromTheCommandIsAPrivateP256KeyWithAKidThatSigns() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(NewCertificateKeyCommand.run(new String[] {"new-purge-certificate-key"}, new PrintStream(out, true),
+                                                new PrintStream(new ByteArrayOutputStream()))).isZero();
+        ECKey generated = ECKey.parse(out.toString().strip());
+        assertThat(generated.isPrivate()).isTrue();
+        assertThat(generated.getKeyID()).isNotBlank();
+        PurgeCertificateClaims claims = PurgeCertificateClaims.of(ACCOUNT, history(), "account-service", NOW);
+        assertThat(CertificateVerifier.verify(PurgeCertificates.sign(claims, generated),
+                                              new JWKSet(generated.toPublicJWK()))).isEqualTo(claims);
+    }
+
+    @Test
     void theCommandPrintsTheClaimsAndValidOrWhyNot(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("certificate.jws");
         Path jwks = dir.resolve("keys.json");
