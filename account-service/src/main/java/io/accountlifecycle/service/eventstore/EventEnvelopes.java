@@ -54,7 +54,8 @@ public final class EventEnvelopes {
     public static EventEnvelope of(EventTable.Row row) {
         try {
             Map<String, Object> payload = JSON.readValue(row.payload(), Map.class);
-            Map<String, Object> metadata = row.metaData() == null ? Map.of() : JSON.readValue(row.metaData(), Map.class);
+            Map<String, Object> metadata = row.metaData() == null ? Map.of()
+                                                                  : JSON.readValue(row.metaData(), Map.class);
             return new EventEnvelope(row.eventId(), row.aggregateType(), row.aggregateId(),
                                      ACCOUNT.equals(row.aggregateType()) ? row.aggregateId() : null, row.sequence(),
                                      row.globalIndex(), EventTypes.nameOf(row.payloadType()), row.payloadType(),
