@@ -63,10 +63,12 @@ public final class VerifyCertificateCommand {
         try {
             String certificate = Files.readString(Path.of(file));
             PurgeCertificateClaims claims = CertificateVerifier.verify(certificate, keys(jwks));
+            if (events != null) {
+                CertificateVerifier.verifyChain(claims, envelopes(Path.of(events)));
+            }
+            // Claims only once everything checked: what is printed is what was verified.
             claims.asMap().forEach((name, value) -> out.println(name + ": " + value));
             if (events != null) {
-                List<EventEnvelope> envelopes = envelopes(Path.of(events));
-                CertificateVerifier.verifyChain(claims, envelopes);
                 out.println("chain: the " + claims.eventCount() + " events in " + events + " hash to chainHead");
             }
             out.println("valid");

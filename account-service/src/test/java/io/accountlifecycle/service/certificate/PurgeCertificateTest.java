@@ -352,12 +352,14 @@ class PurgeCertificateTest {
                                   .endsWith("valid\n");
 
         Files.write(events, history().subList(0, 3).stream().map(EventEnvelopes::json).toList());
+        out.reset();
         err.reset();
         assertThat(VerifyCertificateCommand.run(new String[] {"verify-certificate", file.toString(), "--jwks",
                                                               jwks.toString(), "--events", events.toString()},
-                                                new PrintStream(new ByteArrayOutputStream()),
-                                                new PrintStream(err, true))).isEqualTo(1);
+                                                new PrintStream(out, true), new PrintStream(err, true)))
+                .isEqualTo(1);
         assertThat(err.toString()).startsWith("invalid: ").contains("no AccountPurged");
+        assertThat(out.toString()).as("no claims printed for what did not verify").isEmpty();
         assertThat(VerifyCertificateCommand.run(new String[] {"verify-certificate", file.toString()},
                                                 new PrintStream(out), new PrintStream(err))).isEqualTo(2);
     }
