@@ -1,5 +1,7 @@
 package io.accountlifecycle.service;
 
+import io.accountlifecycle.service.certificate.NewCertificateKeyCommand;
+import io.accountlifecycle.service.certificate.VerifyCertificateCommand;
 import io.accountlifecycle.service.recovery.RecoveryCommand;
 import io.accountlifecycle.service.recovery.RotateMasterKeyCommand;
 import io.accountlifecycle.service.schema.MigrateCommand;
@@ -15,6 +17,12 @@ public class AccountServiceApplication {
         // Subcommands dispatch before any of the application starts: no banner, no database, no broker.
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.out, System.err));
+        }
+        if (NewCertificateKeyCommand.handles(args)) {
+            System.exit(NewCertificateKeyCommand.run(args, System.out, System.err));
+        }
+        if (VerifyCertificateCommand.handles(args)) {
+            System.exit(VerifyCertificateCommand.run(args, System.out, System.err));
         }
         if (MigrateCommand.handles(args)) {
             System.exit(MigrateCommand.run(args, System.out, System.err));

@@ -163,6 +163,23 @@ public class EventTable {
         deserialize(rows.stream(), each);
     }
 
+    /**
+     * Every stored event of one aggregate, oldest first, exactly as the store has it (payload and metadata as their
+     * stored JSON, not read through the upcasters): what {@code account.events} carries, for a purge certificate's
+     * hash chain.
+     */
+    public List<Row> readAggregateRows(String aggregate) {
+        return jdbc.query("select " + globalIndex + ", " + eventId + ", " + aggregateId + ", " + sequence + ", "
+                          + aggregateType + ", " + timestamp + ", " + payloadType + ", " + payloadRevision + ", "
+                          + payload + ", " + metaData + " from " + table + " where " + aggregateId + " = ? order by "
+                          + sequence,
+                          (row, number) -> new Row(row.getLong(1), row.getString(2), row.getString(3), row.getLong(4),
+                                                   row.getString(5), row.getObject(6, OffsetDateTime.class).toInstant(),
+                                                   row.getString(7), row.getString(8), row.getBytes(9),
+                                                   row.getBytes(10)),
+                          aggregate);
+    }
+
     private static String literals(Set<Class<?>> types) {
         return types.stream().map(type -> "'" + type.getName() + "'").sorted().collect(Collectors.joining(", "));
     }

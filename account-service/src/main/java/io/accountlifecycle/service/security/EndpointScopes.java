@@ -31,7 +31,8 @@ public final class EndpointScopes {
     }
 
     public static final List<Rule> RULES = List.of(
-            rule(HttpMethod.GET, List.of("/accounts/*", "/accounts/*/events"), Scopes.READ),
+            rule(HttpMethod.GET, List.of("/accounts/*", "/accounts/*/events", "/accounts/*/purge-certificate"),
+                 Scopes.READ),
             rule(HttpMethod.POST, List.of("/accounts"), Scopes.WRITE),
             rule(HttpMethod.PATCH, List.of("/accounts/*/profile"), Scopes.WRITE),
             rule(HttpMethod.PUT, List.of("/accounts/*/plan"), Scopes.WRITE),

@@ -25,7 +25,8 @@ import org.springframework.security.web.firewall.StrictHttpFirewall;
 import static io.accountlifecycle.service.security.Scopes.authority;
 
 /**
- * Every endpoint needs a valid JWT and the scope of what it does; only health and the OpenAPI description are open.
+ * Every endpoint needs a valid JWT and the scope of what it does; only health, the API descriptions and the purge
+ * certificates' public keys are open.
  * 401 for a missing, expired, tampered or wrongly signed token or one meant for another audience (the checks are
  * {@link TokenVerificationConfiguration}'s) and 403 for a missing scope, both as problem details;
  * 429 with {@code Retry-After} instead of 403 for a subject refused more than
@@ -128,7 +129,9 @@ public class SecurityConfiguration {
             .authorizeHttpRequests(requests -> {
                 requests.requestMatchers("/actuator/health", "/actuator/health/**", "/livez", "/readyz",
                                          "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-                                         "/asyncapi.json", "/schemas/*.json", "/error").permitAll();
+                                         "/asyncapi.json", "/schemas/*.json", "/error",
+                                         // The public keys of purge certificates, for whoever holds one.
+                                         "/.well-known/purge-certificate-keys.json").permitAll();
                 // The scopes of every endpoint: one table, also stated by the OpenAPI description.
                 for (EndpointScopes.Rule rule : EndpointScopes.RULES) {
                     String[] authorities = rule.scopes().stream().map(Scopes::authority).toArray(String[]::new);

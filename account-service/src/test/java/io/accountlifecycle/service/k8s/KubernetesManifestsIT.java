@@ -416,6 +416,33 @@ class KubernetesManifestsIT {
     }
 
     /**
+     * The role serving {@code /accounts/**} signs purge certificates with a key from a Secret, mounted read-only where
+     * {@code ACCOUNT_PURGECERTIFICATE_KEYFILE} points, in every installation; no variable carries the key itself.
+     */
+    @Test
+    void theApiRoleReadsThePurgeCertificateKeyFromAMountedSecret() throws Exception {
+        for (String installation : List.of("overlays/small", "overlays/production")) {
+            List<Rendered> objects = render(installation);
+            List<Deployment> api = all(objects, Deployment.class).stream()
+                    .filter(d -> "true".equals(environment(objects, d).get("ACCOUNT_HTTP_COMMANDS_ENABLED"))).toList();
+            assertThat(api).as("deployments serving /accounts/** in %s", installation).isNotEmpty();
+            for (Deployment deployment : api) {
+                PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+                String keyFile = environment(objects, deployment).get("ACCOUNT_PURGECERTIFICATE_KEYFILE");
+                assertThat(keyFile).as("key file of %s", name(deployment)).isNotNull();
+                var volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null && v.getSecret()
+                        .getSecretName().equals("account-purge-certificate")).findFirst().orElseThrow();
+                assertThat(pod.getContainers().get(0).getVolumeMounts())
+                        .anySatisfy(mount -> {
+                            assertThat(mount.getName()).isEqualTo(volume.getName());
+                            assertThat(mount.getReadOnly()).isTrue();
+                            assertThat(keyFile).startsWith(mount.getMountPath() + "/");
+                        });
+            }
+        }
+    }
+
+    /**
      * Running pods never hold the owner's credentials: in every installation the migration Job, running
      * {@code migrate}, is the one workload that references the owner's Secret, and no Deployment sets a Flyway
      * variable. Outside the installations, only the restore Job (it migrates the empty database it restores into)

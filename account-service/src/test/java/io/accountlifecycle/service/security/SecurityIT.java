@@ -63,6 +63,7 @@ class SecurityIT {
                 new Endpoint("GET", "/accounts/{id}", null, Scopes.READ),
                 new Endpoint("GET", "/accounts/{id}?asOf=2030-01-01T00:00:00Z", null, Scopes.READ),
                 new Endpoint("GET", "/accounts/{id}/events", null, Scopes.READ),
+                new Endpoint("GET", "/accounts/{id}/purge-certificate", null, Scopes.READ),
                 new Endpoint("PATCH", "/accounts/{id}/profile", "{\"displayName\":\"Renamed\"}", Scopes.WRITE),
                 new Endpoint("PUT", "/accounts/{id}/plan", "{\"plan\":\"PREMIUM\"}", Scopes.WRITE),
                 new Endpoint("POST", "/accounts/{id}/activity", "{}", Scopes.WRITE),
@@ -125,11 +126,12 @@ class SecurityIT {
     int managementPort;
 
     @Test
-    void onThePublicPortOnlyHealthAndTheOpenApiDescriptionAreOpen() {
+    void onThePublicPortOnlyHealthTheOpenApiDescriptionAndThePurgeCertificateKeysAreOpen() {
         HttpJson anonymous = new HttpJson(port);
         assertThat(anonymous.get("/livez").status()).isEqualTo(200);
         assertThat(anonymous.get("/readyz").status()).isEqualTo(200);
         assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
+        assertThat(anonymous.get("/.well-known/purge-certificate-keys.json").status()).isEqualTo(200);
         assertThat(anonymous.get("/actuator/prometheus").status()).isIn(401, 404);
         assertThat(anonymous.get("/anything-else").status()).isEqualTo(401);
         assertThat(http(token("alice", TestTokens.ALL_SCOPES)).get("/anything-else").status()).isEqualTo(403);

@@ -2,21 +2,17 @@ package io.accountlifecycle.service.kafka.publication;
 
 import io.accountlifecycle.service.roles.Roles;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.api.AccountOpenedEvent;
 import io.accountlifecycle.api.AccountProfileUpdatedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.EventEnvelope;
-import io.accountlifecycle.service.eventstore.EventStoreConfiguration;
+import io.accountlifecycle.service.eventstore.EventEnvelopes;
 import io.accountlifecycle.service.eventstore.EventTable;
 import io.accountlifecycle.service.eventstore.EventTable.StoredPosition;
-import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.personal.PersonalDataSealer;
 import io.accountlifecycle.service.personal.RecordAuthentication;
 import org.axonframework.config.ProcessingGroup;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -59,8 +55,6 @@ public class AccountEventPublisher {
     private static final long ACK_TIMEOUT_SECONDS = 75;
 
     private final KafkaTemplate<String, String> kafka;
-    private final ObjectMapper json = EventStoreConfiguration.axonObjectMapper();
-
     private final JdbcTemplate jdbc;
     private final EventTable events;
     private final TaggedRecords records;
@@ -102,14 +96,10 @@ public class AccountEventPublisher {
             if (where == null) {
                 throw new IllegalStateException("Event " + event.getIdentifier() + " is not in the store");
             }
-            EventEnvelope envelope = envelope(event.getPayload(), event, where);
+            EventEnvelope envelope = EventEnvelopes.of(event, where);
             String key = envelope.aggregateId() != null ? envelope.aggregateId() : envelope.eventId();
-            try {
-                sends.add(send(KafkaTopics.EVENTS, key, json.writeValueAsString(envelope)));
-                sends.addAll(keyRecords(event.getPayload(), wrappedKeys));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write the envelope of event " + event.getIdentifier(), e);
-            }
+            sends.add(send(KafkaTopics.EVENTS, key, EventEnvelopes.json(envelope)));
+            sends.addAll(keyRecords(event.getPayload(), wrappedKeys));
         }
         awaitAcknowledgements(sends);
     }
@@ -162,29 +152,6 @@ public class AccountEventPublisher {
             return query;
         }, (RowCallbackHandler) row -> keys.put(row.getString(1), row.getBytes(2)));
         return keys;
-    }
-
-    @SuppressWarnings("unchecked")
-    private EventEnvelope envelope(Object payload, EventMessage<?> event, StoredPosition where) {
-        String aggregateType = null;
-        String aggregateId = null;
-        long sequenceNumber = 0;
-        if (event instanceof DomainEventMessage<?> domain) {
-            aggregateType = domain.getType();
-            aggregateId = domain.getAggregateIdentifier();
-            sequenceNumber = domain.getSequenceNumber();
-        }
-        return new EventEnvelope(event.getIdentifier(), aggregateType, aggregateId,
-                                 "Account".equals(aggregateType) ? aggregateId : null,
-                                 sequenceNumber, where.globalIndex(), EventTypes.nameOf(event.getPayloadType()),
-                                 event.getPayloadType().getName(),
-                                 revisionOf(event), where.timestamp().toString(),
-                                 json.convertValue(payload, Map.class), Map.copyOf(event.getMetaData()));
-    }
-
-    private static String revisionOf(EventMessage<?> event) {
-        var revision = event.getPayloadType().getAnnotation(org.axonframework.serialization.Revision.class);
-        return revision == null ? null : revision.value();
     }
 
     private static void awaitAcknowledgements(List<CompletableFuture<?>> sends) {
