@@ -50,9 +50,9 @@ public record ErasureSettings(Period deadline, Period maxExtension, Duration ale
      * inbound topic's retention is compared with.
      */
     public Duration shortestDeadline() {
-        Instant start = Instant.parse("2028-01-01T00:00:00Z"); // a leap year: every month length is met
+        Instant start = Instant.parse("2027-01-01T00:00:00Z"); // a common year: a February of 28 days
         Duration shortest = null;
-        for (int day = 0; day < 366; day++) {
+        for (int day = 0; day < 365; day++) {
             Instant from = start.plus(Duration.ofDays(day));
             Duration length = Duration.between(from, deadlineFor(from));
             shortest = shortest == null || length.compareTo(shortest) < 0 ? length : shortest;

@@ -53,7 +53,7 @@ public class InboundRetentionCheck implements SmartInitializingSingleton {
         if (topics.create() && topics.inboundRetention().compareTo(limit) > 0) {
             tooLong.add("account.kafka.topics.inbound-retention is " + topics.inboundRetention());
         }
-        tooLong.addAll(topicsKeepingTooLong(limit));
+        tooLong.addAll(topicsKeepingTooLong(limit, INBOUND));
         if (!tooLong.isEmpty()) {
             throw new IllegalStateException(
                     "Inbound topics keep personal data longer than an erasure request may take (account.erasure"
@@ -64,10 +64,10 @@ public class InboundRetentionCheck implements SmartInitializingSingleton {
         }
     }
 
-    /** The inbound topics whose records outlive {@code limit}, with why; empty when none does or none exists yet. */
-    List<String> topicsKeepingTooLong(Duration limit) {
+    /** Those of {@code topics} whose records outlive {@code limit}, with why; empty when none does or none exists. */
+    List<String> topicsKeepingTooLong(Duration limit, List<String> topics) {
         List<String> found = new ArrayList<>();
-        List<ConfigResource> resources = INBOUND.stream()
+        List<ConfigResource> resources = topics.stream()
                                                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         int timeout = kafkaAdmin.getOperationTimeout();
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {

@@ -267,6 +267,34 @@ class KafkaCommandIntakeIT {
     }
 
     @Test
+    void anErasureRequestOverKafkaCarriesWhenThePersonAskedAndItsDeadline() {
+        UUID accountId = UUID.randomUUID();
+        UUID open = UUID.randomUUID();
+        UUID erase = UUID.randomUUID();
+        UUID badKind = UUID.randomUUID();
+        send(accountId, openAccount(open, accountId, "erase@example.com"));
+        send(accountId, """
+                        {"commandId":"%s","type":"RequestAccountDeletion","accountId":"%s",
+                         "payload":{"reason":"x","kind":"FORGET"}}""".formatted(badKind, accountId));
+        send(accountId, """
+                        {"commandId":"%s","type":"RequestAccountDeletion","accountId":"%s",
+                         "payload":{"reason":"the customer asked to be erased","kind":"ERASURE",
+                                    "receivedAt":"2026-12-01T09:30:00Z"}}""".formatted(erase, accountId));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(resultsFor(badKind)).singleElement()
+                    .satisfies(r -> assertThat(r.get("reason").asString()).contains("STANDARD or ERASURE"));
+            assertThat(resultsFor(erase)).singleElement()
+                    .satisfies(r -> assertThat(r.get("status").asString()).isEqualTo("ACCEPTED"));
+        });
+        String payload = jdbc.queryForObject(
+                "select convert_from(payload, 'UTF8') from domain_event_entry where aggregate_identifier = ? and "
+                + "payload_type = ?", String.class, accountId.toString(),
+                "io.accountlifecycle.api.AccountDeletionRequestedEvent");
+        assertThat(payload).contains("\"kind\":\"ERASURE\"", "\"receivedAt\":\"2026-12-01T09:30:00Z\"",
+                                     "\"erasureDeadline\":\"2027-01-01T09:30:00Z\"");
+    }
+
+    @Test
     void aDeletionThatWaitsForApprovalIsAnsweredPendingApprovalTheSameEveryTime() {
         UUID accountId = UUID.randomUUID();
         UUID open = UUID.randomUUID();

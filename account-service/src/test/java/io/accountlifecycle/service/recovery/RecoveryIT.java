@@ -114,6 +114,10 @@ class RecoveryIT {
         UUID purged;
         UUID cancelled;
         UUID quarantined;
+        UUID held;
+        UUID erasure;
+        String holdId;
+        Instant erasureDeadline;
         // A workload with a short hold: one account purged, one deletion cancelled in its hold.
         try (ConfigurableApplicationContext service = ServiceInstances.startOn(
                 kafka, SOURCE, "recovery-it", "--account.purge.hold=PT3S",
@@ -158,6 +162,24 @@ class RecoveryIT {
             assertThat(http.post("/accounts/" + quarantined + "/deletion", "{\"reason\":\"closing\"}").status())
                     .isEqualTo(202);
             await().atMost(Duration.ofSeconds(20)).until(() -> status(http, quarantined).equals("QUARANTINED"));
+            // A legal hold on a quarantined account, and an erasure request with its legal deadline.
+            held = new ArrayList<>(emails.keySet()).get(8); // not ENTERPRISE: a protected plan waits for approval
+            HttpJson.Response placed = http.post("/admin/legal-holds", "{\"accountIds\":[\"" + held + "\"],"
+                                                                       + "\"matter\":\"Case R\",\"reason\":\"keep\"}");
+            assertThat(placed.status()).isEqualTo(201);
+            holdId = placed.json().get("holdId").asString();
+            assertThat(http.post("/accounts/" + held + "/deletion", "{\"reason\":\"closing\"}").status())
+                    .isEqualTo(202);
+            erasure = new ArrayList<>(emails.keySet()).get(9);
+            Instant receivedAt = Instant.now().atOffset(java.time.ZoneOffset.UTC).minusMonths(1).plusMinutes(30)
+                                        .toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            assertThat(http.post("/accounts/" + erasure + "/deletion", "{\"reason\":\"erase me\",\"kind\":"
+                                                                       + "\"ERASURE\",\"receivedAt\":\"" + receivedAt
+                                                                       + "\"}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(http, held).equals("QUARANTINED")
+                                                               && status(http, erasure).equals("QUARANTINED"));
+            erasureDeadline = Instant.parse(http.get("/accounts/" + erasure).json().at("/deletion/erasureDeadline")
+                                                .asString());
             awaitPublished(owner(SOURCE));
         }
         Instant purgeDue = Instant.parse(owner(SOURCE).queryForObject("""
@@ -204,15 +226,20 @@ class RecoveryIT {
         RecordLocation verifies = new RecordLocation(KafkaTopics.EVENTS, rawRecords(KafkaTopics.EVENTS).get(0)
                 .partition(), rawRecords(KafkaTopics.EVENTS).get(0).offset());
         String restored = run(SOURCE, "restore", 0, "--skip", skip, "--skip=" + verifies);
-        assertThat(restored).contains("Data keys:", "Events:", "Purge sagas: 1", "Projection account-summary rebuilt",
+        assertThat(restored).contains("Data keys:", "Events:", "Purge sagas: 3", "Projection account-summary rebuilt",
                                       "Restore complete", "--skip " + verifies + " was not used");
         forged.all().forEach(location -> assertThat(restored).contains("Skipped (--skip): " + location));
         assertThat(owner(SOURCE).queryForList(
                 "select topic || ':' || partition || ':' || \"offset\" from restore_skip", String.class))
                 .containsExactlyInAnyOrderElementsOf(forged.all().stream().map(RecordLocation::toString).toList());
         assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", Timestamp.class))
-                .extracting(Timestamp::toInstant).as("the pending purge keeps its original instant")
-                .containsExactly(purgeDue);
+                .extracting(Timestamp::toInstant).as("the pending purges keep their original instants")
+                .contains(purgeDue).hasSize(3);
+        assertThat(owner(SOURCE).queryForList("select convert_from(serialized_saga, 'UTF8') from saga_entry",
+                                              String.class))
+                .as("the erasure's deadline comes back with its saga")
+                .anyMatch(saga -> saga.contains(erasure.toString()) && saga.contains("erasureDeadline")
+                                  && !saga.contains("\"erasureDeadline\":null"));
         assertThat(new VerifyReport(owner(SOURCE)).lines()).isEqualTo(before);
         // verify: the same tables, and the two accounts whose key the topic no longer protects.
         String verified = run(SOURCE, "verify", RecoveryCommand.KEYS_NOT_BACKED_UP);
@@ -258,7 +285,8 @@ class RecoveryIT {
                 if (account.getKey().equals(purged)) {
                     assertThat(read.get("status").asString()).isEqualTo("PURGED");
                     assertThat(read.get("email").isNull()).isTrue();
-                } else if (account.getKey().equals(quarantined) && read.get("status").asString().equals("PURGED")) {
+                } else if ((account.getKey().equals(quarantined) || account.getKey().equals(erasure))
+                           && read.get("status").asString().equals("PURGED")) {
                     // Its hold ended while the restore ran (a slow or busy machine): purged at its original
                     // instant, as checked below, is what must happen then.
                     assertThat(Instant.now()).isAfterOrEqualTo(purgeDue);
@@ -276,6 +304,24 @@ class RecoveryIT {
             assertThat(purgedAt).as("purged at its original instant, not after a fresh hold")
                                 .isAfterOrEqualTo(purgeDue).isBefore(purgeDue.plusSeconds(30));
             assertThat(status(http, cancelled)).isEqualTo("ACTIVE");
+
+            // The hold came back: the held account is past its due time and still not purged, until released.
+            JsonNode heldState = http.get("/accounts/" + held).json();
+            Instant heldDue = Instant.parse(heldState.get("purgeDueAt").asString());
+            assertThat(heldState.get("legalHolds").valueStream().map(JsonNode::asString)).containsExactly(holdId);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Instant.now().isAfter(heldDue.plusSeconds(3)));
+            heldState = http.get("/accounts/" + held).json();
+            assertThat(heldState.get("status").asString()).isEqualTo("QUARANTINED");
+            assertThat(heldState.get("purgeBlockedBy").valueStream().map(JsonNode::asString)).containsExactly(holdId);
+            // The erasure request came back with its kind and deadline.
+            await().atMost(Duration.ofSeconds(120)).until(() -> status(http, erasure).equals("PURGED"));
+            assertThat(http.get("/accounts/" + erasure + "/events").json().get("items").valueStream()
+                           .filter(e -> e.get("type").asString().equals("AccountDeletionRequested")).findFirst()
+                           .orElseThrow().at("/payload/erasureDeadline").asString())
+                    .isEqualTo(erasureDeadline.toString());
+            assertThat(http.post("/admin/legal-holds/" + holdId + "/release", "{\"reason\":\"drill over\"}")
+                           .status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(http, held).equals("PURGED"));
         }
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(keyRecords(purged.toString()))
                 .as("records of the purged account's key on %s (its tombstone may be gone too)", KafkaTopics.KEYS)

@@ -42,11 +42,13 @@ class RolesIT {
             "account-events-publisher", "event-publication",
             "AccountPurgeSagaProcessor", "deletion-saga",
             "deletion-batch-executor", "deletion-saga",
+            "legal-hold-coverage", "deletion-saga",
             "account-summary", "projections",
             "account-timeline", "projections",
             "audit-log", "projections",
             "daily-stats", "projections",
-            "deletion-batches", "projections");
+            "deletion-batches", "projections",
+            "legal-holds", "projections");
 
     private static ConfigurableApplicationContext front;
     private static ConfigurableApplicationContext back;
