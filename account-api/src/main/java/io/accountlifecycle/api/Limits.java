@@ -22,6 +22,10 @@ public final class Limits {
     public static final int MAX_NAME_LENGTH = 100;
     /** A Java class name of an event payload or an exception. */
     public static final int MAX_CLASS_NAME_LENGTH = 255;
+    /** Legal holds one account may record at once; one more is refused. */
+    public static final int MAX_LEGAL_HOLDS_PER_ACCOUNT = 100;
+    /** Events an export holds; an account with a longer history is exported by {@code /events} pages instead. */
+    public static final int MAX_EXPORT_EVENTS = 1_000_000;
 
     private Limits() {
     }

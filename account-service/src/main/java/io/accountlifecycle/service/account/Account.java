@@ -13,6 +13,7 @@ import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.ErasureRequest;
 import io.accountlifecycle.api.ExtendErasureDeadlineCommand;
 import io.accountlifecycle.api.LiftLegalHoldCommand;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PurgeOutcome;
 import io.accountlifecycle.api.RequestPurgeExpediteCommand;
 import io.accountlifecycle.api.AccountDeletionApprovalExpiredEvent;
@@ -250,6 +251,11 @@ public class Account {
         if (state.legalHolds().containsKey(command.holdId())) {
             return; // already recorded: the hold's coverage is applied again after a crash, to the same effect
         }
+        AccountRules.check()
+                    .require(state.legalHolds().size() < Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT, "holdId",
+                             "the account already records " + Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT + " legal holds; "
+                             + "release one first")
+                    .enforce();
         apply(new AccountLegalHoldAppliedEvent(accountId, command.holdId(), command.matter(), command.endsAt()));
     }
 

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.batch;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.service.deletion.DeletionSettings;
 import io.accountlifecycle.service.roles.Roles;
@@ -38,6 +39,9 @@ class DeletionBatchApiLimits implements OpenApiCustomizer {
         maxItems(schemas, "LegalHoldRequest", "accountIds", most);
         maxItems(schemas, "LegalHoldCriteria", "plans", Plan.values().length);
         maxItems(schemas, "LegalHoldPlaced", "notCovered", most);
+        maxItems(schemas, "LegalHold", "accountIds", most);
+        maxItems(schemas, "LegalHold", "covered", most);
+        maxItems(schemas, "PendingPurgeView", "purgeBlockedBy", Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT);
     }
 
     private static void maxItems(Map<String, Schema> schemas, String schema, String property, int maxItems) {

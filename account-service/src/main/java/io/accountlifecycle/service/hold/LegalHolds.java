@@ -2,6 +2,7 @@ package io.accountlifecycle.service.hold;
 
 import io.accountlifecycle.api.ApplyLegalHoldCommand;
 import io.accountlifecycle.api.LegalHoldPlacedEvent;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.LiftLegalHoldCommand;
 import io.accountlifecycle.api.PlaceLegalHoldCommand;
 import io.accountlifecycle.api.Plan;
@@ -63,7 +64,7 @@ public class LegalHolds {
 
     /** An account the hold could not cover, and why. */
     @Schema(name = "LegalHoldNotCovered")
-    public record NotCovered(UUID accountId, String reason) {
+    public record NotCovered(UUID accountId, @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String reason) {
     }
 
     /** A placed hold: its id, how many accounts it covers, and those it could not. */

@@ -5,6 +5,7 @@ import io.accountlifecycle.service.roles.Roles;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,7 @@ public class InboundRetentionCheck implements SmartInitializingSingleton {
 
     private static final Logger log = LoggerFactory.getLogger(InboundRetentionCheck.class);
     static final List<String> INBOUND = List.of(KafkaTopics.COMMANDS, KafkaTopics.COMMANDS_DLT);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaAdmin kafkaAdmin;
     private final KafkaTopicsProperties topics;
@@ -68,13 +71,15 @@ public class InboundRetentionCheck implements SmartInitializingSingleton {
     List<String> topicsKeepingTooLong(Duration limit, List<String> topics) {
         List<String> found = new ArrayList<>();
         List<ConfigResource> resources = topics.stream()
-                                                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-        int timeout = kafkaAdmin.getOperationTimeout();
+                                               .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        // At most ASK_TIMEOUT: a start-up must not wait the client's default half-minute for a broker that is down.
+        int timeout = (int) Math.min(kafkaAdmin.getOperationTimeout(), ASK_TIMEOUT.toSeconds());
         try (Admin admin = Admin.create(kafkaAdmin.getConfigurationProperties())) {
+            Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
             for (ConfigResource topic : resources) {
                 Config config;
                 try {
-                    config = admin.describeConfigs(List.of(topic)).all().get(timeout, TimeUnit.SECONDS).get(topic);
+                    config = configs.get(topic).get(timeout, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                         continue; // declared later with the checked retention

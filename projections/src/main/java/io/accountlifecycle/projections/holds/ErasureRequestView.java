@@ -1,6 +1,8 @@
 package io.accountlifecycle.projections.holds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -17,8 +19,12 @@ import java.util.UUID;
  */
 @Schema(name = "ErasureRequest")
 public record ErasureRequestView(UUID accountId, Instant receivedAt, Instant deadline, Instant extendedUntil,
-                                 String status, List<UUID> purgeBlockedBy, Instant purgeDueAt,
-                                 @JsonInclude(JsonInclude.Include.NON_NULL) String explanation) {
+                                 @Schema(allowableValues = {"AWAITING_APPROVAL", "REQUESTED", "QUARANTINED",
+                                                            "BLOCKED_BY_LEGAL_HOLD", "OVERDUE"}) String status,
+                                 @ArraySchema(maxItems = Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT) List<UUID> purgeBlockedBy,
+                                 Instant purgeDueAt,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL)
+                                 @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String explanation) {
 
     public static final String AWAITING_APPROVAL = "AWAITING_APPROVAL";
     public static final String REQUESTED = "REQUESTED";

@@ -1,6 +1,7 @@
 package io.accountlifecycle.projections.holds;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.accountlifecycle.api.Limits;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -16,9 +17,16 @@ import java.util.UUID;
  * @param covered     of those, the ones that record the hold now (released: none)
  */
 @Schema(name = "LegalHold")
-public record LegalHoldView(UUID holdId, String matter, String reason, String criteria, String placedBy,
-                            Instant placedAt, Instant endsAt, String status, Instant releasedAt, String releasedBy,
-                            String releaseReason, int accounts,
+public record LegalHoldView(UUID holdId,
+                            @Schema(maxLength = Limits.MAX_REASON_LENGTH) String matter,
+                            @Schema(maxLength = Limits.MAX_REASON_LENGTH) String reason,
+                            @Schema(maxLength = Limits.MAX_GENERATED_TEXT_LENGTH) String criteria,
+                            @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String placedBy,
+                            Instant placedAt, Instant endsAt,
+                            @Schema(allowableValues = {"IN_FORCE", "ENDED", "RELEASED"}) String status,
+                            Instant releasedAt,
+                            @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String releasedBy,
+                            @Schema(maxLength = Limits.MAX_REASON_LENGTH) String releaseReason, int accounts,
                             @JsonInclude(JsonInclude.Include.NON_NULL) List<UUID> accountIds,
                             @JsonInclude(JsonInclude.Include.NON_NULL) List<UUID> covered) {
 }

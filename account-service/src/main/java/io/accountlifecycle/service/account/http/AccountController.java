@@ -28,7 +28,9 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -131,10 +133,17 @@ class AccountController {
     @GetMapping("/{id}/export")
     @ApiResponse(responseCode = "200", description = "The account's data: its state and full history, personal fields "
                                                      + "opened; a purged account's holds no personal data")
+    @ApiResponse(responseCode = "422", description = "A history longer than one export holds (1,000,000 events)")
     @Operation(operationId = "exportAccount",
                summary = "Export the account's data with its full history, machine-readable (GDPR Art. 20); needs "
                          + "accounts:read and accounts:export, and is audited")
     ResponseEntity<AccountExport> export(@PathVariable UUID id) {
+        long total = history.events(id, 0, 1).orElseThrow(() -> notFound(id, null)).totalItems();
+        if (total > Limits.MAX_EXPORT_EVENTS) { // counted before anything is read
+            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "The account has " + total
+                                              + " events, more than one export holds (" + Limits.MAX_EXPORT_EVENTS
+                                              + "): read its history by pages (GET /accounts/{id}/events)");
+        }
         List<DomainEventMessage<?>> events = history.allEvents(id).orElseThrow(() -> notFound(id, null));
         AccountState state = AccountState.NONE;
         Instant purgedAt = null;

@@ -1,6 +1,8 @@
 package io.accountlifecycle.service.account.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.accountlifecycle.api.Limits;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -16,14 +18,14 @@ import java.util.UUID;
  * @param purgedAt  when the account was purged, or absent
  */
 @Schema(name = "AccountExport")
-public record AccountExport(String format,
+public record AccountExport(@Schema(maxLength = Limits.MAX_NAME_LENGTH) String format,
                             UUID accountId,
                             Instant exportedAt,
-                            String exportedBy,
+                            @Schema(maxLength = Limits.MAX_ACTOR_LENGTH) String exportedBy,
                             boolean purged,
                             @JsonInclude(JsonInclude.Include.NON_NULL) Instant purgedAt,
                             AccountResponse account,
-                            List<AccountEventResponse> history) {
+                            @ArraySchema(maxItems = Limits.MAX_EXPORT_EVENTS) List<AccountEventResponse> history) {
 
     public static final String FORMAT = "account-export/1";
 }

@@ -7,6 +7,7 @@ import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.time.Instant;
@@ -36,8 +37,8 @@ public record AccountResponse(UUID accountId,
                               long version,
                               Instant updatedAt,
                               Instant purgeDueAt,
-                              List<UUID> legalHolds,
-                              List<UUID> purgeBlockedBy,
+                              @ArraySchema(maxItems = Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT) List<UUID> legalHolds,
+                              @ArraySchema(maxItems = Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT) List<UUID> purgeBlockedBy,
                               @JsonInclude(JsonInclude.Include.NON_NULL) Deletion deletion) {
 
     /**
@@ -53,7 +54,8 @@ public record AccountResponse(UUID accountId,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Instant erasureReceivedAt,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Instant erasureDeadline,
                            @JsonInclude(JsonInclude.Include.NON_NULL) Instant erasureExtendedUntil,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String expediteRequestedBy) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(maxLength = Limits.MAX_ACTOR_LENGTH)
+                           String expediteRequestedBy) {
 
         /** The deletion under way in {@code state}, or null when there is none. */
         static Deletion of(AccountState state) {
