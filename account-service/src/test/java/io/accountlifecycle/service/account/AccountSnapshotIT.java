@@ -125,10 +125,10 @@ class AccountSnapshotIT {
         awaitSnapshot(id);
         long last = eventStore.lastSequenceNumberFor(id.toString()).orElseThrow();
 
-        forgeSnapshot(id, last, "1");
+        forgeSnapshot(id, last, "2");
         assertThat(history.currentState(id).orElseThrow().plan().name())
                 .as("a snapshot of this revision is trusted").isEqualTo("ENTERPRISE");
-        forgeSnapshot(id, last, "0");
+        forgeSnapshot(id, last, "1");
         assertThat(history.currentState(id).orElseThrow().plan().name())
                 .as("a snapshot of another revision is not").isEqualTo("STANDARD");
         assertThat(LoadedAccounts.stateOf(service, id).plan().name()).isEqualTo("STANDARD");
@@ -212,7 +212,7 @@ class AccountSnapshotIT {
     /** The latest snapshot again at {@code sequence}, of {@code revision}, on the plan ENTERPRISE. */
     private static void forgeSnapshot(UUID id, long sequence, String revision) {
         Map<String, Object> real = jdbc.queryForMap(
-                "select * from snapshot_event_entry where aggregate_identifier = ? and payload_revision = '1' "
+                "select * from snapshot_event_entry where aggregate_identifier = ? and payload_revision = '2' "
                 + "order by sequence_number desc limit 1", id.toString());
         byte[] payload = new String((byte[]) real.get("payload"), StandardCharsets.UTF_8)
                 .replaceAll("\"plan\":\"\\w+\"", "\"plan\":\"ENTERPRISE\"").getBytes(StandardCharsets.UTF_8);

@@ -124,6 +124,8 @@ class GroupCommitCrashIT {
         properties.put("account.crypto.master-key-file", directory.resolve("keys/master-key.json"));
         properties.put("account.crypto.generate-master-key", "true");
         properties.put("account.security.signing-key-file", directory.resolve("keys/token-signing-key.json"));
+        properties.put("account.purge-certificate.key-file", directory.resolve("keys/purge-certificate-key.json"));
+        properties.put("account.purge-certificate.generate-key", "true");
         properties.put("account.commands.group.enabled", "true");
         // Only the HTTP commands: nothing else competes for the two cores.
         properties.put(Roles.KAFKA_INTAKE, "false");

@@ -101,6 +101,8 @@ class MultiInstanceIT {
         properties.put("account.crypto.master-key-file", directory.resolve("keys/master-key.json"));
         properties.put("account.crypto.generate-master-key", "true");
         properties.put("account.security.signing-key-file", directory.resolve("keys/token-signing-key.json"));
+        properties.put("account.purge-certificate.key-file", directory.resolve("keys/purge-certificate-key.json"));
+        properties.put("account.purge-certificate.generate-key", "true");
         properties.put("account.purge.hold", HOLD.toString());
         properties.put("axon.eventhandling.tokenstore.claim-timeout",
                        System.getProperty("multiInstance.claimTimeout", "5s"));
