@@ -58,8 +58,7 @@ public class ProjectionsConfiguration {
                                                            AccountTimelineProjector.NAME,
                                                            AuditLogProjector.NAME,
                                                            DailyStatsProjector.NAME,
-                                                           DeletionBatchProjector.NAME,
-                                                           LegalHoldProjector.NAME);
+                                                           DeletionBatchProjector.NAME);
 
     /** After a failure in the database, this many events run under a savepoint each (a few batches' worth). */
     private static final long CAREFUL_EVENTS = 2_000;

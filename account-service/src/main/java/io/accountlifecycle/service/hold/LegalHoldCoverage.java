@@ -2,6 +2,7 @@ package io.accountlifecycle.service.hold;
 
 import io.accountlifecycle.api.LegalHoldPlacedEvent;
 import io.accountlifecycle.api.LegalHoldReleasedEvent;
+import io.accountlifecycle.service.batch.DeletionBatchExecutor;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.roles.Roles;
 import org.axonframework.config.ProcessingGroup;
@@ -16,14 +17,15 @@ import java.util.UUID;
 /**
  * Brings each hold's accounts in line with the hold: covered once it is placed (already done by whoever placed it,
  * unless that instance stopped half-way: applying it again changes nothing), lifted once it is released. Failures
- * are retried, never skipped (a hold must not be left half-applied).
+ * are retried, never skipped (a hold must not be left half-applied). It runs in the batch executor's processor, the
+ * one that sends the commands admin operations lead to: a processor of its own would read every event and store its
+ * position after each batch for the few events that are its own (measured: the command-to-event p99 and the Kafka
+ * burst suffered with two more processors on two cores).
  */
 @Component
-@ProcessingGroup(LegalHoldCoverage.PROCESSING_GROUP)
+@ProcessingGroup(DeletionBatchExecutor.PROCESSING_GROUP)
 @ConditionalOnProperty(name = Roles.DELETION_SAGA, havingValue = "true", matchIfMissing = true)
 public class LegalHoldCoverage {
-
-    public static final String PROCESSING_GROUP = "legal-hold-coverage";
 
     private final LegalHolds holds;
     private final EventStore events;

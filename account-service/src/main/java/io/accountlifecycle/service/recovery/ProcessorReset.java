@@ -2,7 +2,6 @@ package io.accountlifecycle.service.recovery;
 
 import io.accountlifecycle.purge.PurgeSagaConfiguration;
 import io.accountlifecycle.service.batch.DeletionBatchExecutor;
-import io.accountlifecycle.service.hold.LegalHoldCoverage;
 import io.accountlifecycle.service.kafka.publication.AccountEventPublisher;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -19,11 +18,13 @@ import java.util.List;
  */
 final class ProcessorReset {
 
-    /** Publication, the purge saga, the batch executor and holds' coverage, by the names their owners give them. */
+    /**
+     * Publication, the purge saga and the batch executor (which also applies legal holds' coverage), by the names
+     * their owners give them.
+     */
     static final List<String> ACTING_PROCESSORS = List.of(AccountEventPublisher.PROCESSING_GROUP,
                                                          PurgeSagaConfiguration.SAGA_PROCESSOR,
-                                                         DeletionBatchExecutor.PROCESSING_GROUP,
-                                                         LegalHoldCoverage.PROCESSING_GROUP);
+                                                         DeletionBatchExecutor.PROCESSING_GROUP);
 
     private final TokenStore tokens;
     private final EventStorageEngine storage;

@@ -42,13 +42,11 @@ class RolesIT {
             "account-events-publisher", "event-publication",
             "AccountPurgeSagaProcessor", "deletion-saga",
             "deletion-batch-executor", "deletion-saga",
-            "legal-hold-coverage", "deletion-saga",
             "account-summary", "projections",
             "account-timeline", "projections",
             "audit-log", "projections",
             "daily-stats", "projections",
-            "deletion-batches", "projections",
-            "legal-holds", "projections");
+            "deletion-batches", "projections");
 
     private static ConfigurableApplicationContext front;
     private static ConfigurableApplicationContext back;

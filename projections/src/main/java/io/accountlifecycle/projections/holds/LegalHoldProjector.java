@@ -5,6 +5,7 @@ import io.accountlifecycle.api.AccountLegalHoldLiftedEvent;
 import io.accountlifecycle.api.AccountPurgedEvent;
 import io.accountlifecycle.api.LegalHoldPlacedEvent;
 import io.accountlifecycle.api.LegalHoldReleasedEvent;
+import io.accountlifecycle.projections.batches.DeletionBatchProjector;
 import io.accountlifecycle.projections.support.JdbcProjector;
 import io.accountlifecycle.projections.support.StatementGuard;
 import org.axonframework.config.ProcessingGroup;
@@ -21,12 +22,12 @@ import static io.accountlifecycle.projections.support.Sql.utc;
 /**
  * Legal holds as placed and released, and the holds each account records: what admins list, what the pending purges
  * and erasure requests show as {@code purgeBlockedBy}, and what analysts filter accounts under hold by. Inserts skip
- * rows already there and deletes find nothing the second time, so replays change nothing.
+ * rows already there and deletes find nothing the second time, so replays change nothing. It runs in the
+ * {@code deletion-batches} projection's processor (replayed with it): another processor would read every event for
+ * the few that are its own.
  */
-@ProcessingGroup(LegalHoldProjector.NAME)
+@ProcessingGroup(DeletionBatchProjector.NAME)
 public class LegalHoldProjector extends JdbcProjector {
-
-    public static final String NAME = "legal-holds";
 
     public LegalHoldProjector(JdbcTemplate jdbc, StatementGuard guard) {
         super(jdbc, guard);
