@@ -10,6 +10,7 @@ import io.accountlifecycle.api.ReleaseLegalHoldCommand;
 import io.accountlifecycle.projections.summary.AccountSummaries;
 import io.accountlifecycle.projections.summary.DeletionCandidate;
 import io.accountlifecycle.service.account.AccountPurgedException;
+import io.accountlifecycle.service.account.AccountRuleViolationException;
 import io.accountlifecycle.service.command.CommandSender;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.deletion.DeletionSettings;
@@ -116,6 +117,9 @@ public class LegalHolds {
                 notCovered.add(new NotCovered(accountId, "already purged: its personal data no longer exists"));
             } catch (AggregateNotFoundException missing) {
                 notCovered.add(new NotCovered(accountId, "no such account"));
+            } catch (AccountRuleViolationException full) {
+                // Refused for good (it records the most holds an account may): retrying would block the processor.
+                notCovered.add(new NotCovered(accountId, String.join("; ", full.violations().values())));
             }
         }
         return notCovered;

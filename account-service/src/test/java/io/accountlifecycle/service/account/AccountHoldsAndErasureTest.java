@@ -15,6 +15,7 @@ import io.accountlifecycle.api.ApprovePurgeExpediteCommand;
 import io.accountlifecycle.api.DeletionKind;
 import io.accountlifecycle.api.ExtendErasureDeadlineCommand;
 import io.accountlifecycle.api.LiftLegalHoldCommand;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.api.PurgeAccountCommand;
 import io.accountlifecycle.api.PurgeOutcome;
@@ -114,6 +115,17 @@ class AccountHoldsAndErasureTest {
         fixture.given(opened())
                .when(new LiftLegalHoldCommand(ID, HOLD))
                .expectNoEvents();
+    }
+
+    @Test
+    void anAccountRecordsAtMostTheHoldsTheApiStates() {
+        List<Object> history = new java.util.ArrayList<>(List.of(opened()));
+        for (int i = 0; i < Limits.MAX_LEGAL_HOLDS_PER_ACCOUNT; i++) {
+            history.add(new AccountLegalHoldAppliedEvent(ID, UUID.randomUUID(), "Case " + i, null));
+        }
+        fixture.given(history)
+               .when(new ApplyLegalHoldCommand(ID, HOLD, "one too many", null))
+               .expectException(AccountRuleViolationException.class);
     }
 
     @Test
