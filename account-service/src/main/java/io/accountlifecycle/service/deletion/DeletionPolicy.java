@@ -34,6 +34,7 @@ import javax.sql.DataSource;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -129,7 +130,8 @@ public class DeletionPolicy implements DeletionSafeguards, DisposableBean {
         try {
             // The account refuses what it cannot do (no such account, not active, already requested).
             boolean erasure = kind == DeletionKind.ERASURE;
-            Instant asked = erasure && receivedAt == null ? now : receivedAt;
+            // Default: now, at the precision stored instants have (milliseconds), like every other in the answers.
+            Instant asked = erasure && receivedAt == null ? now.truncatedTo(ChronoUnit.MILLIS) : receivedAt;
             commands.sendAndWait(new RequestAccountDeletionCommand(accountId, reason, origin.actor(),
                                                                    waitsBecause != null, erasure ? kind : null, asked,
                                                                    erasure && asked != null
