@@ -269,7 +269,7 @@ public class Account {
     /** Asks to purge a quarantined account before its hold ends; a second person decides. Never under a legal hold. */
     @CommandHandler
     public void handle(RequestPurgeExpediteCommand command, Clock clock) {
-        requireQuarantinedWithoutHold(clock.instant(), "brought forward");
+        requireQuarantinedWithoutHold(clock.instant());
         if (state.expedite() != null) {
             throw new DeletionConflictException("An early purge of account " + accountId + " already waits for "
                                                 + "approval");
@@ -280,7 +280,7 @@ public class Account {
 
     @CommandHandler
     public void handle(ApprovePurgeExpediteCommand command, Clock clock) {
-        requireQuarantinedWithoutHold(clock.instant(), "brought forward");
+        requireQuarantinedWithoutHold(clock.instant());
         if (state.expedite() == null) {
             throw new DeletionConflictException("No early purge of account " + accountId + " waits for approval");
         }
@@ -290,17 +290,18 @@ public class Account {
         apply(new AccountPurgeExpeditedEvent(accountId, command.approvedBy()));
     }
 
-    private void requireQuarantinedWithoutHold(Instant now, String what) {
+    /** An early purge is for a quarantined account only, and never while a legal hold covers it. */
+    private void requireQuarantinedWithoutHold(Instant now) {
         requireNotPurged();
         if (state.status() != AccountStatus.QUARANTINED) {
             throw new DeletionConflictException("Account " + accountId + " is not quarantined; its purge cannot be "
-                                                + what);
+                                                + "brought forward");
         }
         List<UUID> holds = state.holdsInForce(now);
         if (!holds.isEmpty()) {
             throw new DeletionConflictException("Account " + accountId + " is under legal hold " + holds
-                                                + "; its purge cannot be " + what + " while a legal obligation holds "
-                                                + "its data");
+                                                + "; its purge cannot be brought forward while a legal "
+                                                + "obligation holds its data");
         }
     }
 

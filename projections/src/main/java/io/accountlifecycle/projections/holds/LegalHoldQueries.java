@@ -89,15 +89,15 @@ public class LegalHoldQueries {
     /** Open erasure requests whose deadline is within {@code margin} (or past), and those a legal hold blocks. */
     public ErasureAlerts erasureAlerts(Duration margin) {
         Instant now = clock.instant();
+        // Each open request's holds in force are looked up once, not once per count.
         return jdbc.queryForObject("""
-                select count(*) filter (where coalesce(erasure_extended_until, erasure_deadline) <= ?
-                                          and cardinality(%s) = 0) as near,
-                       count(*) filter (where coalesce(erasure_extended_until, erasure_deadline) <= ?
-                                          and cardinality(%s) = 0) as overdue,
-                       count(*) filter (where cardinality(%s) > 0) as blocked
-                from projection.account_summary
-                where deletion_kind = 'ERASURE' and status <> 'PURGED'""".formatted(HOLDS_IN_FORCE, HOLDS_IN_FORCE,
-                                                                                    HOLDS_IN_FORCE),
+                select count(*) filter (where due <= ? and not held) as near,
+                       count(*) filter (where due <= ? and not held) as overdue,
+                       count(*) filter (where held) as blocked
+                from (select coalesce(erasure_extended_until, erasure_deadline) as due,
+                             cardinality(%s) > 0 as held
+                      from projection.account_summary
+                      where deletion_kind = 'ERASURE' and status <> 'PURGED') open""".formatted(HOLDS_IN_FORCE),
                 (row, i) -> new ErasureAlerts(row.getLong("near"), row.getLong("overdue"), row.getLong("blocked")),
                 java.sql.Timestamp.from(now.plus(margin)), java.sql.Timestamp.from(now));
     }
