@@ -13,7 +13,11 @@ import java.util.UUID;
  * @param kind            STANDARD or ERASURE (the person's own request)
  * @param erasureDeadline for an erasure, the deadline (extended, if it was) its purge happens by, a pause
  *                        notwithstanding
+ * @param plan            the account's plan
+ * @param requestedBy     who requested the deletion (at most {@link Limits#MAX_ACTOR_LENGTH} characters)
+ * @param batchId         the deletion batch (or operation) it belongs to, if any
  */
 public record PendingPurgeView(UUID accountId, Instant quarantinedAt, Instant purgeDueAt, Duration timeLeft,
-                               List<UUID> purgeBlockedBy, DeletionKind kind, Instant erasureDeadline) {
+                               List<UUID> purgeBlockedBy, DeletionKind kind, Instant erasureDeadline, Plan plan,
+                               String requestedBy, UUID batchId) {
 }

@@ -6,6 +6,7 @@ import io.accountlifecycle.service.recovery.RecoveryCommand;
 import io.accountlifecycle.service.recovery.RotateMasterKeyCommand;
 import io.accountlifecycle.service.schema.MigrateCommand;
 import io.accountlifecycle.service.schema.SchemaGate;
+import io.accountlifecycle.service.console.UserCommand;
 import io.accountlifecycle.service.security.TokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -17,6 +18,9 @@ public class AccountServiceApplication {
         // Subcommands dispatch before any of the application starts: no banner, no database, no broker.
         if (args.length > 0 && args[0].equals("token")) {
             System.exit(TokenCommand.run(args, System.out, System.err));
+        }
+        if (UserCommand.handles(args)) {
+            System.exit(UserCommand.run(args, System.in, System.out, System.err));
         }
         if (NewCertificateKeyCommand.handles(args)) {
             System.exit(NewCertificateKeyCommand.run(args, System.out, System.err));

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.apidocs;
 
+import io.accountlifecycle.api.Limits;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.Content;
@@ -33,6 +34,10 @@ final class ApiSchemas {
         schemas.forEach((name, schema) -> {
             if (name.startsWith("PageView")) {
                 page(schema);
+            }
+            if (name.equals("PendingPurgeView")) {
+                // account-api carries no OpenAPI annotations: the requester is an actor, bounded like every actor.
+                ((Schema<?>) schema.getProperties().get("requestedBy")).setMaxLength(Limits.MAX_ACTOR_LENGTH);
             }
             boolean request = requestSchemas.contains(name);
             if (request) {

@@ -1,5 +1,7 @@
 package io.accountlifecycle.service.security;
 
+import java.util.List;
+
 /** The OAuth2 scopes the API is authorised by; a contract with the identity provider's client configuration. */
 public final class Scopes {
 
@@ -19,11 +21,13 @@ public final class Scopes {
     public static final String EXPORT = "accounts:export";
     /** Query the analytics read models. */
     public static final String ANALYTICS = "analytics:read";
+    /** Every scope, in the README's order. */
+    public static final List<String> ALL = List.of(READ, WRITE, DELETE, ADMIN, APPROVE, LEGAL, EXPORT, ANALYTICS);
 
     private Scopes() {
     }
 
-    static String authority(String scope) {
+    public static String authority(String scope) {
         return "SCOPE_" + scope;
     }
 }

@@ -116,7 +116,7 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    @Order(2)
+    @Order(10)
     @ConditionalOnWebApplication
     SecurityFilterChain api(HttpSecurity http, AccessAudit audit, RateLimits rateLimits, CorsSettings cors)
             throws Exception {

@@ -68,11 +68,23 @@ public class AccountSummaries {
 
     /** Quarantined accounts with the time left before their purge, soonest first. */
     public PageView<PendingPurgeView> pendingPurges(int page, int size) {
+        return pendingPurges(null, null, null, page, size);
+    }
+
+    /**
+     * Quarantined accounts with the time left before their purge, soonest first; only those on {@code plan},
+     * requested by {@code requestedBy}, or of batch (or operation) {@code batchId}, where given.
+     */
+    public PageView<PendingPurgeView> pendingPurges(Plan plan, String requestedBy, UUID batchId, int page, int size) {
         Instant now = clock.instant();
         return PageQuery.from("projection.account_summary")
                         .where("status = ?", AccountStatus.QUARANTINED.name())
+                        .where("plan = ?", plan == null ? null : plan.name())
+                        .where("deletion_requested_by = ?", requestedBy)
+                        .where("batch_id = ?", batchId)
                         .orderBy("purge_due_at, account_id")
-                        .page(jdbc, "account_id, quarantined_at, purge_due_at, deletion_kind, "
+                        .page(jdbc, "account_id, quarantined_at, purge_due_at, deletion_kind, plan, deletion_requested_by, "
+                                    + "batch_id, "
                                     + "coalesce(erasure_extended_until, erasure_deadline) as erasure_deadline, "
                                     + LegalHoldQueries.HOLDS_IN_FORCE + " as blocked_by", page, size, (row, i) -> {
                             Instant due = instant(row, "purge_due_at");
@@ -83,7 +95,10 @@ public class AccountSummaries {
                                                         LegalHoldQueries.uuids(row.getArray("blocked_by")),
                                                         kind == null ? DeletionKind.STANDARD
                                                                      : DeletionKind.valueOf(kind),
-                                                        instant(row, "erasure_deadline"));
+                                                        instant(row, "erasure_deadline"),
+                                                        Plan.valueOf(row.getString("plan")),
+                                                        row.getString("deletion_requested_by"),
+                                                        (UUID) row.getObject("batch_id"));
                         });
     }
 
