@@ -152,4 +152,170 @@ class ConsoleBrowserIT {
                 "select count(*) from projection.audit_log where account_id = ? and actor = 'bob'",
                 Integer.class, id) > 0);
     }
+
+    @Test
+    @Order(2)
+    void aCleanUpIsPreviewedExecutedApprovedByASecondAdminAndUndone() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            UUID id = open("STANDARD", "cleanup-" + UUID.randomUUID() + "@example.com");
+            assertThat(api.post("/accounts/" + id + "/activity", "{\"lastActivityAt\":\"2025-03-01T00:00:00Z\"}")
+                          .status()).isBetween(200, 204);
+            ids.add(id);
+        }
+        ServiceInstances.awaitSummaries(jdbc, ids);
+        String batchPath;
+        try (Browser browser = new Browser(base)) {
+            browser.signIn("alice", PASSWORD);
+            checkAccessibility(browser, "home");
+            browser.screenshots("home");
+            browser.open("/console/batches");
+            checkAccessibility(browser, "batches");
+            browser.screenshots("batches");
+            browser.fill("#inactiveSince", "01012026");
+            browser.click("#plan-STANDARD");
+            browser.fill("#accountIds", String.join("\n", ids.stream().map(UUID::toString).toList()));
+            browser.click("#preview");
+            assertThat(browser.path()).isEqualTo("/console/batches/preview");
+            assertThat(browser.text("#preview-count")).isEqualTo("3");
+            // Three STANDARD accounts at 15 a month.
+            assertThat(browser.text("#value-at-risk")).isEqualTo("45.00");
+            assertThat(browser.text("#needs-approval")).contains("second admin");
+            checkAccessibility(browser, "batch-preview");
+            browser.screenshots("batch-preview");
+            browser.fill("#reason", "inactive since 2025: clean-up of the test tenant");
+            browser.click("#execute");
+            assertThat(browser.path()).startsWith("/console/batches/");
+            batchPath = browser.path();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                browser.open(batchPath);
+                return browser.text("#batch-state").equals("PENDING_APPROVAL");
+            });
+            // The requester sees why they cannot approve, and no button to do it.
+            assertThat(browser.text("#own-batch")).contains("second person");
+            assertThat(browser.all("#approve")).isEmpty();
+            checkAccessibility(browser, "batch");
+            browser.screenshots("batch-pending-approval");
+            browser.open("/console/approvals");
+            checkAccessibility(browser, "approvals");
+            browser.signOut();
+            checkAccessibility(browser, "signed-out");
+
+            browser.signIn("bob", PASSWORD);
+            browser.open(batchPath);
+            browser.click("#approve");
+            assertThat(browser.text("p.done")).contains("Approved");
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                browser.open(batchPath);
+                return browser.text("#batch-state").equals("IN_HOLD");
+            });
+            for (UUID id : ids) {
+                assertThat(status(id)).isEqualTo("QUARANTINED");
+            }
+            browser.screenshots("batch-in-hold");
+
+            // Undo: the count restated, a reason, and every account is Active again.
+            browser.fill("#confirmCount", "3");
+            browser.fill("#undo-reason", "wrong tenant: undo");
+            browser.click("#undo");
+            assertThat(browser.text("p.done")).contains("3 accounts restored");
+        }
+        for (UUID id : ids) {
+            assertThat(status(id)).isEqualTo("ACTIVE");
+        }
+    }
+
+    @Test
+    @Order(3)
+    void withoutAccountsAdminNoAdminActionShowsAndAForcedOneIsRefused() {
+        UUID id = open("FREE", "readonly-" + UUID.randomUUID() + "@example.com");
+        assertThat(api.post("/accounts/" + id + "/deletion", "{\"reason\":\"customer asked\"}").status())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                "select count(*) from projection.account_summary where account_id = ? and status = 'QUARANTINED'",
+                Integer.class, id) == 1);
+        try (Browser browser = new Browser(base)) {
+            browser.signIn("carol", PASSWORD);
+            browser.open("/console/purges");
+            assertThat(browser.driver().getPageSource()).contains(id.toString());
+            assertThat(browser.all("input[name=accountId]")).as("no selection to cancel").isEmpty();
+            assertThat(browser.all("#review-cancel")).isEmpty();
+            browser.open("/console/accounts/" + id);
+            assertThat(browser.all("#cancel-deletion")).isEmpty();
+            browser.open("/console/batches");
+            assertThat(browser.all("#preview")).isEmpty();
+            browser.open("/console/safety");
+            assertThat(browser.all("main form")).isEmpty();
+            checkAccessibility(browser, "safety");
+            browser.screenshots("safety");
+
+            // Forcing the action with a valid session and CSRF token: refused, and recorded as a refusal.
+            Map<String, Object> forced = browser.postFromPage("/console/accounts/" + id + "/cancel-deletion", true,
+                                                              "forced");
+            assertThat(((Number) forced.get("status")).intValue()).isEqualTo(403);
+            assertThat((String) forced.get("text")).contains("carol may not do this");
+            assertThat(status(id)).isEqualTo("QUARANTINED");
+            browser.open("/console/denied");
+            checkAccessibility(browser, "denied");
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject(
+                "select count(*) from access_refusal where actor = 'carol'", Integer.class)
+                + jdbc.queryForObject("select count(*) from projection.audit_log where actor = 'carol'",
+                                      Integer.class) > 0);
+    }
+
+    @Test
+    @Order(4)
+    void aFormPostWithoutItsCsrfTokenIsRefused() {
+        try (Browser browser = new Browser(base)) {
+            browser.signIn("alice", PASSWORD);
+            browser.open("/console/safety");
+            assertThat(browser.text("#purges-state")).isEqualTo("running");
+            Map<String, Object> forged = browser.postFromPage("/console/safety/purges/pause", false, "forged");
+            assertThat(((Number) forged.get("status")).intValue()).isEqualTo(403);
+            assertThat((String) forged.get("text")).contains("CSRF");
+            browser.open("/console/safety");
+            assertThat(browser.text("#purges-state")).as("nothing was paused").isEqualTo("running");
+            // The same post with the page's token goes through (the token, not the session, made the difference).
+            Map<String, Object> genuine = browser.postFromPage("/console/safety/purges/pause", true, "drill");
+            assertThat(((Number) genuine.get("status")).intValue()).isIn(0, 302);
+            browser.open("/console/safety");
+            assertThat(browser.text("#purges-state")).isEqualTo("paused");
+            browser.postFromPage("/console/safety/purges/resume", true, "drill over");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void everyOtherPageHasNoSeriousAccessibilityViolation() {
+        try (Browser browser = new Browser(base)) {
+            browser.signIn("alice", PASSWORD);
+            for (String page : List.of("/console/accounts", "/console/audit", "/console/legal-holds",
+                                       "/console/erasure-requests")) {
+                browser.open(page);
+                String name = page.substring("/console/".length());
+                checkAccessibility(browser, name);
+                browser.screenshots(name);
+            }
+            // The cancel of many: what it touches (count and monthly value) before anything is done.
+            UUID id = open("PREMIUM", "many-" + UUID.randomUUID() + "@example.com");
+            assertThat(api.post("/accounts/" + id + "/deletion", "{\"reason\":\"asked\"}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "select count(*) from projection.account_summary where account_id = ? and status = 'QUARANTINED'",
+                    Integer.class, id) == 1);
+            browser.open("/console/purges");
+            browser.click("#select-" + id);
+            browser.click("#review-cancel");
+            assertThat(browser.text("#cancel-count")).isEqualTo("1");
+            assertThat(browser.text("#cancel-value")).startsWith("49.00");
+            checkAccessibility(browser, "purges-cancel");
+            browser.fill("#confirmCount", "1");
+            browser.fill("#reason", "restore");
+            browser.click("#confirm-cancel");
+            assertThat(browser.text("p.done")).contains("1 of 1 deletions cancelled");
+        }
+        assertThat(accessibility.keySet()).contains("signin", "home", "purges", "account", "batches", "batch-preview",
+                                                    "batch", "approvals", "safety", "denied", "accounts", "audit",
+                                                    "legal-holds", "erasure-requests", "purges-cancel");
+    }
 }
