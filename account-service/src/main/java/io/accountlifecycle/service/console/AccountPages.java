@@ -4,7 +4,16 @@ import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
 import io.accountlifecycle.service.account.AccountState;
+import io.accountlifecycle.service.account.http.AccountExport;
+import io.accountlifecycle.service.account.http.AccountExports;
 import io.accountlifecycle.service.account.query.AccountHistory;
+import io.accountlifecycle.service.certificate.PurgeCertificateClaims;
+import io.accountlifecycle.service.certificate.PurgeCertificates;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTypes;
@@ -48,9 +57,13 @@ class AccountPages {
     private final SealedValueOpener opener;
     private final ActorResolver actors;
     private final Clock clock;
+    private final AccountExports exports;
+    private final PurgeCertificates certificates;
 
     AccountPages(AccountHistory history, AccountCommands commands, SealedValueOpener opener, ActorResolver actors,
-                 Clock clock) {
+                 Clock clock, AccountExports exports, PurgeCertificates certificates) {
+        this.exports = exports;
+        this.certificates = certificates;
         this.history = history;
         this.commands = commands;
         this.opener = opener;
@@ -131,6 +144,32 @@ class AccountPages {
             return accessor.invoke(payload);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** The account's data with its full history (audited), as {@code GET /accounts/{id}/export} gives it. */
+    @GetMapping("/console/accounts/{id}/export")
+    ResponseEntity<AccountExport> export(@PathVariable UUID id) {
+        return ResponseEntity.ok()
+                             .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"account-" + id + ".json\"")
+                             .cacheControl(CacheControl.noStore())
+                             .body(exports.export(id, actors.currentActor()));
+    }
+
+    /** A purged account's certificate (a compact JWS), as {@code GET /accounts/{id}/purge-certificate} gives it. */
+    @GetMapping("/console/accounts/{id}/purge-certificate")
+    ResponseEntity<String> certificate(@PathVariable UUID id) {
+        try {
+            return certificates.issue(id)
+                           .map(jws -> ResponseEntity.ok()
+                                                     .contentType(MediaType.parseMediaType("application/jose"))
+                                                     .header(HttpHeaders.CONTENT_DISPOSITION,
+                                                             "attachment; filename=\"purge-certificate-" + id + ".jws\"")
+                                                     .cacheControl(CacheControl.noStore()).body(jws))
+                           .orElseGet(() -> ResponseEntity.notFound().build());
+        } catch (PurgeCertificateClaims.NotPurgedException e) {
+            return ResponseEntity.status(HttpStatus.CONFLICT).contentType(MediaType.TEXT_PLAIN)
+                                 .body(e.getMessage() + ": there is nothing to certify yet.");
         }
     }
 

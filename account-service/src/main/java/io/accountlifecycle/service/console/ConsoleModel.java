@@ -36,6 +36,7 @@ class ConsoleModel {
         model.addAttribute("canAdmin", signedIn && actors.hasScope(Scopes.ADMIN));
         model.addAttribute("canApprove", signedIn && actors.hasScope(Scopes.APPROVE));
         model.addAttribute("canLegal", signedIn && actors.hasScope(Scopes.LEGAL));
+        model.addAttribute("canExport", signedIn && actors.hasScope(Scopes.EXPORT));
         model.addAttribute("canAnalytics", signedIn && actors.hasScope(Scopes.ANALYTICS));
         model.addAttribute("scopes", signedIn ? Scopes.ALL.stream().filter(actors::hasScope).toList() : List.of());
     }

@@ -53,12 +53,18 @@ public class ConsoleSecurityConfiguration {
      * ({@link EndpointScopes}). A person without them sees no button and is refused if they post anyway.
      */
     static final List<ConsoleRule> RULES = List.of(
-            new ConsoleRule(Scopes.APPROVE, "/console/batches/*/approve", "/console/batches/*/reject",
-                            "/console/approvals/*/approve", "/console/approvals/*/reject"),
-            new ConsoleRule(Scopes.LEGAL, "/console/legal-holds", "/console/legal-holds/**"),
-            new ConsoleRule(Scopes.ADMIN, "/console/**"));
+            // Both, as GET /accounts/{id}/export: an export opens every personal field of the whole history.
+            new ConsoleRule(HttpMethod.GET, List.of(Scopes.READ, Scopes.EXPORT), "/console/accounts/*/export"),
+            new ConsoleRule(HttpMethod.GET, List.of(Scopes.READ), "/console/accounts/*/purge-certificate"),
+            new ConsoleRule(HttpMethod.GET, List.of(Scopes.ANALYTICS), "/console/audit.csv"),
+            new ConsoleRule(HttpMethod.POST, List.of(Scopes.APPROVE), "/console/batches/*/approve",
+                            "/console/batches/*/reject", "/console/approvals/*/approve",
+                            "/console/approvals/*/reject"),
+            new ConsoleRule(HttpMethod.POST, List.of(Scopes.LEGAL), "/console/legal-holds", "/console/legal-holds/**"),
+            new ConsoleRule(HttpMethod.POST, List.of(Scopes.ADMIN), "/console/**"));
 
-    record ConsoleRule(String scope, String... patterns) {
+    /** A console request and the scopes it needs, every one of them. */
+    record ConsoleRule(HttpMethod method, List<String> scopes, String... patterns) {
     }
 
     @Bean
@@ -78,9 +84,9 @@ public class ConsoleSecurityConfiguration {
                 requests.requestMatchers("/webjars/**", "/console-assets/**", "/console/signed-out",
                                          "/console/sign-in", "/console/denied").permitAll();
                 for (ConsoleRule rule : RULES) {
-                    requests.requestMatchers(HttpMethod.POST, rule.patterns()).access(signedIn(rule.scope()));
+                    requests.requestMatchers(rule.method(), rule.patterns()).access(signedIn(rule.scopes()));
                 }
-                requests.anyRequest().access(signedIn(null));
+                requests.anyRequest().access(signedIn(List.of()));
             })
             .oauth2Login(login -> login
                     .loginPage("/console/sign-in")
@@ -115,13 +121,13 @@ public class ConsoleSecurityConfiguration {
 
     /**
      * Signed in to the console through OpenID Connect (a session of the local issuer's own sign-in form does not open
-     * the console), with {@code scope} when one is named.
+     * the console), holding every one of {@code scopes}.
      */
-    private static AuthorizationManager<RequestAuthorizationContext> signedIn(String scope) {
+    private static AuthorizationManager<RequestAuthorizationContext> signedIn(List<String> scopes) {
         return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) -> {
             Authentication caller = authentication.get();
             boolean granted = caller instanceof OAuth2AuthenticationToken && caller.isAuthenticated()
-                              && (scope == null || caller.getAuthorities().stream().anyMatch(
+                              && scopes.stream().allMatch(scope -> caller.getAuthorities().stream().anyMatch(
                                       a -> authority(scope).equals(a.getAuthority())));
             return new AuthorizationDecision(granted);
         };

@@ -1,16 +1,12 @@
 package io.accountlifecycle.service.account.http;
 
-import io.accountlifecycle.api.AccountPurgedEvent;
-import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
-import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
 import io.accountlifecycle.service.account.AccountState;
 import io.accountlifecycle.service.account.query.AccountHistory;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
-import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.http.ReasonRequest;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.service.security.Scopes;
@@ -28,9 +24,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.server.ResponseStatusException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -62,19 +56,15 @@ class AccountController {
 
     private final AccountCommands commands;
     private final AccountHistory history;
-    private final SealedValueOpener opener;
-    private final PersonalFieldsJson personalFieldsJson;
+    private final AccountExports exports;
     private final ActorResolver actors;
     private final Clock clock;
-    private final ExportAudit audit;
 
-    AccountController(AccountCommands commands, AccountHistory history, SealedValueOpener opener,
-                      PersonalFieldsJson personalFieldsJson, ActorResolver actors, Clock clock, ExportAudit audit) {
-        this.audit = audit;
+    AccountController(AccountCommands commands, AccountHistory history, AccountExports exports,
+                      ActorResolver actors, Clock clock) {
         this.commands = commands;
         this.history = history;
-        this.opener = opener;
-        this.personalFieldsJson = personalFieldsJson;
+        this.exports = exports;
         this.actors = actors;
         this.clock = clock;
     }
@@ -138,27 +128,7 @@ class AccountController {
                summary = "Export the account's data with its full history, machine-readable (GDPR Art. 20); needs "
                          + "accounts:read and accounts:export, and is audited")
     ResponseEntity<AccountExport> export(@PathVariable UUID id) {
-        long total = history.events(id, 0, 1).orElseThrow(() -> notFound(id, null)).totalItems();
-        if (total > Limits.MAX_EXPORT_EVENTS) { // counted before anything is read
-            throw new ResponseStatusException(HttpStatus.UNPROCESSABLE_CONTENT, "The account has " + total
-                                              + " events, more than one export holds (" + Limits.MAX_EXPORT_EVENTS
-                                              + "): read its history by pages (GET /accounts/{id}/events)");
-        }
-        List<DomainEventMessage<?>> events = history.allEvents(id).orElseThrow(() -> notFound(id, null));
-        AccountState state = AccountState.NONE;
-        Instant purgedAt = null;
-        for (DomainEventMessage<?> event : events) {
-            state = state.after(event);
-            if (event.getPayload() instanceof AccountPurgedEvent) {
-                purgedAt = event.getTimestamp();
-            }
-        }
-        String actor = actors.currentActor();
-        boolean purged = state.status() == AccountStatus.PURGED;
-        audit.exported(id, actor, events.size(), purged);
-        AccountExport export = new AccountExport(AccountExport.FORMAT, id, clock.instant(), actor, purged, purgedAt,
-                                                 toResponse(purged ? state.withoutSealedValues() : state),
-                                                 events.stream().map(this::toResponse).toList());
+        AccountExport export = exports.export(id, actors.currentActor());
         return ResponseEntity.ok()
                              .header("Content-Disposition", "attachment; filename=\"account-" + id + ".json\"")
                              .header("Cache-Control", "no-store")
@@ -307,21 +277,11 @@ class AccountController {
     }
 
     private AccountResponse toResponse(AccountState state) {
-        List<UUID> holds = state.holdsInForce(clock.instant());
-        return new AccountResponse(state.accountId(), state.status(),
-                                   opener.open(state.email()).orElse(null),
-                                   opener.open(state.displayName()).orElse(null),
-                                   state.plan(), state.protectedAccount(), state.openedAt(), state.lastActivityAt(),
-                                   state.version(), state.updatedAt(), state.purgeDueAt(), holds,
-                                   state.status() == AccountStatus.QUARANTINED ? holds : List.of(),
-                                   AccountResponse.Deletion.of(state));
+        return exports.response(state);
     }
 
     private AccountEventResponse toResponse(DomainEventMessage<?> event) {
-        return new AccountEventResponse(event.getIdentifier(), event.getSequenceNumber(),
-                                        EventTypes.nameOf(event.getPayloadType()), event.getPayloadType().getName(),
-                                        event.getTimestamp(),
-                                        personalFieldsJson.render(event.getPayload()), event.getMetaData());
+        return exports.event(event);
     }
 
     private static AggregateNotFoundException notFound(UUID id, Instant asOf) {
