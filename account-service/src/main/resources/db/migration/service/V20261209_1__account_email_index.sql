@@ -20,7 +20,7 @@ CREATE TABLE email_index_key
 );
 GRANT SELECT, INSERT ON email_index_key TO account_app;
 
--- Maintained by the account-summary projection's processor (search.EmailIndexProjector): a row per account whose
+-- Maintained by the account-summary projection's processor (search.EmailIndexer): a row per account whose
 -- email can be read, dropped at its purge; version is the sequence number of the event that set the MAC. A replay
 -- of account-summary truncates it and builds it again.
 CREATE TABLE account_email_index

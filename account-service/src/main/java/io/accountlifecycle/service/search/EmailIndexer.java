@@ -24,7 +24,8 @@ import java.util.UUID;
 /**
  * Keeps {@code account_email_index}: the keyed MAC ({@link EmailIndexKey}) of each account's normalised email, set
  * when the account opens and when its email changes, dropped when it is purged. An email that no longer opens (its
- * key destroyed: a replay passing a purged account's first events) gives no row.
+ * key destroyed: a replay passing a purged account's first events) gives no row. Unlike the projections, it opens a
+ * sealed value: only to compute the MAC, the plaintext is never stored.
  * <p>
  * It runs in the account-summary projection's processor, not in one of its own: every streaming processor reads the
  * whole store and stores its token after each batch, and on two cores one more cost the command path measurable
@@ -39,12 +40,12 @@ import java.util.UUID;
 @Component
 @ProcessingGroup(AccountSummaryProjector.NAME)
 @ConditionalOnProperty(name = Roles.PROJECTIONS, havingValue = "true", matchIfMissing = true)
-class EmailIndexProjector extends JdbcProjector {
+class EmailIndexer extends JdbcProjector {
 
     private final SealedValueOpener opener;
     private final EmailIndexKey key;
 
-    EmailIndexProjector(JdbcTemplate jdbc, StatementGuard guard, SealedValueOpener opener, EmailIndexKey key) {
+    EmailIndexer(JdbcTemplate jdbc, StatementGuard guard, SealedValueOpener opener, EmailIndexKey key) {
         super(jdbc, guard);
         this.opener = opener;
         this.key = key;
