@@ -35,7 +35,7 @@ class AccountSearchController {
 
     @Schema(name = "AccountSearchRequest")
     record SearchRequest(@NotBlank
-                         @Size(max = Limits.MAX_EMAIL_LENGTH)
+                         @Size(min = 1, max = Limits.MAX_EMAIL_LENGTH)
                          @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "Ada@Example.com",
                                  description = "Matched exactly, after surrounding white space is trimmed and both "
                                                + "sides are lower-cased")

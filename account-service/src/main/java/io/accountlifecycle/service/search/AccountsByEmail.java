@@ -45,17 +45,18 @@ class AccountsByEmail {
         return email.strip().toLowerCase(Locale.ROOT);
     }
 
-    /**
-     * An account as an admin looking someone up needs it, from the account summary; no personal field.
-     *
-     * @param openedAt            when the account was opened
-     * @param lastActivityAt      when it was last seen in use; null: never since it opened
-     * @param deletionRequestedAt when its deletion was requested, while one is under way
-     * @param purgeDueAt          while it is quarantined: when it will be purged
-     */
+    /** An account as an admin looking someone up needs it, from the account summary; no personal field. */
     @Schema(name = "AccountSearchMatch")
-    record Match(UUID accountId, AccountStatus status, Plan plan, @JsonProperty("protected") boolean protectedAccount,
-                 Instant openedAt, Instant lastActivityAt, Instant deletionRequestedAt, Instant purgeDueAt) {
+    record Match(UUID accountId,
+                 @Schema(description = "ACTIVE or QUARANTINED: a purged account is never found") AccountStatus status,
+                 Plan plan,
+                 @JsonProperty("protected") boolean protectedAccount,
+                 Instant openedAt,
+                 @Schema(description = "When it was last seen in use; null: never since it opened")
+                 Instant lastActivityAt,
+                 @Schema(description = "When its deletion was requested, while one is under way")
+                 Instant deletionRequestedAt,
+                 @Schema(description = "While it is quarantined: when it will be purged") Instant purgeDueAt) {
     }
 
     List<Match> find(String email) {
