@@ -68,9 +68,11 @@ class EmailIndexer extends JdbcProjector {
         write("delete from account_email_index where account_id = ?", event.accountId());
     }
 
+    /** Emptied, to be built again by the replay; that answers a backfill's request too ({@link EmailIndexBackfill}). */
     @ResetHandler
     void reset() {
         truncate("account_email_index");
+        jdbc.update("delete from email_index_backfill");
     }
 
     /**

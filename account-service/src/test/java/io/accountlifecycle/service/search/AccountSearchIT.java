@@ -220,6 +220,37 @@ class AccountSearchIT {
         assertThat(search("before." + tag + "@example.com")).isEmpty();
     }
 
+    /**
+     * An installation upgraded to the index has history but no rows: its migration asks for a replay, which the next
+     * start runs once. Simulated on a database of its own: the rows emptied and the request made as the migration
+     * makes it.
+     */
+    @Test
+    void accountsOpenedBeforeTheIndexExistedAreFoundAfterTheNextStart() {
+        String database = DATABASE + "_upgraded";
+        UUID id = UUID.randomUUID();
+        String email = "early." + id + "@example.com";
+        try (ConfigurableApplicationContext before = ServiceInstances.start(database, "search-it-upgraded",
+                                                                           "--account.kafka.intake.enabled=false")) {
+            HttpJson http = ServiceInstances.http(before);
+            assertThat(http.post("/accounts", openAccountJson(id, email, "Early", "FREE")).status()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ids(search(http, email)).equals(List.of(id.toString())));
+        }
+        JdbcTemplate owner = ServiceInstances.owner(database);
+        assertThat(owner.queryForObject("select count(*) from email_index_backfill", Integer.class))
+                .as("a new installation asks for no replay").isZero();
+        owner.execute("truncate account_email_index");
+        owner.update("insert into email_index_backfill (id) select 1 where exists (select from domain_event_entry)");
+
+        try (ConfigurableApplicationContext after = ServiceInstances.start(database, "search-it-upgraded",
+                                                                          "--account.kafka.intake.enabled=false")) {
+            HttpJson http = ServiceInstances.http(after);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ids(search(http, email)).equals(List.of(id.toString())));
+            assertThat(owner.queryForObject("select count(*) from email_index_backfill", Integer.class))
+                    .as("answered by the replay").isZero();
+        }
+    }
+
     @Test
     void theAnalystRoleCannotReadTheIndexOrItsKey() throws SQLException {
         open("analysed." + UUID.randomUUID() + "@example.com", "FREE");
@@ -248,8 +279,12 @@ class AccountSearchIT {
     }
 
     private static List<JsonNode> search(String email) {
-        HttpJson.Response response = admin.post("/admin/accounts/search",
-                                                "{\"email\":\"" + email.replace("\t", "\\t") + "\"}");
+        return search(admin, email);
+    }
+
+    private static List<JsonNode> search(HttpJson client, String email) {
+        HttpJson.Response response = client.post("/admin/accounts/search",
+                                                 "{\"email\":\"" + email.replace("\t", "\\t") + "\"}");
         assertThat(response.status()).as(response.raw()).isEqualTo(200);
         return response.json().get("accounts").valueStream().toList();
     }
