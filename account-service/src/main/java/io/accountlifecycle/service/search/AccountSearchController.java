@@ -44,8 +44,8 @@ class AccountSearchController {
 
     @Schema(name = "AccountSearchResult")
     record SearchResult(@ArraySchema(maxItems = AccountsByEmail.MAX_MATCHES,
-                                     arraySchema = @Schema(description = "Live accounts (not purged) with that "
-                                                                         + "email, oldest first; none is an empty list"))
+                                     arraySchema = @Schema(description = "Live accounts (not purged) with that email, "
+                                                                         + "oldest first; none is an empty list"))
                         List<AccountsByEmail.Match> accounts) {
     }
 

@@ -84,7 +84,8 @@ class AuditCsvIT {
         HttpJson.Response csv = analyst.get("/analytics/audit.csv?" + window);
         assertThat(csv.status()).as(csv.raw()).isEqualTo(200);
         assertThat(csv.header("Content-Type")).isEqualToIgnoringCase("text/csv;charset=UTF-8");
-        assertThat(csv.header("Content-Disposition")).matches("attachment; filename=\"audit-log-\\d{8}T\\d{6}Z\\.csv\"");
+        assertThat(csv.header("Content-Disposition"))
+                .matches("attachment; filename=\"audit-log-\\d{8}T\\d{6}Z\\.csv\"");
         assertThat(csv.header("Export-Truncated")).isEqualTo("false");
         assertThat(csv.header("Cache-Control")).contains("no-store");
         assertThat(csv.raw()).startsWith(String.join(",", HEADER.stream().map(h -> "\"" + h + "\"").toList())
