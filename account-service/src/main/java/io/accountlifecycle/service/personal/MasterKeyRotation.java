@@ -33,6 +33,7 @@ import java.util.function.Function;
  *   <li>{@link #destroyRetired}: once no data key needs them, the retired keys leave the keyset for good, recorded as
  *       {@link RetiredMasterKeysDestroyedEvent}.</li>
  * </ol>
+ * The email index's key ({@link EmailIndexKey}) is wrapped by the master key too, and goes along with the data keys.
  * Data keys are rewritten as the schema's owner: the service's own role may insert and delete them, never replace
  * one.
  */
@@ -121,6 +122,9 @@ public final class MasterKeyRotation {
             }
             out.printf("Data keys wrapped again: %,d%n", rewrapped[0]);
         });
+        if (EmailIndexKey.rewrap(owner, master)) {
+            out.println("The email index key wrapped again");
+        }
         return rewrapped[0];
     }
 
@@ -162,6 +166,10 @@ public final class MasterKeyRotation {
             throw new IllegalStateException(stillRetired + " data keys are still wrapped under a retired master key "
                     + "(written by an instance that ran with the old keyset): run `rotate-master-key --rewrap-only` "
                     + "with every instance on the new keyset, then destroy.");
+        }
+        if (!EmailIndexKey.opensUnder(owner, primary)) {
+            throw new IllegalStateException("The email index key is still wrapped under a retired master key (an "
+                    + "instance on the old keyset created it): run `rotate-master-key --rewrap-only`, then destroy.");
         }
         save(primaryOnly);
         events.publish(GenericEventMessage.asEventMessage(new RetiredMasterKeysDestroyedEvent(actor, retired))

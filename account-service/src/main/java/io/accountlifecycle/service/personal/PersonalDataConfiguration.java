@@ -7,6 +7,7 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(CryptoProperties.class)
@@ -38,5 +39,11 @@ class PersonalDataConfiguration {
     @Bean
     PersonalDataSealer personalDataSealer(DataKeyStore keys) {
         return new PersonalDataSealer(keys);
+    }
+
+    @Bean
+    EmailIndexKey emailIndexKey(JdbcTemplate jdbc, MasterKey.Loaded masterKey,
+                                PlatformTransactionManager transactions) {
+        return new EmailIndexKey(jdbc, masterKey.aead(), transactions);
     }
 }

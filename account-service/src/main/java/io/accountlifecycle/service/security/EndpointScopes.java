@@ -53,6 +53,8 @@ public final class EndpointScopes {
                                           "/admin/deletion-approvals/*/approve", "/admin/deletion-approvals/*/reject"),
                  Scopes.APPROVE),
             rule(HttpMethod.GET, List.of("/admin/deletion-approvals"), Scopes.ADMIN, Scopes.APPROVE),
+            // Named although /admin/** below says the same: finding a person's account by email is for admins only.
+            rule(HttpMethod.POST, List.of("/admin/accounts/search"), Scopes.ADMIN),
             rule(null, List.of("/admin/**"), Scopes.ADMIN),
             rule(HttpMethod.GET, List.of("/analytics/**"), Scopes.ANALYTICS));
 

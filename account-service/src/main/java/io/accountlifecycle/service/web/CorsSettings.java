@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.web;
 
+import io.accountlifecycle.projections.audit.AuditCsv;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
@@ -12,8 +13,9 @@ import java.util.List;
 /**
  * Which other sites' pages may call the API from a browser ({@code account.http.cors.allowed-origins}, e.g.
  * {@code https://console.example.com}): none by default. Such a browser gets {@code Access-Control-Allow-Origin} and
- * may read the rate-limit headers; any other origin's cross-site request is refused with 403. Callers that are not
- * browsers (product services, curl) send no {@code Origin} and are not affected.
+ * may read the rate-limit headers, and an export's file name and whether it was cut; any other origin's cross-site
+ * request is refused with 403. Callers that are not browsers (product services, curl) send no {@code Origin} and are
+ * not affected.
  */
 @ConfigurationProperties("account.http.cors")
 public record CorsSettings(List<String> allowedOrigins) {
@@ -33,7 +35,8 @@ public record CorsSettings(List<String> allowedOrigins) {
                                                     "X-Correlation-Id"));
             configuration.setExposedHeaders(List.of("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset",
                                                     HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION, HttpHeaders.ETAG,
-                                                    "Server-Timing"));
+                                                    "Server-Timing", HttpHeaders.CONTENT_DISPOSITION,
+                                                    AuditCsv.TRUNCATED_HEADER));
             configuration.setMaxAge(Duration.ofHours(1));
             source.registerCorsConfiguration("/**", configuration);
         }

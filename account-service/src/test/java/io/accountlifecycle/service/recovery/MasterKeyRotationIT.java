@@ -107,6 +107,7 @@ class MasterKeyRotationIT {
                            .status()).isEqualTo(201);
             // The nightly backup, taken while both accounts were alive.
             backupOfPurged = wrappedKey(owner, purged);
+            awaitFoundByEmail(http, "Kept@example.com", kept);
             assertThat(http.post("/accounts/" + purged + "/deletion", "{\"reason\":\"customer left\"}").status())
                     .isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/accounts/" + purged).json().get("status")
@@ -116,13 +117,15 @@ class MasterKeyRotationIT {
                                                  .isTrue();
 
         String rotated = rotate("--actor=ops-alice");
-        assertThat(rotated).contains("New master key").contains("Data keys wrapped again");
+        assertThat(rotated).contains("New master key").contains("Data keys wrapped again")
+                           .contains("The email index key wrapped again");
         assertThat(keyset().size()).isEqualTo(2);
         assertThat(owner.queryForObject("select count(*) from domain_event_entry where payload_type like "
                                         + "'%MasterKeyRotatedEvent'", Integer.class)).isEqualTo(1);
         try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, DATABASE, "rotation-it", service())) {
             assertThat(ServiceInstances.http(running).get("/accounts/" + kept).json().get("email").asString())
                     .isEqualTo("kept@example.com");
+            awaitFoundByEmail(ServiceInstances.http(running), "kept@example.com", kept);
         }
         assertThat(opens(backupOfPurged, purged)).as("the retired key still opens the backup until destroyed")
                                                  .isTrue();
@@ -133,6 +136,7 @@ class MasterKeyRotationIT {
         try (ConfigurableApplicationContext running = ServiceInstances.startOn(kafka, DATABASE, "rotation-it", service())) {
             HttpJson http = ServiceInstances.http(running);
             assertThat(http.get("/accounts/" + kept).json().get("email").asString()).isEqualTo("kept@example.com");
+            awaitFoundByEmail(http, "kept@example.com", kept);
             assertThat(http.post("/accounts", HttpJson.openAccountJson(UUID.randomUUID(), "new@example.com", "New",
                                                                        "FREE")).status()).isEqualTo(201);
         }
@@ -154,7 +158,21 @@ class MasterKeyRotationIT {
             HttpJson http = ServiceInstances.http(running);
             assertThat(http.get("/accounts/" + kept).json().get("email").asString()).isEqualTo("kept@example.com");
             assertThat(http.get("/accounts/" + purged).json().get("status").asString()).isEqualTo("PURGED");
+            // The index went with the database and its key: rebuilt by the restore under a new key.
+            awaitFoundByEmail(http, "kept@example.com", kept);
+            assertThat(search(http, "gone@example.com")).isEmpty();
         }
+    }
+
+    /** The email index still finds the account: its key opens under the master keyset of the moment. */
+    private static void awaitFoundByEmail(HttpJson http, String email, UUID account) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> search(http, email).equals(List.of(account.toString())));
+    }
+
+    private static List<String> search(HttpJson http, String email) {
+        HttpJson.Response found = http.post("/admin/accounts/search", "{\"email\":\"" + email + "\"}");
+        assertThat(found.status()).as(found.raw()).isEqualTo(200);
+        return found.json().get("accounts").valueStream().map(a -> a.get("accountId").asString()).toList();
     }
 
     private static byte[] wrappedKey(JdbcTemplate owner, UUID account) {

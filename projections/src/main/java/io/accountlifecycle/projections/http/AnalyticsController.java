@@ -4,6 +4,7 @@ import io.accountlifecycle.api.AccountStatus;
 import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.Plan;
+import io.accountlifecycle.projections.audit.AuditCsv;
 import io.accountlifecycle.projections.audit.AuditEntryView;
 import io.accountlifecycle.projections.audit.AuditLog;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
@@ -15,12 +16,22 @@ import io.accountlifecycle.projections.summary.AccountSummaryView;
 import io.accountlifecycle.projections.timeline.AccountTimelines;
 import io.accountlifecycle.projections.timeline.TimelineEntryView;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.validation.annotation.Validated;
@@ -31,8 +42,17 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -45,19 +65,26 @@ import java.util.UUID;
 @Tag(name = "Analytics", description = "Accounts, timelines, audit log and daily statistics from the read models")
 public class AnalyticsController {
 
+    static final String CSV = "text/csv";
+    private static final Logger log = LoggerFactory.getLogger(AnalyticsController.class);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+                                                                        .withZone(ZoneOffset.UTC);
+
     private final AccountSummaries accounts;
     private final AccountTimelines timelines;
     private final AuditLog audit;
     private final DailyStats stats;
     private final DeletionBatchQueries batches;
+    private final Clock clock;
 
     AnalyticsController(AccountSummaries accounts, AccountTimelines timelines, AuditLog audit, DailyStats stats,
-                        DeletionBatchQueries batches) {
+                        DeletionBatchQueries batches, ObjectProvider<Clock> clock) {
         this.accounts = accounts;
         this.timelines = timelines;
         this.audit = audit;
         this.stats = stats;
         this.batches = batches;
+        this.clock = clock.getIfAvailable(Clock::systemUTC);
     }
 
     @GetMapping("/deletion-batches")
@@ -112,6 +139,65 @@ public class AnalyticsController {
             @RequestParam(defaultValue = "0") @Min(0) int page,
             @RequestParam(defaultValue = "100") @Min(1) @Max(1000) int size) {
         return audit.entries(actor, action, accountId, from, to, sort, page, size);
+    }
+
+    /**
+     * The same entries as {@link #audit}, all of them up to {@link AuditCsv#MAX_ROWS}, streamed as they are read (a
+     * page of entries per query, nothing held between pages). The truncation is decided before the first byte: the
+     * matching entries are counted (no further than one past the limit) when the export starts.
+     */
+    @GetMapping("/audit.csv")
+    @ApiResponse(responseCode = "200",
+                 description = "A header record, then every matching entry newest first, at most "
+                               + AuditCsv.MAX_ROWS + " (the newest; " + AuditCsv.TRUNCATED_HEADER + " says whether "
+                               + "more matched). RFC 4180: UTF-8, records end in CRLF, every value quoted with its "
+                               + "quotes doubled, a missing one an empty unquoted field. A value that begins with =, "
+                               + "+, -, @, a tab or a carriage return starts with a single quote ' so that a "
+                               + "spreadsheet shows it as text (OWASP: CSV injection)",
+                 headers = {
+                         @Header(name = HttpHeaders.CONTENT_DISPOSITION,
+                                 description = "attachment, with a file name such as audit-log-20261209T101500Z.csv",
+                                 schema = @Schema(type = "string", maxLength = 100,
+                                                  example = "attachment; filename=\"audit-log-20261209T101500Z.csv\"")),
+                         @Header(name = AuditCsv.TRUNCATED_HEADER,
+                                 description = "true when more than " + AuditCsv.MAX_ROWS + " entries matched: "
+                                               + "narrow the filters (from, to) for the rest",
+                                 schema = @Schema(type = "boolean"))},
+                 content = @Content(mediaType = CSV,
+                                    schema = @Schema(type = "string", maxLength = AuditCsv.MAX_LENGTH)))
+    @Operation(operationId = "exportAuditEntries",
+               summary = "The audit log as a CSV file for spreadsheets, with the filters of listAuditEntries; "
+                         + "from inclusive, to exclusive")
+    void auditCsv(@RequestParam(required = false) @Size(max = Limits.MAX_ACTOR_LENGTH) String actor,
+                  @RequestParam(required = false) @Size(max = Limits.MAX_NAME_LENGTH) String action,
+                  @RequestParam(required = false) UUID accountId,
+                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
+                  @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
+                  HttpServletResponse response) throws IOException {
+        long matching = audit.count(actor, action, accountId, from, to, AuditCsv.MAX_ROWS + 1L);
+        String file = "audit-log-" + FILE_TIME.format(clock.instant()) + ".csv";
+        response.setContentType(CSV + ";charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                           ContentDisposition.attachment().filename(file).build().toString());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
+        response.setHeader(AuditCsv.TRUNCATED_HEADER, Boolean.toString(matching > AuditCsv.MAX_ROWS));
+        // The stream, not getWriter(): the servlet's writer swallows a client's disconnect, and the export would read
+        // on to the end for nobody.
+        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
+        try {
+            out.write(AuditCsv.HEADER);
+            audit.export(actor, action, accountId, from, to, AuditCsv.MAX_ROWS, entry -> {
+                try {
+                    out.write(AuditCsv.record(entry));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            out.flush();
+        } catch (UncheckedIOException | IOException e) {
+            // The client went away mid-download: nobody is left to answer, and nothing changed.
+            log.debug("The audit export stopped: {}", e.toString());
+        }
     }
 
     @GetMapping("/stats/daily")

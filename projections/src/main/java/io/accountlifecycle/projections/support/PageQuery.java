@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * One page of a read model: filters become bound parameters, the sort a whitelisted column, and only the page's
- * rows leave the database (a count gives the total).
+ * rows leave the database (a count gives the total). A long read (an export) goes on page after page by keyset.
  */
 public final class PageQuery {
 
@@ -63,7 +63,7 @@ public final class PageQuery {
     }
 
     public <T> PageView<T> page(JdbcTemplate jdbc, String columns, int page, int size, RowMapper<T> rows) {
-        String where = conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
+        String where = where(List.of());
         Long total = jdbc.queryForObject("select count(*) from " + table + where, Long.class, arguments.toArray());
         List<Object> pageArguments = new ArrayList<>(arguments);
         pageArguments.add(size);
@@ -72,5 +72,35 @@ public final class PageQuery {
                                    + " limit ? offset ?", rows, pageArguments.toArray());
         long all = total == null ? 0 : total;
         return new PageView<>(items, page, size, all, (long) (page + 1) * size < all);
+    }
+
+    /**
+     * At most {@code limit} rows in this query's order, and of those only the ones past {@code after} (a condition on
+     * the last row already read, null for none): how a long read goes on from where it stopped (keyset paging), since
+     * an offset would shift under rows added meanwhile and make the database skip ever more rows.
+     */
+    public <T> List<T> rows(JdbcTemplate jdbc, String columns, String after, List<Object> afterArguments, int limit,
+                            RowMapper<T> rows) {
+        List<Object> all = new ArrayList<>(arguments);
+        all.addAll(afterArguments);
+        all.add(limit);
+        String where = where(after == null ? List.of() : List.of("(" + after + ")"));
+        return jdbc.query("select " + columns + " from " + table + where + " order by " + orderBy + " limit ?", rows,
+                          all.toArray());
+    }
+
+    /** How many rows match, counting no further than {@code most}. */
+    public long countUpTo(JdbcTemplate jdbc, long most) {
+        List<Object> all = new ArrayList<>(arguments);
+        all.add(most);
+        Long count = jdbc.queryForObject("select count(*) from (select 1 from " + table + where(List.of())
+                                         + " limit ?) matching", Long.class, all.toArray());
+        return count == null ? 0 : count;
+    }
+
+    private String where(List<String> more) {
+        List<String> all = new ArrayList<>(conditions);
+        all.addAll(more);
+        return all.isEmpty() ? "" : " where " + String.join(" and ", all);
     }
 }
