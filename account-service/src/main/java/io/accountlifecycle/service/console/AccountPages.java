@@ -1,6 +1,7 @@
 package io.accountlifecycle.service.console;
 
 import io.accountlifecycle.api.AccountStatus;
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.SealedValueOpener;
 import io.accountlifecycle.service.account.AccountCommands;
 import io.accountlifecycle.service.account.AccountState;
@@ -18,7 +19,9 @@ import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.roles.Roles;
+import io.accountlifecycle.service.search.AccountsByEmail;
 import io.accountlifecycle.service.security.ConsoleMode;
+import org.springframework.beans.factory.ObjectProvider;
 import io.accountlifecycle.service.security.Scopes;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -59,9 +62,12 @@ class AccountPages {
     private final Clock clock;
     private final AccountExports exports;
     private final PurgeCertificates certificates;
+    private final ObjectProvider<AccountsByEmail> byEmail;
 
     AccountPages(AccountHistory history, AccountCommands commands, SealedValueOpener opener, ActorResolver actors,
-                 Clock clock, AccountExports exports, PurgeCertificates certificates) {
+                 Clock clock, AccountExports exports, PurgeCertificates certificates,
+                 ObjectProvider<AccountsByEmail> byEmail) {
+        this.byEmail = byEmail;
         this.exports = exports;
         this.certificates = certificates;
         this.history = history;
@@ -87,6 +93,22 @@ class AccountPages {
                                         + "3f2b…-…): search by email instead, or paste the whole id.");
             return "accounts";
         }
+    }
+
+    /** Accounts with this email (exact, case and surrounding spaces ignored), as {@code POST /admin/accounts/search}. */
+    @PostMapping("/console/accounts/search")
+    String search(@RequestParam(defaultValue = "") String email, Model model) {
+        model.addAttribute("email", email);
+        AccountsByEmail index = byEmail.getIfAvailable();
+        if (email.isBlank() || email.length() > Limits.MAX_EMAIL_LENGTH) {
+            model.addAttribute("error", "Give the email address to look for (at most " + Limits.MAX_EMAIL_LENGTH
+                                        + " characters).");
+        } else if (index == null) {
+            model.addAttribute("error", "The projections role does not run on this instance: search by id.");
+        } else {
+            model.addAttribute("results", index.find(email));
+        }
+        return "accounts";
     }
 
     @GetMapping("/console/accounts/{id}")

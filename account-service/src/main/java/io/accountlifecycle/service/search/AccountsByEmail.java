@@ -24,7 +24,7 @@ import static io.accountlifecycle.projections.support.Sql.uuid;
  */
 @Component
 @ConditionalOnProperty(name = Roles.PROJECTIONS, havingValue = "true", matchIfMissing = true)
-class AccountsByEmail {
+public class AccountsByEmail {
 
     /** The most accounts one search answers with, oldest first. */
     static final int MAX_MATCHES = 100;
@@ -47,7 +47,7 @@ class AccountsByEmail {
 
     /** An account as an admin looking someone up needs it, from the account summary; no personal field. */
     @Schema(name = "AccountSearchMatch")
-    record Match(UUID accountId,
+    public record Match(UUID accountId,
                  @Schema(description = "ACTIVE or QUARANTINED: a purged account is never found") AccountStatus status,
                  Plan plan,
                  @JsonProperty("protected") boolean protectedAccount,
@@ -59,7 +59,7 @@ class AccountsByEmail {
                  @Schema(description = "While it is quarantined: when it will be purged") Instant purgeDueAt) {
     }
 
-    List<Match> find(String email) {
+    public List<Match> find(String email) {
         return jdbc.query("""
                                   select s.account_id, s.status, s.plan, s.protected, s.created_at, s.last_activity_at,
                                          s.deletion_requested_at, s.purge_due_at

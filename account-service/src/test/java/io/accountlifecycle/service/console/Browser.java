@@ -11,6 +11,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -88,19 +90,33 @@ final class Browser implements AutoCloseable {
         find(css).click();
     }
 
+    /** Clicks what submits a form or follows a link, and waits for the next page to have loaded. */
+    void submit(String css) {
+        navigating(() -> find(css).click());
+    }
+
+    /** Runs {@code action}, which leaves the page, and waits until the next page has replaced it. */
+    void navigating(Runnable action) {
+        WebElement page = find("html");
+        action.run();
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
     /** Signs in through the console's issuer as {@code name}: the sign-in form, then back to the console. */
     void signIn(String name, String password) {
         open("/console");
         assertThat(path()).as("an anonymous visit is sent to the issuer's sign-in").isEqualTo("/signin");
         fill("#username", name);
         fill("#password", password);
-        find("#password").submit();
+        navigating(() -> find("#password").submit());
         assertThat(path()).isEqualTo("/console");
         assertThat(text("#signed-in-as")).isEqualTo(name);
     }
 
     void signOut() {
-        find("form.signout button").click();
+        submit("form.signout button");
         assertThat(path()).isEqualTo("/console/signed-out");
     }
 
@@ -118,6 +134,11 @@ final class Browser implements AutoCloseable {
     /** Types into the focused element. */
     void type(CharSequence... keys) {
         driver.switchTo().activeElement().sendKeys(keys);
+    }
+
+    /** Types into the focused element what ends in leaving the page (an Enter on a link, a button, a field). */
+    void typeAndLoad(CharSequence... keys) {
+        navigating(() -> type(keys));
     }
 
     /** Runs {@code script} in the page; {@code arguments[0]} is the callback of an asynchronous script. */
@@ -168,6 +189,16 @@ final class Browser implements AutoCloseable {
                 fetch(arguments[0], {method: 'POST', body: body, redirect: 'manual'})
                   .then(r => r.text().then(t => done({status: r.status, text: t})))
                   .catch(e => done({status: -1, text: String(e)}));""", path, withCsrf, reason);
+    }
+
+    /** A GET from the page's own JavaScript (the session's cookie goes with it): the answer's status and text. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> getFromPage(String path) {
+        return (Map<String, Object>) async("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[0]).then(r => r.text().then(t => done({status: r.status, text: t,
+                    type: r.headers.get('Content-Type') || ''})))
+                  .catch(e => done({status: -1, text: String(e), type: ''}));""", path);
     }
 
     private static String axeSource() {

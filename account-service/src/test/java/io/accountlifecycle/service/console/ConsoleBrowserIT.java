@@ -104,14 +104,19 @@ class ConsoleBrowserIT {
 
     @Test
     @Order(1)
-    void anAdminCancelsAPendingPurgeWithTheKeyboardOnly() {
-        UUID id = open("PREMIUM", "keyboard-" + UUID.randomUUID() + "@example.com");
+    void anAdminFindsAnAccountByEmailAndCancelsItsPendingPurgeWithTheKeyboardOnly() {
+        String email = "Keyboard-" + UUID.randomUUID() + "@Example.com";
+        UUID id = open("PREMIUM", email);
         assertThat(api.post("/accounts/" + id + "/deletion", "{\"reason\":\"customer asked\"}").status())
                 .isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> status(id).equals("QUARANTINED"));
         await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
                 "select count(*) from projection.account_summary where account_id = ? and status = 'QUARANTINED'",
                 Integer.class, id) == 1);
+
+        // The email index is a projection: it holds the account a moment after it opened.
+        await().atMost(Duration.ofSeconds(30)).until(() -> api.post("/admin/accounts/search",
+                "{\"email\":\"" + email + "\"}").json().get("accounts").size() == 1);
 
         try (Browser browser = new Browser(base)) {
             // Signing in: the name, Tab, the password, Enter.
@@ -121,17 +126,25 @@ class ConsoleBrowserIT {
             browser.screenshots("signin");
             browser.type("bob");
             browser.type(Keys.TAB);
-            browser.type(PASSWORD, Keys.ENTER);
+            browser.typeAndLoad(PASSWORD, Keys.ENTER);
             assertThat(browser.path()).isEqualTo("/console");
             assertThat(browser.text("#signed-in-as")).isEqualTo("bob");
 
-            // The pending purges: Tab to the account's link and follow it with Enter.
+            // The pending purges list it.
             browser.open("/console/purges");
             assertThat(browser.driver().getPageSource()).contains(id.toString());
             checkAccessibility(browser, "purges");
             browser.screenshots("purges");
-            browser.tabTo("nav-account-" + id);
-            browser.type(Keys.ENTER);
+
+            // Find it by email, typed as support hears it (other case, stray spaces), and follow the match.
+            browser.open("/console/accounts");
+            browser.tabTo("email");
+            browser.typeAndLoad("  " + email.toUpperCase(java.util.Locale.ROOT) + " ", Keys.ENTER);
+            assertThat(browser.all("a[id^=found-]")).hasSize(1);
+            checkAccessibility(browser, "accounts-search");
+            browser.screenshots("accounts-search");
+            browser.tabTo("found-" + id);
+            browser.typeAndLoad(Keys.ENTER);
             assertThat(browser.path()).isEqualTo("/console/accounts/" + id);
             assertThat(browser.text("#account-status")).isEqualTo("QUARANTINED");
             checkAccessibility(browser, "account");
@@ -142,7 +155,7 @@ class ConsoleBrowserIT {
             browser.type(Keys.TAB);
             browser.type("restored by support: the customer called");
             browser.tabTo("cancel-deletion");
-            browser.type(Keys.ENTER);
+            browser.typeAndLoad(Keys.ENTER);
             assertThat(browser.text("p.done")).contains("cancelled");
             assertThat(browser.text("#account-status")).isEqualTo("ACTIVE");
         }
@@ -175,8 +188,9 @@ class ConsoleBrowserIT {
             browser.fill("#inactiveSince", "01012026");
             browser.click("#plan-STANDARD");
             browser.fill("#accountIds", String.join("\n", ids.stream().map(UUID::toString).toList()));
-            browser.click("#preview");
-            assertThat(browser.path()).isEqualTo("/console/batches/preview");
+            browser.submit("#preview");
+            assertThat(browser.path()).as(() -> browser.all("div.error").stream().map(e -> e.getText()).toList()
+                                                       .toString()).isEqualTo("/console/batches/preview");
             assertThat(browser.text("#preview-count")).isEqualTo("3");
             // Three STANDARD accounts at 15 a month.
             assertThat(browser.text("#value-at-risk")).isEqualTo("45.00");
@@ -184,7 +198,7 @@ class ConsoleBrowserIT {
             checkAccessibility(browser, "batch-preview");
             browser.screenshots("batch-preview");
             browser.fill("#reason", "inactive since 2025: clean-up of the test tenant");
-            browser.click("#execute");
+            browser.submit("#execute");
             assertThat(browser.path()).startsWith("/console/batches/");
             batchPath = browser.path();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
@@ -203,7 +217,7 @@ class ConsoleBrowserIT {
 
             browser.signIn("bob", PASSWORD);
             browser.open(batchPath);
-            browser.click("#approve");
+            browser.submit("#approve");
             assertThat(browser.text("p.done")).contains("Approved");
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 browser.open(batchPath);
@@ -217,7 +231,7 @@ class ConsoleBrowserIT {
             // Undo: the count restated, a reason, and every account is Active again.
             browser.fill("#confirmCount", "3");
             browser.fill("#undo-reason", "wrong tenant: undo");
-            browser.click("#undo");
+            browser.submit("#undo");
             assertThat(browser.text("p.done")).contains("3 accounts restored");
         }
         for (UUID id : ids) {
@@ -297,6 +311,14 @@ class ConsoleBrowserIT {
                 checkAccessibility(browser, name);
                 browser.screenshots(name);
             }
+            // The audit log as CSV, filtered, from the console's own link: bob's cancel of the first test is in it.
+            browser.open("/console/audit?actor=bob");
+            assertThat(browser.find("#audit-csv").getAttribute("href")).contains("/console/audit.csv?actor=bob");
+            Map<String, Object> csv = browser.getFromPage("/console/audit.csv?actor=bob");
+            assertThat(((Number) csv.get("status")).intValue()).isEqualTo(200);
+            assertThat((String) csv.get("type")).startsWith("text/csv");
+            assertThat((String) csv.get("text")).startsWith("\"eventId\",\"occurredAt\",\"action\",\"actor\"")
+                                                .contains("\"bob\"").doesNotContain("\"carol\"");
             // The cancel of many: what it touches (count and monthly value) before anything is done.
             UUID id = open("PREMIUM", "many-" + UUID.randomUUID() + "@example.com");
             assertThat(api.post("/accounts/" + id + "/deletion", "{\"reason\":\"asked\"}").status()).isEqualTo(202);
@@ -305,13 +327,13 @@ class ConsoleBrowserIT {
                     Integer.class, id) == 1);
             browser.open("/console/purges");
             browser.click("#select-" + id);
-            browser.click("#review-cancel");
+            browser.submit("#review-cancel");
             assertThat(browser.text("#cancel-count")).isEqualTo("1");
             assertThat(browser.text("#cancel-value")).startsWith("49.00");
             checkAccessibility(browser, "purges-cancel");
             browser.fill("#confirmCount", "1");
             browser.fill("#reason", "restore");
-            browser.click("#confirm-cancel");
+            browser.submit("#confirm-cancel");
             assertThat(browser.text("p.done")).contains("1 of 1 deletions cancelled");
         }
         assertThat(accessibility.keySet()).contains("signin", "home", "purges", "account", "batches", "batch-preview",

@@ -104,17 +104,17 @@ class ConsoleExternalIssuerIT {
                     .startsWith("http://127.0.0.1:" + issuerPort + "/login");
             browser.fill("#username", "erin");
             browser.fill("#password", "erin-password-123");
-            browser.find("#password").submit();
+            browser.navigating(() -> browser.find("#password").submit());
             assertThat(browser.path()).isEqualTo("/console");
             assertThat(browser.text("#signed-in-as")).isEqualTo("erin");
             assertThat(browser.driver().getPageSource()).contains("accounts:admin").doesNotContain("accounts:approve");
 
             browser.open("/console/safety");
             browser.fill("#pause-reason", "external issuer drill");
-            browser.find("#pause-reason").submit();
+            browser.navigating(() -> browser.find("#pause-reason").submit());
             assertThat(browser.text("#purges-state")).isEqualTo("paused");
             browser.fill("#pause-reason", "drill over");
-            browser.find("#pause-reason").submit();
+            browser.navigating(() -> browser.find("#pause-reason").submit());
             assertThat(browser.text("#purges-state")).isEqualTo("running");
         }
         JdbcTemplate jdbc = service.getBean(JdbcTemplate.class);

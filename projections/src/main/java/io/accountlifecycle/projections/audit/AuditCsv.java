@@ -3,7 +3,24 @@ package io.accountlifecycle.projections.audit;
 import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.projections.support.Csv;
 
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.UUID;
 
 /** The audit log as CSV: one header record, then one record per entry, in {@link AuditEntryView}'s fields. */
 public final class AuditCsv {
@@ -28,7 +45,46 @@ public final class AuditCsv {
     /** The longest body an export can be, in characters (what the OpenAPI description states). */
     public static final int MAX_LENGTH = MAX_HEADER_LENGTH + MAX_ROWS * MAX_RECORD_LENGTH;
 
+    /** The CSV media type. */
+    public static final String CSV = "text/csv";
+    private static final Logger log = LoggerFactory.getLogger(AuditCsv.class);
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
+                                                                        .withZone(ZoneOffset.UTC);
+
     private AuditCsv() {
+    }
+
+    /**
+     * The matching entries as a CSV attachment on {@code response}, newest first, at most {@link #MAX_ROWS}
+     * ({@link #TRUNCATED_HEADER} says whether more matched), streamed as they are read: what
+     * {@code GET /analytics/audit.csv} and the console's export both answer.
+     */
+    public static void download(AuditLog audit, String actor, String action, UUID accountId, Instant from,
+                                Instant to, Instant now, HttpServletResponse response) throws IOException {
+        long matching = audit.count(actor, action, accountId, from, to, MAX_ROWS + 1L);
+        String file = "audit-log-" + FILE_TIME.format(now) + ".csv";
+        response.setContentType(CSV + ";charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
+                           ContentDisposition.attachment().filename(file).build().toString());
+        response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
+        response.setHeader(TRUNCATED_HEADER, Boolean.toString(matching > MAX_ROWS));
+        // The stream, not getWriter(): the servlet's writer swallows a client's disconnect, and the export would read
+        // on to the end for nobody.
+        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
+        try {
+            out.write(HEADER);
+            audit.export(actor, action, accountId, from, to, MAX_ROWS, entry -> {
+                try {
+                    out.write(record(entry));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            out.flush();
+        } catch (UncheckedIOException | IOException e) {
+            // The client went away mid-download: nobody is left to answer, and nothing changed.
+            log.debug("The audit export stopped: {}", e.toString());
+        }
     }
 
     public static String record(AuditEntryView entry) {

@@ -25,12 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.format.annotation.DateTimeFormat;
-import org.springframework.http.CacheControl;
-import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -42,17 +38,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
@@ -65,10 +54,7 @@ import java.util.UUID;
 @Tag(name = "Analytics", description = "Accounts, timelines, audit log and daily statistics from the read models")
 public class AnalyticsController {
 
-    static final String CSV = "text/csv";
-    private static final Logger log = LoggerFactory.getLogger(AnalyticsController.class);
-    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'")
-                                                                        .withZone(ZoneOffset.UTC);
+    static final String CSV = AuditCsv.CSV;
 
     private final AccountSummaries accounts;
     private final AccountTimelines timelines;
@@ -174,30 +160,7 @@ public class AnalyticsController {
                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant from,
                   @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant to,
                   HttpServletResponse response) throws IOException {
-        long matching = audit.count(actor, action, accountId, from, to, AuditCsv.MAX_ROWS + 1L);
-        String file = "audit-log-" + FILE_TIME.format(clock.instant()) + ".csv";
-        response.setContentType(CSV + ";charset=UTF-8");
-        response.setHeader(HttpHeaders.CONTENT_DISPOSITION,
-                           ContentDisposition.attachment().filename(file).build().toString());
-        response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noStore().getHeaderValue());
-        response.setHeader(AuditCsv.TRUNCATED_HEADER, Boolean.toString(matching > AuditCsv.MAX_ROWS));
-        // The stream, not getWriter(): the servlet's writer swallows a client's disconnect, and the export would read
-        // on to the end for nobody.
-        Writer out = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
-        try {
-            out.write(AuditCsv.HEADER);
-            audit.export(actor, action, accountId, from, to, AuditCsv.MAX_ROWS, entry -> {
-                try {
-                    out.write(AuditCsv.record(entry));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            out.flush();
-        } catch (UncheckedIOException | IOException e) {
-            // The client went away mid-download: nobody is left to answer, and nothing changed.
-            log.debug("The audit export stopped: {}", e.toString());
-        }
+        AuditCsv.download(audit, actor, action, accountId, from, to, clock.instant(), response);
     }
 
     @GetMapping("/stats/daily")
