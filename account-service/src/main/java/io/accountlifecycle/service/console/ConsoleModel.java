@@ -5,7 +5,6 @@ import io.accountlifecycle.service.security.Scopes;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
-import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -15,9 +14,11 @@ import java.util.List;
 
 /**
  * What every console page knows: who is signed in and which of their scopes open which actions. A button is shown only
- * to a person who may use it; the console's security chain refuses the action to anyone else anyway.
+ * to a person who may use it; the console's security chain refuses the action to anyone else anyway. Only the
+ * console's package (selectors of {@code @ControllerAdvice} are ORed: naming {@code @Controller} too would add this
+ * to every API request).
  */
-@ControllerAdvice(basePackageClasses = ConsoleModel.class, annotations = Controller.class)
+@ControllerAdvice(basePackageClasses = ConsoleModel.class)
 class ConsoleModel {
 
     private final ActorResolver actors;
