@@ -17,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.command.Origin;
+import io.accountlifecycle.service.deletion.DeletionPolicy;
 import io.accountlifecycle.service.eventstore.EventTypes;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.service.search.AccountsByEmail;
@@ -63,11 +64,13 @@ class AccountPages {
     private final AccountExports exports;
     private final PurgeCertificates certificates;
     private final ObjectProvider<AccountsByEmail> byEmail;
+    private final DeletionPolicy policy;
 
     AccountPages(AccountHistory history, AccountCommands commands, SealedValueOpener opener, ActorResolver actors,
                  Clock clock, AccountExports exports, PurgeCertificates certificates,
-                 ObjectProvider<AccountsByEmail> byEmail) {
+                 ObjectProvider<AccountsByEmail> byEmail, DeletionPolicy policy) {
         this.byEmail = byEmail;
+        this.policy = policy;
         this.exports = exports;
         this.certificates = certificates;
         this.history = history;
@@ -125,6 +128,7 @@ class AccountPages {
         model.addAttribute("holds", state.holdsInForce(clock.instant()));
         model.addAttribute("email", actors.hasScope(Scopes.READ) ? opener.open(state.email()).orElse(null) : null);
         model.addAttribute("cancellable", state.status() == AccountStatus.QUARANTINED || state.approval() != null);
+        model.addAttribute("value", policy.valueAtRisk(state, clock.instant()));
         if (asOf != null && !asOf.isBlank()) {
             asOf(id, asOf.strip(), model);
         }

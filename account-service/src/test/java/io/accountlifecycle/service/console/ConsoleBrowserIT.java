@@ -129,6 +129,8 @@ class ConsoleBrowserIT {
             browser.typeAndLoad(PASSWORD, Keys.ENTER);
             assertThat(browser.path()).isEqualTo("/console");
             assertThat(browser.text("#signed-in-as")).isEqualTo("bob");
+            assertThat(((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("return typeof htmx"))
+                    .as("htmx (its WebJar) loads under the console's Content-Security-Policy").isEqualTo("object");
 
             // The pending purges list it.
             browser.open("/console/purges");
@@ -147,6 +149,7 @@ class ConsoleBrowserIT {
             browser.typeAndLoad(Keys.ENTER);
             assertThat(browser.path()).isEqualTo("/console/accounts/" + id);
             assertThat(browser.text("#account-status")).isEqualTo("QUARANTINED");
+            assertThat(browser.text("#account-value")).as("what the cancel touches").isEqualTo("49.00 a month");
             checkAccessibility(browser, "account");
 
             // Cancel: restate the id, give a reason, Enter on the button.
