@@ -98,7 +98,7 @@ class AccountPages {
         }
     }
 
-    /** Accounts with this email (exact, case and surrounding spaces ignored), as {@code POST /admin/accounts/search}. */
+    /** Accounts with this email (exact, case and spaces ignored), as {@code POST /admin/accounts/search}. */
     @PostMapping("/console/accounts/search")
     String search(@RequestParam(defaultValue = "") String email, Model model) {
         model.addAttribute("email", email);
@@ -177,7 +177,8 @@ class AccountPages {
     @GetMapping("/console/accounts/{id}/export")
     ResponseEntity<AccountExport> export(@PathVariable UUID id) {
         return ResponseEntity.ok()
-                             .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"account-" + id + ".json\"")
+                             .header(HttpHeaders.CONTENT_DISPOSITION,
+                                     "attachment; filename=\"account-" + id + ".json\"")
                              .cacheControl(CacheControl.noStore())
                              .body(exports.export(id, actors.currentActor()));
     }
@@ -190,7 +191,8 @@ class AccountPages {
                            .map(jws -> ResponseEntity.ok()
                                                      .contentType(MediaType.parseMediaType("application/jose"))
                                                      .header(HttpHeaders.CONTENT_DISPOSITION,
-                                                             "attachment; filename=\"purge-certificate-" + id + ".jws\"")
+                                                             "attachment; filename=\"purge-certificate-" + id
+                                                             + ".jws\"")
                                                      .cacheControl(CacheControl.noStore()).body(jws))
                            .orElseGet(() -> ResponseEntity.notFound().build());
         } catch (PurgeCertificateClaims.NotPurgedException e) {
@@ -205,8 +207,8 @@ class AccountPages {
                   @RequestParam(defaultValue = "") String reason, RedirectAttributes redirect) {
         if (!id.toString().equalsIgnoreCase(confirmId.strip())) {
             redirect.addFlashAttribute("error", "Type the account id " + id + " to confirm: nothing was cancelled.");
-        } else if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing was cancelled.");
+        } else if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error", ConsoleModel.giveAReason("nothing was cancelled."));
         } else {
             try {
                 commands.cancelDeletion(id, reason.strip(), Origin.of(actors.currentActor()));

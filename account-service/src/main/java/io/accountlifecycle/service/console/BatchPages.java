@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.console;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.DeletionBatchState;
 import io.accountlifecycle.api.Plan;
 import io.accountlifecycle.projections.batches.DeletionBatchQueries;
@@ -107,8 +108,9 @@ class BatchPages {
     @PostMapping("/console/batches/execute")
     String execute(@RequestParam UUID previewToken, @RequestParam(defaultValue = "") String reason,
                    RedirectAttributes redirect) {
-        if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing was executed. Preview again to execute.");
+        if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error",
+                                       ConsoleModel.giveAReason("nothing was executed. Preview again to execute."));
             return "redirect:/console/batches";
         }
         try {
@@ -156,6 +158,11 @@ class BatchPages {
     @PostMapping("/console/batches/{id}/reject")
     String reject(@PathVariable UUID id, @RequestParam(defaultValue = "") String reason,
                   RedirectAttributes redirect) {
+        if (ConsoleModel.tooLong(reason)) {
+            redirect.addFlashAttribute("error", "A reason has at most " + Limits.MAX_REASON_LENGTH
+                                                + " characters: nothing was decided.");
+            return "redirect:/console/batches/" + id;
+        }
         try {
             policy.rejectBatch(id, reason.isBlank() ? null : reason.strip(),
                                Origin.of(actors.currentActor()).inBatch(id));
@@ -178,8 +185,8 @@ class BatchPages {
         if (!confirmCount.strip().equals(Integer.toString(batch.get().accounts()))) {
             redirect.addFlashAttribute("error", "Type the batch's number of accounts (" + batch.get().accounts()
                                                 + ") to confirm: nothing was undone.");
-        } else if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing was undone.");
+        } else if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error", ConsoleModel.giveAReason("nothing was undone."));
         } else {
             try {
                 DeletionBatches.Cancelled cancelled = batches.cancel(id, reason.strip(), actors.currentActor());
@@ -215,6 +222,11 @@ class BatchPages {
     @PostMapping("/console/approvals/{operationId}/reject")
     String rejectWaiting(@PathVariable UUID operationId, @RequestParam(defaultValue = "") String reason,
                          RedirectAttributes redirect) {
+        if (ConsoleModel.tooLong(reason)) {
+            redirect.addFlashAttribute("error", "A reason has at most " + Limits.MAX_REASON_LENGTH
+                                                + " characters: nothing was decided.");
+            return "redirect:/console/approvals";
+        }
         try {
             DeletionApprovals.Decided decided = approvals.reject(operationId, reason.isBlank() ? null : reason.strip(),
                                                                  Origin.of(actors.currentActor()));
@@ -248,8 +260,9 @@ class BatchPages {
     @PostMapping("/console/operations/undo")
     String undoOperation(@RequestParam UUID previewToken, @RequestParam(defaultValue = "") String reason,
                          RedirectAttributes redirect) {
-        if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing was undone. Preview the operation again.");
+        if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error",
+                                       ConsoleModel.giveAReason("nothing was undone. Preview the operation again."));
             return "redirect:/console/batches";
         }
         try {

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.console;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.service.actor.ActorResolver;
 import io.accountlifecycle.service.security.Scopes;
 import org.springframework.security.core.Authentication;
@@ -40,6 +41,21 @@ class ConsoleModel {
         model.addAttribute("canExport", signedIn && actors.hasScope(Scopes.EXPORT));
         model.addAttribute("canAnalytics", signedIn && actors.hasScope(Scopes.ANALYTICS));
         model.addAttribute("scopes", signedIn ? Scopes.ALL.stream().filter(actors::hasScope).toList() : List.of());
+    }
+
+    /** No reason, or one longer than the API takes ({@link Limits#MAX_REASON_LENGTH} characters). */
+    static boolean badReason(String reason) {
+        return reason == null || reason.isBlank() || tooLong(reason);
+    }
+
+    /** What a person is told when the reason is missing or too long, and what was (not) done. */
+    static String giveAReason(String outcome) {
+        return "Give a reason (at most " + Limits.MAX_REASON_LENGTH + " characters): " + outcome;
+    }
+
+    /** An optional reason longer than the API takes. */
+    static boolean tooLong(String reason) {
+        return reason != null && reason.strip().length() > Limits.MAX_REASON_LENGTH;
     }
 
     /** What a refused action or a rule that said no tells a person. */

@@ -3,6 +3,7 @@ package io.accountlifecycle.service.console;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.service.secrets.SecretFiles;
+import io.accountlifecycle.service.security.ConsolePeople;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -26,12 +27,13 @@ import java.util.regex.Pattern;
  * added while the service runs can sign in at once). Passwords are kept as Spring Security's delegating hashes
  * ({@code {bcrypt}…}); the scopes are the README's, and decide what the person sees and may do.
  */
-public final class ConsoleUsers implements UserDetailsService {
+public final class ConsoleUsers implements UserDetailsService, ConsolePeople {
 
     /** The authority of a person signed in to the local issuer: it opens the issuer's endpoints, never the console. */
     public static final String ISSUER_USER = "ISSUER_USER";
     public static final int MIN_PASSWORD_LENGTH = 12;
-    public static final int MAX_PASSWORD_LENGTH = 128;
+    /** bcrypt reads no more than 72 bytes of a password (and Spring's refuses longer ones). */
+    public static final int MAX_PASSWORD_BYTES = 72;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PasswordEncoder PASSWORDS = PasswordEncoderFactories.createDelegatingPasswordEncoder();
@@ -73,9 +75,10 @@ public final class ConsoleUsers implements UserDetailsService {
             throw new IllegalArgumentException("A user name is 1-64 letters, digits, '.', '_', '@' or '-', "
                                                + "beginning with a letter or digit");
         }
-        if (password.length() < MIN_PASSWORD_LENGTH || password.length() > MAX_PASSWORD_LENGTH) {
-            throw new IllegalArgumentException("A password has " + MIN_PASSWORD_LENGTH + " to " + MAX_PASSWORD_LENGTH
-                                               + " characters");
+        if (password.length() < MIN_PASSWORD_LENGTH
+            || password.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new IllegalArgumentException("A password has at least " + MIN_PASSWORD_LENGTH + " characters and at "
+                                               + "most " + MAX_PASSWORD_BYTES + " bytes in UTF-8 (bcrypt's limit)");
         }
         Map<String, Entry> users = all();
         users.put(name, new Entry(PASSWORDS.encode(password), List.copyOf(scopes)));
@@ -111,5 +114,10 @@ public final class ConsoleUsers implements UserDetailsService {
     /** The scopes {@code name} holds; none for a person not (or no longer) in the file. */
     public List<String> scopesOf(String name) {
         return find(name).map(Entry::scopes).orElse(List.of());
+    }
+
+    @Override
+    public Optional<List<String>> currentScopes(String name) {
+        return find(name).map(Entry::scopes);
     }
 }

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.console;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.projections.holds.LegalHoldQueries;
 import io.accountlifecycle.service.account.AccountCommands;
 import io.accountlifecycle.service.actor.ActorResolver;
@@ -59,8 +60,8 @@ class HoldPages {
     @PostMapping("/console/legal-holds/{id}/release")
     String release(@PathVariable UUID id, @RequestParam(defaultValue = "") String reason,
                    RedirectAttributes redirect) {
-        if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: the hold is still in force.");
+        if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error", ConsoleModel.giveAReason("the hold is still in force."));
         } else {
             try {
                 holds.release(id, reason.strip(), Origin.of(actors.currentActor()));
@@ -89,8 +90,8 @@ class HoldPages {
             redirect.addFlashAttribute("error", "The new deadline is a date such as 2027-02-28: nothing changed.");
             return "redirect:/console/erasure-requests";
         }
-        if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing changed.");
+        if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error", ConsoleModel.giveAReason("nothing changed."));
             return "redirect:/console/erasure-requests";
         }
         try {

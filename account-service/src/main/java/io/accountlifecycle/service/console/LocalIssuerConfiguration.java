@@ -10,8 +10,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.service.secrets.SecretFiles;
 import io.accountlifecycle.service.security.ConsoleMode;
+import io.accountlifecycle.service.security.LazyConsoleRegistration;
 import io.accountlifecycle.service.security.Scopes;
-import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -26,7 +26,6 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
-import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
@@ -35,8 +34,11 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.client.InMemoryRegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContext;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
@@ -45,8 +47,6 @@ import org.springframework.security.oauth2.server.authorization.settings.TokenSe
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.util.UriComponents;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -54,7 +54,9 @@ import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -78,6 +80,8 @@ public class LocalIssuerConfiguration {
 
     static final String CALLBACK_PATH = "/login/oauth2/code/" + ConsoleMode.REGISTRATION_ID;
     private static final String CLIENT_ID = "account-console";
+    /** Sign-ins in flight or done that the issuer remembers; older ones are forgotten (their console sessions stay). */
+    static final int MAX_AUTHORIZATIONS = 1000;
 
     /** The console client's secret: generated at each start, known only to this process (client and issuer). */
     private final String clientSecret = SecretFiles.randomPassword(32);
@@ -117,7 +121,9 @@ public class LocalIssuerConfiguration {
         http.securityMatcher("/signin")
             .userDetailsService(users)
             .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
-            .formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin").failureUrl("/signin?error"))
+            .formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin").failureUrl("/signin?error")
+                                   // Signed in here without an authorisation request waiting: on to the console.
+                                   .defaultSuccessUrl("/console"))
             .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                     "default-src 'self'; style-src 'self'; script-src 'self'; frame-ancestors 'none'; "
                     + "form-action 'self'; base-uri 'none'")));
@@ -130,8 +136,9 @@ public class LocalIssuerConfiguration {
      * reached by; anything else is checked against the registered URIs by Spring's rule. Scopes by Spring's rule.
      */
     private static void validate(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
-        OAuth2AuthorizationRequest request = context.getAuthorizationRequest();
-        String redirect = request == null ? null : request.getRedirectUri();
+        // The request's own redirect_uri (the context's authorisation request is that of a consent, if any).
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        String redirect = request.getRedirectUri();
         if (redirect == null || !sameOriginCallback(redirect)) {
             OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_REDIRECT_URI_VALIDATOR.accept(context);
         }
@@ -139,20 +146,27 @@ public class LocalIssuerConfiguration {
     }
 
     private static boolean sameOriginCallback(String redirect) {
-        if (!(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes)) {
+        // The issuer of this request: no issuer is configured, so Spring Authorization Server resolves it from the
+        // request the browser sent (its scheme, host and port) for each request.
+        AuthorizationServerContext context = AuthorizationServerContextHolder.getContext();
+        if (context == null || context.getIssuer() == null) {
             return false;
         }
-        HttpServletRequest current = attributes.getRequest();
-        UriComponents uri;
         try {
-            uri = UriComponentsBuilder.fromUriString(redirect).build();
-        } catch (RuntimeException e) {
+            UriComponents issuer = UriComponentsBuilder.fromUriString(context.getIssuer()).build();
+            UriComponents uri = UriComponentsBuilder.fromUriString(redirect).build();
+            return issuer.getScheme() != null && issuer.getScheme().equals(uri.getScheme())
+                   && issuer.getHost() != null && issuer.getHost().equalsIgnoreCase(uri.getHost())
+                   && port(issuer) == port(uri)
+                   && CALLBACK_PATH.equals(uri.getPath()) && uri.getQuery() == null && uri.getFragment() == null
+                   && uri.getUserInfo() == null;
+        } catch (RuntimeException malformed) { // a port out of range, a URI that does not parse
             return false;
         }
-        return current.getScheme().equals(uri.getScheme()) && current.getServerName().equalsIgnoreCase(uri.getHost())
-               && current.getServerPort() == (uri.getPort() == -1 ? defaultPort(uri.getScheme()) : uri.getPort())
-               && CALLBACK_PATH.equals(uri.getPath()) && uri.getQuery() == null && uri.getFragment() == null
-               && uri.getUserInfo() == null;
+    }
+
+    private static int port(UriComponents uri) {
+        return uri.getPort() == -1 ? defaultPort(uri.getScheme()) : uri.getPort();
     }
 
     private static int defaultPort(String scheme) {
@@ -166,7 +180,9 @@ public class LocalIssuerConfiguration {
                 .clientSecret("{noop}" + clientSecret)
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .redirectUri("http://127.0.0.1" + CALLBACK_PATH)
+                // Never used: the console's callback on the request's own origin is the one accepted (validate), and
+                // Spring's rule needs one registered URI.
+                .redirectUri("http://127.0.0.1/no-other-redirect-is-accepted")
                 .scope(OidcScopes.OPENID)
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false)
                                               .build())
@@ -175,10 +191,14 @@ public class LocalIssuerConfiguration {
         return new InMemoryRegisteredClientRepository(console.build());
     }
 
-    /** Keeps of an authorisation's scopes only {@code openid} and those its person holds. */
+    /**
+     * Keeps of an authorisation's scopes only {@code openid} and those its person holds, and at most the newest
+     * {@link #MAX_AUTHORIZATIONS} authorisations (the console needs one only while its sign-in completes).
+     */
     @Bean
     OAuth2AuthorizationService authorizations(RegisteredClientRepository clients, ConsoleUsers users) {
         InMemoryOAuth2AuthorizationService memory = new InMemoryOAuth2AuthorizationService();
+        Map<String, OAuth2Authorization> kept = new LinkedHashMap<>();
         return new OAuth2AuthorizationService() {
             @Override
             public void save(OAuth2Authorization authorization) {
@@ -189,10 +209,22 @@ public class LocalIssuerConfiguration {
                     authorization = OAuth2Authorization.from(authorization).authorizedScopes(granted).build();
                 }
                 memory.save(authorization);
+                synchronized (kept) {
+                    kept.remove(authorization.getId());
+                    kept.put(authorization.getId(), authorization);
+                    if (kept.size() > MAX_AUTHORIZATIONS) {
+                        OAuth2Authorization oldest = kept.values().iterator().next();
+                        kept.remove(oldest.getId());
+                        memory.remove(oldest);
+                    }
+                }
             }
 
             @Override
             public void remove(OAuth2Authorization authorization) {
+                synchronized (kept) {
+                    kept.remove(authorization.getId());
+                }
                 memory.remove(authorization);
             }
 
@@ -237,46 +269,33 @@ public class LocalIssuerConfiguration {
      */
     @Bean
     ClientRegistrationRepository clientRegistrations(Environment environment) {
-        return new ClientRegistrationRepository() {
-            private volatile ClientRegistration registration;
-
-            @Override
-            public ClientRegistration findByRegistrationId(String registrationId) {
-                if (!ConsoleMode.REGISTRATION_ID.equals(registrationId)) {
-                    return null;
-                }
-                ClientRegistration known = registration;
-                if (known == null) {
-                    String port = environment.getProperty("local.server.port",
-                                                          environment.getProperty("server.port", "8080"));
-                    boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false);
-                    String address = environment.getProperty("server.address", "127.0.0.1");
-                    if (address.equals("0.0.0.0") || address.equals("::")) {
-                        address = "127.0.0.1";
-                    }
-                    String base = (tls ? "https://" : "http://") + (address.contains(":") ? "[" + address + "]"
-                                                                                         : address) + ":" + port;
-                    Set<String> scopes = new LinkedHashSet<>();
-                    scopes.add(OidcScopes.OPENID);
-                    scopes.addAll(Scopes.ALL);
-                    known = ClientRegistration.withRegistrationId(ConsoleMode.REGISTRATION_ID)
-                            .clientId(CLIENT_ID)
-                            .clientSecret(clientSecret)
-                            .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-                            .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                            .redirectUri("{baseUrl}" + CALLBACK_PATH)
-                            .scope(scopes)
-                            .authorizationUri("/oauth2/authorize")
-                            .tokenUri(base + "/oauth2/token")
-                            .jwkSetUri(base + "/oauth2/jwks")
-                            .issuerUri(base)
-                            .userNameAttributeName(IdTokenClaimNames.SUB)
-                            .clientName("Account lifecycle console")
-                            .build();
-                    registration = known;
-                }
-                return known;
+        return new LazyConsoleRegistration(() -> {
+            String port = environment.getProperty("local.server.port",
+                                                  environment.getProperty("server.port", "8080"));
+            boolean tls = environment.getProperty("server.ssl.enabled", Boolean.class, false);
+            String address = environment.getProperty("server.address", "127.0.0.1");
+            if (address.equals("0.0.0.0") || address.equals("::")) {
+                address = "127.0.0.1";
             }
-        };
+            String base = (tls ? "https://" : "http://") + (address.contains(":") ? "[" + address + "]"
+                                                                                 : address) + ":" + port;
+            Set<String> scopes = new LinkedHashSet<>();
+            scopes.add(OidcScopes.OPENID);
+            scopes.addAll(Scopes.ALL);
+            return ClientRegistration.withRegistrationId(ConsoleMode.REGISTRATION_ID)
+                    .clientId(CLIENT_ID)
+                    .clientSecret(clientSecret)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                    .redirectUri("{baseUrl}" + CALLBACK_PATH)
+                    .scope(scopes)
+                    .authorizationUri("/oauth2/authorize")
+                    .tokenUri(base + "/oauth2/token")
+                    .jwkSetUri(base + "/oauth2/jwks")
+                    .issuerUri(base)
+                    .userNameAttributeName(IdTokenClaimNames.SUB)
+                    .clientName("Account lifecycle console")
+                    .build();
+        });
     }
 }

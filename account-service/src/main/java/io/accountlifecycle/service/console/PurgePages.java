@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.console;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.PageView;
 import io.accountlifecycle.api.PendingPurgeView;
 import io.accountlifecycle.api.Plan;
@@ -109,7 +110,7 @@ class PurgePages {
         String problem = !confirmCount.strip().equals(Integer.toString(ids.size()))
                          ? "Type the number of deletions to cancel (" + ids.size() + ") to confirm: nothing was "
                            + "cancelled."
-                         : reason.isBlank() ? "Give a reason: nothing was cancelled." : null;
+                         : ConsoleModel.badReason(reason) ? ConsoleModel.giveAReason("nothing was cancelled.") : null;
         if (problem != null) {
             model.addAttribute("error", problem);
             model.addAttribute("accountIds", ids);

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.console;
 
+import io.accountlifecycle.api.Limits;
 import io.accountlifecycle.api.DeletionBreakerTrippedEvent;
 import io.accountlifecycle.api.PausePurgesCommand;
 import io.accountlifecycle.api.PurgesPausedEvent;
@@ -93,8 +94,8 @@ class SafetyPages {
 
     private String act(RedirectAttributes redirect, String reason, String done,
                        java.util.function.Consumer<String> action) {
-        if (reason.isBlank()) {
-            redirect.addFlashAttribute("error", "Give a reason: nothing was changed.");
+        if (ConsoleModel.badReason(reason)) {
+            redirect.addFlashAttribute("error", ConsoleModel.giveAReason("nothing was changed."));
             return "redirect:/console/safety";
         }
         try {

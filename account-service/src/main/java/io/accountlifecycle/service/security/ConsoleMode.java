@@ -42,6 +42,14 @@ public enum ConsoleMode {
         }
     }
 
+    /** An external provider signs people in. */
+    public static class External implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return of(context.getEnvironment()) == EXTERNAL;
+        }
+    }
+
     /** The service is the console's issuer. */
     public static class Local implements Condition {
         @Override

@@ -22,9 +22,21 @@ import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequest
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.AndRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.Environment;
 
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 import static io.accountlifecycle.service.security.Scopes.authority;
@@ -53,24 +65,46 @@ public class ConsoleSecurityConfiguration {
      * ({@link EndpointScopes}). A person without them sees no button and is refused if they post anyway.
      */
     static final List<ConsoleRule> RULES = List.of(
-            // Both, as GET /accounts/{id}/export: an export opens every personal field of the whole history.
-            new ConsoleRule(HttpMethod.GET, List.of(Scopes.READ, Scopes.EXPORT), "/console/accounts/*/export"),
-            new ConsoleRule(HttpMethod.GET, List.of(Scopes.READ), "/console/accounts/*/purge-certificate"),
-            new ConsoleRule(HttpMethod.GET, List.of(Scopes.ANALYTICS), "/console/audit.csv"),
-            new ConsoleRule(HttpMethod.POST, List.of(Scopes.APPROVE), "/console/batches/*/approve",
+            // Actions (POST), by the scope of the API endpoint each mirrors (EndpointScopes).
+            ConsoleRule.any(HttpMethod.POST, List.of(Scopes.APPROVE), "/console/batches/*/approve",
                             "/console/batches/*/reject", "/console/approvals/*/approve",
                             "/console/approvals/*/reject"),
-            new ConsoleRule(HttpMethod.POST, List.of(Scopes.LEGAL), "/console/legal-holds", "/console/legal-holds/**"),
-            new ConsoleRule(HttpMethod.POST, List.of(Scopes.ADMIN), "/console/**"));
+            ConsoleRule.any(HttpMethod.POST, List.of(Scopes.LEGAL), "/console/legal-holds/**"),
+            ConsoleRule.any(HttpMethod.POST, List.of(Scopes.ADMIN), "/console/**"),
+            // Pages and downloads, whatever the method (HEAD included): what the API's reads need.
+            ConsoleRule.all(List.of(Scopes.READ, Scopes.EXPORT), "/console/accounts/*/export"),
+            ConsoleRule.any(null, List.of(Scopes.READ), "/console/accounts", "/console/accounts/**"),
+            ConsoleRule.any(null, List.of(Scopes.ANALYTICS), "/console/audit", "/console/audit.csv"),
+            ConsoleRule.any(null, List.of(Scopes.ADMIN, Scopes.APPROVE), "/console/batches", "/console/batches/**",
+                            "/console/approvals"),
+            ConsoleRule.any(null, List.of(Scopes.LEGAL, Scopes.ADMIN), "/console/legal-holds"),
+            ConsoleRule.any(null, List.of(Scopes.ADMIN), "/console/purges", "/console/purges/**", "/console/safety",
+                            "/console/erasure-requests", "/console/operations/**"),
+            // The start page: anyone signed in (it shows their scopes, or that they have none).
+            ConsoleRule.any(HttpMethod.GET, List.of(), "/console", "/console/"));
 
-    /** A console request and the scopes it needs, every one of them. */
-    record ConsoleRule(HttpMethod method, List<String> scopes, String... patterns) {
+    /**
+     * Console requests and the scopes they need: any one of them, or every one ({@code all}); no scope, only being
+     * signed in. {@code method} null: whatever the method.
+     */
+    record ConsoleRule(HttpMethod method, List<String> scopes, boolean all, String... patterns) {
+
+        static ConsoleRule any(HttpMethod method, List<String> scopes, String... patterns) {
+            return new ConsoleRule(method, scopes, false, patterns);
+        }
+
+        static ConsoleRule all(List<String> scopes, String... patterns) {
+            return new ConsoleRule(null, scopes, true, patterns);
+        }
     }
 
     @Bean
     @Order(4)
-    SecurityFilterChain console(HttpSecurity http, ClientRegistrationRepository registrations, AccessAudit audit)
+    SecurityFilterChain console(HttpSecurity http, ClientRegistrationRepository registrations, AccessAudit audit,
+                                Environment environment, ObjectProvider<ConsolePeople> people, Clock clock)
             throws Exception {
+        Duration maxAge = environment.getProperty("account.console.session-max-age", Duration.class,
+                                                  Duration.ofHours(8));
         DefaultOAuth2AuthorizationRequestResolver resolver =
                 new DefaultOAuth2AuthorizationRequestResolver(registrations, "/oauth2/authorization");
         // PKCE for every client, confidential ones included (OAuth 2.1; Spring adds it by itself to public ones only).
@@ -78,15 +112,27 @@ public class ConsoleSecurityConfiguration {
         OidcClientInitiatedLogoutSuccessHandler signedOut = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         signedOut.setPostLogoutRedirectUri("{baseUrl}/console/signed-out");
         signedOut.setDefaultTargetUrl("/console/signed-out");
-        http.securityMatcher("/console", "/console/**", "/oauth2/authorization/**", "/login/oauth2/code/**",
-                             "/webjars/**", "/console-assets/**")
+        // A prefix test first: the API's requests (every POST /accounts) pass this chain by with a few string compares.
+        http.securityMatcher(new AndRequestMatcher(
+                    request -> startsWithAny(request.getRequestURI(), "/console", "/oauth2/authorization/",
+                                             "/login/oauth2/code/", "/webjars/", "/console-assets/"),
+                    new OrRequestMatcher(Stream.of("/console", "/console/**", "/oauth2/authorization/**",
+                                                   "/login/oauth2/code/**", "/webjars/**", "/console-assets/**")
+                                               .map(p -> (RequestMatcher) PathPatternRequestMatcher.withDefaults()
+                                                                                                   .matcher(p))
+                                               .toList())))
+            .addFilterBefore(new ConsoleSessionGuard(maxAge, Optional.ofNullable(people.getIfAvailable()), clock),
+                             AuthorizationFilter.class)
             .authorizeHttpRequests(requests -> {
                 requests.requestMatchers("/webjars/**", "/console-assets/**", "/console/signed-out",
                                          "/console/sign-in", "/console/denied").permitAll();
                 for (ConsoleRule rule : RULES) {
-                    requests.requestMatchers(rule.method(), rule.patterns()).access(signedIn(rule.scopes()));
+                    var matched = rule.method() == null ? requests.requestMatchers(rule.patterns())
+                                                        : requests.requestMatchers(rule.method(), rule.patterns());
+                    matched.access(signedIn(rule));
                 }
-                requests.anyRequest().access(signedIn(List.of()));
+                // Anything else under /console: refused to everyone (a page nobody made a rule for stays shut).
+                requests.anyRequest().access(signedIn(null));
             })
             .oauth2Login(login -> login
                     .loginPage("/console/sign-in")
@@ -97,6 +143,12 @@ public class ConsoleSecurityConfiguration {
             .exceptionHandling(errors -> errors
                     .authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(SIGN_IN))
                     .accessDeniedHandler((request, response, e) -> {
+                        Authentication signedIn = SecurityContextHolder.getContext().getAuthentication();
+                        if (!(e instanceof CsrfException) && !(signedIn instanceof OAuth2AuthenticationToken)) {
+                            // Signed in to the local issuer's form only: on to the console's own sign-in.
+                            response.sendRedirect(request.getContextPath() + SIGN_IN);
+                            return;
+                        }
                         String reason;
                         if (e instanceof CsrfException) {
                             reason = "This form was not sent from the console (its CSRF token is missing or wrong): "
@@ -115,21 +167,50 @@ public class ConsoleSecurityConfiguration {
                     }))
             .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                    + "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")));
+                    + "frame-ancestors 'none'; form-action 'self'" + providerOrigin(environment)
+                    + "; base-uri 'none'")));
         return http.build();
     }
 
     /**
-     * Signed in to the console through OpenID Connect (a session of the local issuer's own sign-in form does not open
-     * the console), holding every one of {@code scopes}.
+     * The external provider's origin, for {@code form-action}: signing out posts to the console, which sends the
+     * browser on to the provider's end-session endpoint, and browsers hold that redirect to the form's policy.
      */
-    private static AuthorizationManager<RequestAuthorizationContext> signedIn(List<String> scopes) {
+    private static String providerOrigin(Environment environment) {
+        String issuer = environment.getProperty("spring.security.oauth2.client.provider.console.issuer-uri");
+        if (issuer == null || issuer.isBlank()) {
+            return "";
+        }
+        URI uri = URI.create(issuer.strip());
+        return " " + uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    private static boolean startsWithAny(String path, String... prefixes) {
+        for (String prefix : prefixes) {
+            if (path.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Signed in to the console through OpenID Connect (a session of the local issuer's own sign-in form does not open
+     * the console), holding the rule's scopes; {@code rule} null: refused.
+     */
+    private static AuthorizationManager<RequestAuthorizationContext> signedIn(ConsoleRule rule) {
         return (Supplier<? extends Authentication> authentication, RequestAuthorizationContext context) -> {
             Authentication caller = authentication.get();
-            boolean granted = caller instanceof OAuth2AuthenticationToken && caller.isAuthenticated()
-                              && scopes.stream().allMatch(scope -> caller.getAuthorities().stream().anyMatch(
-                                      a -> authority(scope).equals(a.getAuthority())));
-            return new AuthorizationDecision(granted);
+            if (rule == null || !(caller instanceof OAuth2AuthenticationToken) || !caller.isAuthenticated()) {
+                return new AuthorizationDecision(false);
+            }
+            if (rule.scopes().isEmpty()) {
+                return new AuthorizationDecision(true);
+            }
+            var held = rule.scopes().stream().filter(scope -> caller.getAuthorities().stream().anyMatch(
+                    a -> authority(scope).equals(a.getAuthority())));
+            return new AuthorizationDecision(rule.all() ? held.count() == rule.scopes().size() : held.findAny()
+                                                                                                    .isPresent());
         };
     }
 }

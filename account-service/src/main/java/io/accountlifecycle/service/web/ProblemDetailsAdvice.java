@@ -29,7 +29,6 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -48,7 +47,7 @@ import java.util.stream.Collectors;
  * Every error a caller can cause, as RFC 7807 problem details with a reason a person can act on; field errors are
  * listed under {@code errors}, field name to message.
  */
-@RestControllerAdvice(annotations = RestController.class)
+@RestControllerAdvice
 class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);

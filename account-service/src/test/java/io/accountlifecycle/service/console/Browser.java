@@ -107,7 +107,8 @@ final class Browser implements AutoCloseable {
     /** Signs in through the console's issuer as {@code name}: the sign-in form, then back to the console. */
     void signIn(String name, String password) {
         open("/console");
-        assertThat(path()).as("an anonymous visit is sent to the issuer's sign-in").isEqualTo("/signin");
+        assertThat(path()).as(() -> "an anonymous visit is sent to the issuer's sign-in: " + driver.getPageSource())
+                          .isEqualTo("/signin");
         fill("#username", name);
         fill("#password", password);
         navigating(() -> find("#password").submit());
@@ -189,6 +190,14 @@ final class Browser implements AutoCloseable {
                 fetch(arguments[0], {method: 'POST', body: body, redirect: 'manual'})
                   .then(r => r.text().then(t => done({status: r.status, text: t})))
                   .catch(e => done({status: -1, text: String(e)}));""", path, withCsrf, reason);
+    }
+
+    /** A request without a body from the page's own JavaScript (its session goes with it): the answer's status. */
+    int requestFromPage(String method, String path) {
+        return ((Number) async("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[1], {method: arguments[0], redirect: 'manual'}).then(r => done(r.status))
+                  .catch(e => done(-1));""", method, path)).intValue();
     }
 
     /** A GET from the page's own JavaScript (the session's cookie goes with it): the answer's status and text. */

@@ -46,6 +46,7 @@ class ConsoleBrowserIT {
 
     @TempDir
     static Path folder;
+    private static Path users;
 
     private static ConfigurableApplicationContext service;
     private static HttpJson api;
@@ -55,7 +56,7 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() {
-        Path users = folder.resolve("console-users.json");
+        users = folder.resolve("console-users.json");
         addUser(users, "alice", "accounts:read,accounts:admin,analytics:read,accounts:legal");
         addUser(users, "bob", "accounts:read,accounts:admin,accounts:approve");
         addUser(users, "carol", "accounts:read,analytics:read");
@@ -253,27 +254,38 @@ class ConsoleBrowserIT {
                 Integer.class, id) == 1);
         try (Browser browser = new Browser(base)) {
             browser.signIn("carol", PASSWORD);
-            browser.open("/console/purges");
-            assertThat(browser.driver().getPageSource()).contains(id.toString());
-            assertThat(browser.all("input[name=accountId]")).as("no selection to cancel").isEmpty();
-            assertThat(browser.all("#review-cancel")).isEmpty();
+            // Only the pages of her scopes are offered.
+            assertThat(browser.all("header nav li a")).extracting(e -> e.getText())
+                    .containsExactly("Accounts", "Audit log");
             browser.open("/console/accounts/" + id);
-            assertThat(browser.all("#cancel-deletion")).isEmpty();
-            browser.open("/console/batches");
-            assertThat(browser.all("#preview")).isEmpty();
-            browser.open("/console/safety");
-            assertThat(browser.all("main form")).isEmpty();
-            checkAccessibility(browser, "safety");
-            browser.screenshots("safety");
+            assertThat(browser.text("#account-status")).isEqualTo("QUARANTINED");
+            assertThat(browser.all("#cancel-deletion")).as("no cancel button").isEmpty();
+            assertThat(browser.all("#export")).as("no export without accounts:export").isEmpty();
+            // Pages behind accounts:admin are refused, as their API twins are.
+            for (String page : List.of("/console/purges", "/console/batches", "/console/safety",
+                                       "/console/erasure-requests")) {
+                browser.open(page);
+                assertThat(browser.text("#refusal")).as(page).contains("carol may not do this");
+            }
+            checkAccessibility(browser, "denied");
 
             // Forcing the action with a valid session and CSRF token: refused, and recorded as a refusal.
+            browser.open("/console/accounts/" + id);
             Map<String, Object> forced = browser.postFromPage("/console/accounts/" + id + "/cancel-deletion", true,
                                                               "forced");
             assertThat(((Number) forced.get("status")).intValue()).isEqualTo(403);
             assertThat((String) forced.get("text")).contains("carol may not do this");
             assertThat(status(id)).isEqualTo("QUARANTINED");
-            browser.open("/console/denied");
-            checkAccessibility(browser, "denied");
+            // HEAD is no side door to a download she may not make.
+            assertThat(browser.requestFromPage("HEAD", "/console/accounts/" + id + "/export")).isEqualTo(403);
+
+            // Removed from the issuer's people: her open session ends at its next request.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertThat(UserCommand.run(new String[] {"user", "remove", "carol", "--users-file", users.toString()},
+                                       new ByteArrayInputStream(new byte[0]), new PrintStream(out),
+                                       new PrintStream(out))).as(out.toString()).isZero();
+            browser.open("/console/accounts/" + id);
+            assertThat(browser.path()).as("sent to sign in again").isEqualTo("/signin");
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> jdbc.queryForObject(
                 "select count(*) from access_refusal where actor = 'carol'", Integer.class)
@@ -288,6 +300,8 @@ class ConsoleBrowserIT {
             browser.signIn("alice", PASSWORD);
             browser.open("/console/safety");
             assertThat(browser.text("#purges-state")).isEqualTo("running");
+            checkAccessibility(browser, "safety");
+            browser.screenshots("safety");
             Map<String, Object> forged = browser.postFromPage("/console/safety/purges/pause", false, "forged");
             assertThat(((Number) forged.get("status")).intValue()).isEqualTo(403);
             assertThat((String) forged.get("text")).contains("CSRF");
@@ -342,5 +356,44 @@ class ConsoleBrowserIT {
         assertThat(accessibility.keySet()).contains("signin", "home", "purges", "account", "batches", "batch-preview",
                                                     "batch", "approvals", "safety", "denied", "accounts", "audit",
                                                     "legal-holds", "erasure-requests", "purges-cancel");
+    }
+
+    @Test
+    @Order(6)
+    void theLocalIssuerSendsCodesOnlyToTheConsoleOnTheOriginTheBrowserUsed() throws Exception {
+        String port = service.getEnvironment().getProperty("local.server.port");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                                                                .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                                                                .build();
+        java.util.function.BiFunction<String, String, java.net.http.HttpResponse<String>> authorize = (host, redirect) -> {
+            String query = "response_type=code&client_id=account-console&scope=openid&state=s"
+                           + "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256"
+                           + "&redirect_uri=" + java.net.URLEncoder.encode(redirect, StandardCharsets.UTF_8);
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://" + host + ":" + port + "/oauth2/authorize?" + query)).build(),
+                                 java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        // The console's callback on the origin asked: accepted (on to the sign-in), by IP address or by name.
+        for (String host : List.of("127.0.0.1", "localhost")) {
+            var accepted = authorize.apply(host, "http://" + host + ":" + port + "/login/oauth2/code/console");
+            assertThat(accepted.statusCode()).as(host).isEqualTo(302);
+            assertThat(accepted.headers().firstValue("Location").orElseThrow()).as(host).endsWith("/signin");
+        }
+        // Anywhere else: refused, and nobody is sent there.
+        for (String redirect : List.of("http://evil.example/login/oauth2/code/console",
+                                       "http://127.0.0.1:" + port + "/login/oauth2/code/console/../../x",
+                                       "http://127.0.0.1:" + port + "/console",
+                                       "http://localhost:" + port + "/login/oauth2/code/console",
+                                       "https://127.0.0.1:" + port + "/login/oauth2/code/console",
+                                       "http://127.0.0.1:1/login/oauth2/code/console",
+                                       "http://user@127.0.0.1:" + port + "/login/oauth2/code/console")) {
+            var refused = authorize.apply("127.0.0.1", redirect);
+            assertThat(refused.statusCode()).as(redirect).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Location")).as(redirect).isEmpty();
+        }
     }
 }
