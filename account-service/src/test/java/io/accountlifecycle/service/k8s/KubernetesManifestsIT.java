@@ -114,7 +114,10 @@ class KubernetesManifestsIT {
      * Map-valued properties, whose keys no metadata lists: under relaxed binding each variable below one is a key of
      * it ({@code SPRING_KAFKA_PROPERTIES_SASL_MECHANISM} is {@code sasl.mechanism} of {@code spring.kafka.properties}).
      */
-    private static final List<String> MAP_VARIABLE_PREFIXES = List.of("SPRING_KAFKA_PROPERTIES_");
+    private static final List<String> MAP_VARIABLE_PREFIXES = List.of(
+            "SPRING_KAFKA_PROPERTIES_",
+            // Map-keyed by the registration id, "console" (ConsoleMode, ExternalConsoleRegistration).
+            "SPRING_SECURITY_OAUTH2_CLIENT_REGISTRATION_CONSOLE_", "SPRING_SECURITY_OAUTH2_CLIENT_PROVIDER_CONSOLE_");
 
     @Value("${local.server.port}")
     int port;
