@@ -45,6 +45,7 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
 import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 import org.springframework.web.util.UriComponents;
@@ -117,8 +118,12 @@ public class LocalIssuerConfiguration {
     /** The issuer's sign-in form: name and password against {@link ConsoleUsers}. */
     @Bean
     @Order(3)
-    SecurityFilterChain localIssuerSignIn(HttpSecurity http, ConsoleUsers users) throws Exception {
+    SecurityFilterChain localIssuerSignIn(HttpSecurity http, ConsoleUsers users, Environment environment)
+            throws Exception {
+        int perMinute = environment.getProperty("account.console.sign-in-attempts-per-minute", Integer.class, 10);
         http.securityMatcher("/signin")
+            // Before anything else, the CSRF check included: a guess past the limit costs no bcrypt hash.
+            .addFilterBefore(new SignInThrottle(perMinute), DisableEncodeUrlFilter.class)
             .userDetailsService(users)
             .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
             .formLogin(form -> form.loginPage("/signin").loginProcessingUrl("/signin").failureUrl("/signin?error")

@@ -396,4 +396,32 @@ class ConsoleBrowserIT {
             assertThat(refused.headers().firstValue("Location")).as(redirect).isEmpty();
         }
     }
+
+    /** From a loopback address of its own (127.0.0.2), so the browsers' sign-ins from 127.0.0.1 do not count. */
+    @Test
+    @Order(7)
+    void passwordGuessingAtTheLocalIssuersSignInIsThrottledPerAddress() throws Exception {
+        int port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            String body = "username=alice&password=guess-" + i;
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+                socket.getOutputStream().write(("POST /signin HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                                                + "Content-Type: application/x-www-form-urlencoded\r\n"
+                                                + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
+                                                + body).getBytes(StandardCharsets.US_ASCII));
+                String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                statuses.add(Integer.parseInt(statusLine.split(" ")[1]));
+            }
+        }
+        assertThat(statuses.subList(0, 10)).as("ten a minute are let through to the checks").doesNotContain(429);
+        assertThat(statuses.get(10)).as("the eleventh is refused unchecked").isEqualTo(429);
+        // Another address (the browsers') is not held back by it.
+        try (Browser browser = new Browser(base)) {
+            browser.signIn("alice", PASSWORD);
+        }
+    }
 }
