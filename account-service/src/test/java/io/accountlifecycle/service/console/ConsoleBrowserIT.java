@@ -352,10 +352,21 @@ class ConsoleBrowserIT {
             browser.fill("#reason", "restore");
             browser.submit("#confirm-cancel");
             assertThat(browser.text("p.done")).contains("1 of 1 deletions cancelled");
+
+            // Undo by operation, its first step: what the test's API caller requested this last hour.
+            browser.open("/console/batches");
+            browser.fill("#op-requestedBy", "test-user");
+            browser.fill("#op-from", java.time.Instant.now().minus(Duration.ofHours(1)).toString());
+            browser.fill("#op-to", java.time.Instant.now().plus(Duration.ofMinutes(5)).toString());
+            browser.submit("#preview-operation");
+            assertThat(browser.driver().findElement(org.openqa.selenium.By.tagName("h1")).getText())
+                    .startsWith("Undo:");
+            checkAccessibility(browser, "operation-preview");
         }
         assertThat(accessibility.keySet()).contains("signin", "home", "purges", "account", "batches", "batch-preview",
                                                     "batch", "approvals", "safety", "denied", "accounts", "audit",
-                                                    "legal-holds", "erasure-requests", "purges-cancel");
+                                                    "legal-holds", "erasure-requests", "purges-cancel",
+                                                    "operation-preview");
     }
 
     @Test
