@@ -16,6 +16,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -197,6 +198,21 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
             log.info("Releasing segment {} of {}: {} held, a fair share of {} segments among {} instances is {}",
                      segment, name, held.size(), segments, members, share);
             processor.releaseSegment(segment, releaseFor.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        // Below its share, this instance claims unclaimed segments itself rather than waiting for its processor's
+        // claim scan: that scan skips a segment for up to a minute after the segment's work failed (Axon backs off
+        // 1 s, 2 s, … 60 s, and resets only when a batch of that segment is handled), so a segment released by
+        // another instance could stay unprocessed until that instance took it back.
+        long missing = share - held.size();
+        if (missing > 0) {
+            List<Integer> unclaimed = jdbc.queryForList(
+                    "select segment from token_entry where processor_name = ? and owner is null order by segment "
+                    + "limit ?", Integer.class, name, missing);
+            for (int segment : unclaimed) {
+                log.info("Claiming segment {} of {}: {} held, a fair share of {} segments among {} instances is {}",
+                         segment, name, held.size(), segments, members, share);
+                processor.claimSegment(segment);
+            }
         }
     }
 }
