@@ -2,6 +2,7 @@ package io.accountlifecycle.service.faults;
 
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.testsupport.TcpProxy;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -352,18 +353,41 @@ class FaultSuiteIT {
                 @Override
                 public void inject(MixedLoad load) {
                     long head = maxIndex();
-                    long published = invariants.recordsOn(KafkaTopics.EVENTS);
-                    long answersBefore = proxy.bytesHeldToClient();
-                    if (!SKIP_FAULT) {
-                        proxy.pauseAnswers();
-                    }
                     // The broker takes the publisher's sends (events appended to account.events after the pause, as
                     // the test's own client sees past the proxy) but no acknowledgement comes back; the broker then
-                    // dies with those sends unacknowledged, and the publisher must send them again.
-                    await("events on account.events whose acknowledgement is held back").atMost(Duration.ofSeconds(30))
-                            .pollInterval(Duration.ofMillis(100))
-                            .until(() -> invariants.recordsOn(KafkaTopics.EVENTS) > published
-                                         && proxy.bytesHeldToClient() > answersBefore);
+                    // dies with those sends unacknowledged, and the publisher must send them again. A pause that
+                    // falls while the publisher awaits the answer to records the broker already had catches no new
+                    // send (it sends nothing more until that answer comes): then the answers are let through, and
+                    // once publication has moved on the pause is tried again.
+                    long published = invariants.recordsOn(KafkaTopics.EVENTS);
+                    long answersBefore = proxy.bytesHeldToClient();
+                    for (int attempt = 1; ; attempt++) {
+                        if (!SKIP_FAULT) {
+                            proxy.pauseAnswers();
+                        }
+                        long before = published;
+                        long held = answersBefore;
+                        try {
+                            await("events on account.events whose acknowledgement is held back")
+                                    .atMost(Duration.ofSeconds(attempt < 6 ? 5 : 30))
+                                    .pollInterval(Duration.ofMillis(100))
+                                    .until(() -> invariants.recordsOn(KafkaTopics.EVENTS) > before
+                                                 && proxy.bytesHeldToClient() > held);
+                            break;
+                        } catch (ConditionTimeoutException notYet) {
+                            if (attempt >= 6) {
+                                throw notYet;
+                            }
+                            proxy.resume();
+                            await("publication going on once answers pass again").atMost(Duration.ofSeconds(30))
+                                    .pollInterval(Duration.ofMillis(50))
+                                    .until(() -> invariants.recordsOn(KafkaTopics.EVENTS) > before);
+                            published = invariants.recordsOn(KafkaTopics.EVENTS);
+                            answersBefore = proxy.bytesHeldToClient();
+                            System.out.printf("[faults] no send caught under held answers in attempt %d; again%n",
+                                              attempt);
+                        }
+                    }
                     storedMeanwhile[0] = maxIndex() - head;
                     receivedUnanswered[0] = invariants.recordsOn(KafkaTopics.EVENTS) - published;
                     answersLost[0] = proxy.bytesHeldToClient() - answersBefore;
