@@ -60,7 +60,8 @@ class EmbeddedKafkaAuthenticationIT {
                                                                  "max.block.ms", 3000, "delivery.timeout.ms", 3000,
                                                                  "request.timeout.ms", 2000));
             try (var producer = producer(anonymous)) {
-                for (String topic : List.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.KEYS)) {
+                for (String topic : List.of(KafkaTopics.COMMANDS, KafkaTopics.EVENTS, KafkaTopics.KEYS,
+                                            KafkaTopics.COMMAND_RESULTS)) {
                     assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "k", "anonymous")).get())
                             .as("anonymous write to " + topic).isInstanceOf(Exception.class);
                 }
