@@ -20,8 +20,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static io.accountlifecycle.service.HttpJson.openAccountJson;
@@ -31,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Accounts with more events than the snapshot threshold (5 here) load from their snapshots: the aggregate and
  * {@code GET /accounts/{id}} then hold exactly the state a fold of every event gives, commands go on succeeding, a
- * snapshot of another revision is passed over, and a purge leaves no snapshot that opens.
+ * snapshot of another revision is passed over, and a purged account's state, loaded or in its snapshot, holds no sealed
+ * value.
  */
 @RealPostgres(database = AccountSnapshotIT.DATABASE)
 @RealKafka
@@ -137,7 +141,7 @@ class AccountSnapshotIT {
     }
 
     @Test
-    void aPurgedAccountsSnapshotsOpenNothingAndItsIdIsNeverReused() {
+    void aPurgedAccountsStateHoldsNoSealedValueAndItsIdIsNeverReused() {
         String email = "purged." + UUID.randomUUID() + "@example.com";
         UUID id = open(email, "FREE");
         for (int i = 1; i <= 6; i++) {
@@ -150,17 +154,34 @@ class AccountSnapshotIT {
                .until(() -> "PURGED".equals(http.get("/accounts/" + id).json().get("status").asString()));
 
         assertThat(http.get("/accounts/" + id).json().get("email").isNull()).isTrue();
+        // The purge is the account's tenth event: the trigger snapshots it there, and loads start from that snapshot.
+        long purgedAt = jdbc.queryForObject("select sequence_number from domain_event_entry where "
+                                            + "aggregate_identifier = ? and payload_type like '%AccountPurgedEvent'",
+                                            Long.class, id.toString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> snapshotsBySequence(id).keySet().stream()
+                                                                                  .anyMatch(s -> s >= purgedAt));
         assertLoadsAsEveryEventFolds(id);
+        // Whatever the key's fate, the purged state itself holds no sealed value: loaded, read, and in its snapshot.
+        assertThat(sealedValues(LoadedAccounts.stateOf(service, id))).as("sealed values of the loaded aggregate")
+                                                                     .isEmpty();
+        assertThat(sealedValues(history.currentState(id).orElseThrow())).as("sealed values of the current state")
+                                                                        .isEmpty();
         SealedValueOpener opener = service.getBean(SealedValueOpener.class);
-        List<String> snapshots = snapshots(id);
-        assertThat(snapshots).isNotEmpty();
-        for (String snapshot : snapshots) {
-            assertThat(snapshot).doesNotContain(email);
-            JsonNode sealed = json.readTree(snapshot).path("state").path("email");
+        for (Map.Entry<Long, String> snapshot : snapshotsBySequence(id).entrySet()) {
+            assertThat(snapshot.getValue()).doesNotContain(email);
+            JsonNode state = json.readTree(snapshot.getValue()).path("state");
+            assertThat(state.isObject()).as("the snapshot holds the state").isTrue();
+            if (snapshot.getKey() >= purgedAt) {
+                assertThat(snapshot.getValue()).as("the snapshot at %d, of the purged state", snapshot.getKey())
+                                               .doesNotContain("ciphertext");
+                continue;
+            }
+            // One taken before the purge, if the store still keeps it: what it seals no longer opens.
+            JsonNode sealed = state.path("email");
             if (!sealed.isNull() && !sealed.isMissingNode()) {
                 assertThat(opener.open(new SealedValue(sealed.get("keyId").asString(),
                                                        sealed.get("ciphertext").asString())))
-                        .as("a sealed value in a snapshot, after the purge").isEmpty();
+                        .as("a sealed value in a snapshot from before the purge").isEmpty();
             }
         }
 
@@ -201,6 +222,30 @@ class AccountSnapshotIT {
 
     private static void awaitSnapshot(UUID id) {
         await().atMost(Duration.ofSeconds(20)).until(() -> !snapshots(id).isEmpty());
+    }
+
+    /** Every value of {@code state} that is sealed personal data (email, display name, any added later). */
+    private static List<SealedValue> sealedValues(AccountState state) {
+        List<java.lang.reflect.RecordComponent> sealed = Arrays.stream(AccountState.class.getRecordComponents())
+                                                               .filter(c -> c.getType() == SealedValue.class).toList();
+        assertThat(sealed).as("AccountState's sealed fields").isNotEmpty();
+        return sealed.stream().map(component -> {
+            try {
+                return (SealedValue) component.getAccessor().invoke(state);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }).filter(Objects::nonNull).toList();
+    }
+
+    /** The account's snapshots by the sequence number of the event each was taken at. */
+    private static Map<Long, String> snapshotsBySequence(UUID id) {
+        Map<Long, String> snapshots = new TreeMap<>();
+        jdbc.query("select sequence_number, payload from snapshot_event_entry where aggregate_identifier = ?",
+                   row -> {
+                       snapshots.put(row.getLong(1), new String(row.getBytes(2), StandardCharsets.UTF_8));
+                   }, id.toString());
+        return snapshots;
     }
 
     private static List<String> snapshots(UUID id) {
