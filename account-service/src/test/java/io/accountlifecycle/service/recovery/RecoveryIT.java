@@ -57,8 +57,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The database is gone: a mixed workload, its verify report, the database dropped and created again empty, restore
  * from Kafka, the same verify report. On a broker of its own, whose topics hold this workload only — and, before the
- * restore, records the service did not write: the restore refuses each by name, changes nothing, and with
- * {@code --skip} restores everything else.
+ * restore, records the service did not write, and one it could not read: the restore refuses each by name, changes
+ * nothing, and with {@code --skip} restores everything else.
  */
 @RealPostgres(database = RecoveryIT.SOURCE)
 @RealKafka
@@ -210,8 +210,9 @@ class RecoveryIT {
         String refused = run(SOURCE, "restore", EventStoreRestore.RECORDS_REFUSED);
         assertThat(refused).contains(forged.event() + "  tag does not verify", forged.untagged() + "  untagged",
                                      forged.tombstone() + "  tag does not verify",
-                                     forged.tombstoneWithoutPurge() + "  " + KeyRestore.NO_PURGE)
-                           .contains("Refused 4 record(s)");
+                                     forged.tombstoneWithoutPurge() + "  " + KeyRestore.NO_PURGE,
+                                     forged.unreadable() + "  unreadable envelope: not valid JSON")
+                           .contains("Refused 5 record(s)");
         String skip = refused.lines().map(String::strip).filter(line -> line.startsWith("--skip ")).findFirst()
                              .orElseThrow().substring("--skip ".length());
         assertThat(RecordLocation.parseAll(List.of(skip))).as("the --skip printed")
@@ -232,6 +233,10 @@ class RecoveryIT {
         assertThat(owner(SOURCE).queryForList(
                 "select topic || ':' || partition || ':' || \"offset\" from restore_skip", String.class))
                 .containsExactlyInAnyOrderElementsOf(forged.all().stream().map(RecordLocation::toString).toList());
+        assertThat(owner(SOURCE).queryForObject("select reason from restore_skip where topic = ? and partition = ? "
+                                                + "and \"offset\" = ?", String.class, forged.unreadable().topic(),
+                                                forged.unreadable().partition(), forged.unreadable().offset()))
+                .as("the unreadable record's reason, kept with its skip").startsWith("unreadable envelope:");
         assertThat(owner(SOURCE).queryForList("select execution_time from scheduled_tasks", Timestamp.class))
                 .extracting(Timestamp::toInstant).as("the pending purges keep their original instants")
                 .contains(purgeDue).hasSize(3);
@@ -340,16 +345,17 @@ class RecoveryIT {
 
     /** Where the records the service did not write went. */
     private record Forged(RecordLocation event, RecordLocation untagged, RecordLocation tombstone,
-                          RecordLocation tombstoneWithoutPurge) {
+                          RecordLocation tombstoneWithoutPurge, RecordLocation unreadable) {
         List<RecordLocation> all() {
-            return List.of(event, untagged, tombstone, tombstoneWithoutPurge);
+            return List.of(event, untagged, tombstone, tombstoneWithoutPurge, unreadable);
         }
     }
 
     /**
-     * Four records a restore must refuse: a changed envelope under the original's tag, an envelope with no tag, a
-     * tombstone for a live account's key under another record's tag, and a tombstone tagged right (the test knows the
-     * master key, as a bug in the service would) for a live account that was never purged. And three it must accept:
+     * Five records a restore must refuse: a changed envelope under the original's tag, an envelope with no tag, a
+     * tombstone for a live account's key under another record's tag, a tombstone tagged right (the test knows the
+     * master key, as a bug in the service would) for a live account that was never purged, and a value tagged right
+     * that is no envelope (cut off mid-JSON, as a bug in the service would write it). And three it must accept:
      * a re-published key record of {@code republished} tagged by a master key since rotated away, the retired MAC
      * keys of that master key (written after it, as a rotation does), wrapped by the current one, and a re-published
      * envelope tagged by the retired key.
@@ -372,6 +378,12 @@ class RecoveryIT {
         RecordHeaders signed = new RecordHeaders();
         tags.sign(KafkaTopics.KEYS, bytes(taggedTombstoneVictim.toString()), null, signed);
         RecordLocation withoutPurge = send(KafkaTopics.KEYS, bytes(taggedTombstoneVictim.toString()), null, signed);
+        byte[] cutOff = java.util.Arrays.copyOf(real.value(), real.value().length / 2);
+        RecordHeaders cutOffTag = new RecordHeaders();
+        tags.sign(KafkaTopics.EVENTS, real.key(), cutOff, cutOffTag);
+        assertThat(tags.verify(KafkaTopics.EVENTS, real.key(), cutOff, cutOffTag).authentic())
+                .as("the unreadable record's tag verifies").isTrue();
+        RecordLocation unreadable = send(KafkaTopics.EVENTS, real.key(), cutOff, cutOffTag);
 
         KeysetHandle retired = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
         byte[] key = bytes(republished.toString());
@@ -389,7 +401,7 @@ class RecoveryIT {
         RecordHeaders oldTag = new RecordHeaders();
         RecordAuthentication.of(retired).sign(KafkaTopics.EVENTS, real.key(), real.value(), oldTag);
         send(KafkaTopics.EVENTS, real.key(), real.value(), oldTag);
-        return new Forged(event, untagged, tombstone, withoutPurge);
+        return new Forged(event, untagged, tombstone, withoutPurge, unreadable);
     }
 
     private static byte[] bytes(String text) {
