@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.accountlifecycle.service.HttpJson;
 import io.accountlifecycle.service.kafka.KafkaConfiguration;
 import io.accountlifecycle.service.kafka.KafkaTopics;
+import io.accountlifecycle.service.recovery.RotateMasterKeyCommand;
 import io.accountlifecycle.service.roles.Roles;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
@@ -101,6 +102,9 @@ class KubernetesManifestsIT {
     /** The database owner's Secret: it can disable the event table's triggers, so only the migration Job holds it. */
     private static final String OWNER_SECRET = "account-db-owner";
     private static final String MIGRATION_JOB_PREFIX = "account-service-migrate-";
+    /** The master-key rotation, a Job applied on purpose, and its name. */
+    private static final String ROTATION = "jobs/rotate-master-key";
+    private static final String ROTATION_JOB = "account-service-rotate-master-key";
     /** Every shape the repository ships; "external" is production with the external-infrastructure component. */
     private static final List<String> INSTALLATIONS = List.of("base", "overlays/small", "overlays/production",
                                                               "external");
@@ -254,7 +258,7 @@ class KubernetesManifestsIT {
     @Test
     void everyOverlayRendersIntoValidObjects() throws Exception {
         for (String overlay : List.of("base", "overlays/small", "overlays/production", "jobs/restore",
-                                      "jobs/verify")) {
+                                      "jobs/verify", ROTATION)) {
             assertThat(render(overlay)).as(overlay).isNotEmpty();
         }
         // An existing Kafka and PostgreSQL instead of the operators': the component on top of production.
@@ -369,7 +373,8 @@ class KubernetesManifestsIT {
 
     @Test
     void podsRunLockedDownWithSecretsFromSecrets() throws Exception {
-        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify")) {
+        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify",
+                                      ROTATION)) {
             List<Rendered> objects = render(overlay);
             assertThat(objects).extracting(Rendered::kind).doesNotContain("Secret");
             for (ServiceAccount account : all(objects, ServiceAccount.class)) {
@@ -384,16 +389,20 @@ class KubernetesManifestsIT {
                 assertThat(pod.getAutomountServiceAccountToken()).as(workload.name()).isFalse();
                 assertThat(pod.getServiceAccountName()).isEqualTo("account-service");
                 assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
-                assertThat(pod.getContainers()).as(workload.name()).hasSize(1);
-                Container container = workload.container();
-                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
-                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-                assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
-                assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
-                assertThat(container.getResources().getLimits()).containsKey("memory");
-                for (EnvVar variable : container.getEnv()) {
-                    if (variable.getName().matches(".*(PASSWORD|MASTER_KEY|ISSUERURI|JAAS|CERTIFICATES).*")) {
-                        assertThat(variable.getValueFrom().getSecretKeyRef()).as(variable.getName()).isNotNull();
+                // One container a pod; the rotation Job's second holds the new keyset for the operator.
+                assertThat(pod.getContainers()).as(workload.name())
+                                               .hasSize(workload.name().equals(ROTATION_JOB) ? 2 : 1);
+                for (Container container : pod.getContainers()) {
+                    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+                    assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
+                    assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+                    assertThat(container.getResources().getLimits()).containsKey("memory");
+                    for (EnvVar variable : container.getEnv()) {
+                        if (variable.getName().matches(".*(PASSWORD|MASTER_KEY|ISSUERURI|JAAS|CERTIFICATES).*")) {
+                            assertThat(variable.getValueFrom().getSecretKeyRef()).as(variable.getName())
+                                                                                 .isNotNull();
+                        }
                     }
                 }
             }
@@ -405,14 +414,16 @@ class KubernetesManifestsIT {
         // A Job's pods run as locked down as the service's.
         Deployment service = all(render("base"), Deployment.class).get(0);
         PodSpec servicePod = service.getSpec().getTemplate().getSpec();
-        for (String overlay : List.of("base", "jobs/restore", "jobs/verify")) {
+        for (String overlay : List.of("base", "jobs/restore", "jobs/verify", ROTATION)) {
             for (Job job : all(render(overlay), Job.class)) {
                 PodSpec pod = job.getSpec().getTemplate().getSpec();
                 assertThat(pod.getSecurityContext()).as(name(job)).isEqualTo(servicePod.getSecurityContext());
-                assertThat(pod.getContainers().get(0).getSecurityContext())
-                        .isEqualTo(servicePod.getContainers().get(0).getSecurityContext());
+                assertThat(pod.getContainers()).extracting(Container::getSecurityContext)
+                                               .containsOnly(servicePod.getContainers().get(0).getSecurityContext());
                 assertThat(pod.getRestartPolicy()).isEqualTo("Never");
-                assertThat(job.getSpec().getBackoffLimit()).isPositive();
+                if (!name(job).equals(ROTATION_JOB)) { // never retried (theRotationJobHoldsWhatARotationNeeds…)
+                    assertThat(job.getSpec().getBackoffLimit()).isPositive();
+                }
                 assertThat(job.getSpec().getTtlSecondsAfterFinished()).isPositive();
             }
         }
@@ -449,7 +460,7 @@ class KubernetesManifestsIT {
      * Running pods never hold the owner's credentials: in every installation the migration Job, running
      * {@code migrate}, is the one workload that references the owner's Secret, and no Deployment sets a Flyway
      * variable. Outside the installations, only the restore Job (it migrates the empty database it restores into)
-     * holds it; {@code verify} runs as account_app.
+     * and the master-key rotation Job (it rewrites data keys) hold it; {@code verify} runs as account_app.
      */
     @Test
     void onlyTheMigrationJobHoldsTheOwnersCredentials() throws Exception {
@@ -483,11 +494,106 @@ class KubernetesManifestsIT {
                 .containsExactly("verify");
         assertThat(referencedSecrets(verify.getSpec().getTemplate().getSpec())).doesNotContain(OWNER_SECRET)
                                                                                .contains("account-db-app");
+        Job rotation = all(render(ROTATION), Job.class).get(0);
+        assertThat(referencedSecrets(rotation.getSpec().getTemplate().getSpec())).contains(OWNER_SECRET);
         // The one-off Jobs run the image the installation runs.
         String image = image(all(render("overlays/production"), Deployment.class).get(0));
-        assertThat(List.of(restore, verify)).extracting(job -> job.getSpec().getTemplate().getSpec().getContainers()
-                                                                  .get(0).getImage())
-                                            .containsOnly(image);
+        assertThat(List.of(restore, verify, rotation))
+                .flatExtracting(job -> job.getSpec().getTemplate().getSpec().getContainers())
+                .extracting(Container::getImage).containsOnly(image);
+    }
+
+    /**
+     * {@code rotate-master-key} rewrites data keys as the owner, sends them to account.keys as account-service, and
+     * migrates at start as any process holding the owner does: its Job holds the owner's credentials with the
+     * migration Job's placeholders (a repeatable migration runs again when they change, the analyst's then turning
+     * its login off), the master key, the issuer the configuration requires, and the service's Kafka user; nothing
+     * else, not the data source's account_app password (it connects as the owner). The new keyset goes to a
+     * memory-backed volume, in a folder of its own (the command makes that folder owner-only, and the volume's root
+     * is root's), which a second container without any credential keeps until the operator has taken it: no retry,
+     * no deadline ends the pod before.
+     */
+    @Test
+    void theRotationJobHoldsWhatARotationNeedsAndKeepsTheNewKeysetUntilTaken() throws Exception {
+        Job job = only(all(render(ROTATION), Job.class).stream());
+        assertThat(name(job)).isEqualTo(ROTATION_JOB);
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        Container rotation = container(pod, "rotate-master-key");
+        assertThat(rotation.getArgs().get(0)).isEqualTo(RotateMasterKeyCommand.NAME);
+        assertThat(rotation.getArgs()).doesNotContain("--rewrap-only", "--destroy-retired");
+        assertThat(secretKeys(rotation)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "SPRING_FLYWAY_USER", OWNER_SECRET + "/username",
+                "SPRING_FLYWAY_PASSWORD", OWNER_SECRET + "/password",
+                "ACCOUNT_DB_APP_PASSWORD", "account-db-app/password",
+                "ACCOUNT_DB_ANALYST_PASSWORD", "account-db-analyst/password",
+                "ACCOUNT_CRYPTO_MASTER_KEY", "account-crypto/master-key",
+                "SPRING_SECURITY_OAUTH2_RESOURCESERVER_JWT_ISSUERURI", "account-tokens/issuer-uri",
+                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "account-service/sasl.jaas.config",
+                "SPRING_KAFKA_SSL_TRUSTSTORECERTIFICATES", "account-kafka-cluster-ca-cert/ca.crt"));
+        assertThat(referencedSecrets(pod)).as("every Secret the pod can read")
+                                          .containsExactlyInAnyOrder(OWNER_SECRET, "account-db-app",
+                                                                     "account-db-analyst", "account-crypto",
+                                                                     "account-tokens", "account-service",
+                                                                     "account-kafka-cluster-ca-cert");
+        assertThat(environment(rotation)).doesNotContainKey("SPRING_DATASOURCE_PASSWORD");
+        List<Rendered> production = render("overlays/production");
+        assertThat(secretKeys(rotation)).as("the migration Job's credentials and placeholders")
+                                        .containsAllEntriesOf(secretKeys(migrationJob(production).getSpec()
+                                                                                 .getTemplate().getSpec()
+                                                                                 .getContainers().get(0)));
+        // The JAAS Secret is the one Strimzi writes for the KafkaUser of that name, which reads and writes the keys.
+        KafkaUser kafkaUser = user(all(production, KafkaUser.class), "account-service");
+        assertThat(allows(kafkaUser, "topic", KafkaTopics.KEYS, AclOperation.WRITE)).isTrue();
+        assertThat(allows(kafkaUser, "topic", KafkaTopics.KEYS, AclOperation.READ)).isTrue();
+
+        Container keyset = container(pod, "keyset");
+        assertThat(keyset.getEnv()).isEmpty();
+        assertThat(keyset.getEnvFrom()).isEmpty();
+        assertThat(keyset.getImage()).isEqualTo(rotation.getImage());
+        var volume = only(pod.getVolumes().stream().filter(v -> v.getName().equals("keyset")));
+        assertThat(volume.getEmptyDir().getMedium()).isEqualTo("Memory");
+        String mounted = only(keyset.getVolumeMounts().stream().filter(m -> m.getName().equals("keyset")))
+                .getMountPath();
+        assertThat(rotation.getVolumeMounts()).anySatisfy(mount -> {
+            assertThat(mount.getName()).isEqualTo("keyset");
+            assertThat(mount.getMountPath()).isEqualTo(mounted);
+        });
+        Path keysetOut = Path.of(only(rotation.getArgs().stream().filter(a -> a.startsWith("--keyset-out=")))
+                                         .substring("--keyset-out=".length()));
+        assertThat(keysetOut.getParent().getParent()).as("the keyset's folder, one below the volume's root")
+                                                     .isEqualTo(Path.of(mounted));
+        assertThat(String.join(" ", keyset.getCommand())).as("what the keyset container deletes at the end")
+                                                         .contains("rm -rf " + keysetOut.getParent());
+        assertThat(job.getSpec().getBackoffLimit()).as("retries").isZero();
+        assertThat(job.getSpec().getActiveDeadlineSeconds()).as("deadline").isNull();
+        Map<String, String> labels = job.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(all(production, NetworkPolicy.class)).filteredOn(p -> labels.entrySet().containsAll(
+                        p.getSpec().getPodSelector().getMatchLabels().entrySet()))
+                .extracting(KubernetesManifestsIT::name).as("network policies of the rotation's pod")
+                .containsExactly("account-service-jobs");
+    }
+
+    private static <T> T only(java.util.stream.Stream<T> items) {
+        List<T> list = items.toList();
+        assertThat(list).hasSize(1);
+        return list.get(0);
+    }
+
+    private static Container container(PodSpec pod, String name) {
+        return pod.getContainers().stream().filter(c -> c.getName().equals(name)).findFirst()
+                  .orElseThrow(() -> new AssertionError("no container " + name));
+    }
+
+    /** The container's variables taken from Secrets: variable → Secret/key. */
+    private static Map<String, String> secretKeys(Container container) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (EnvVar variable : container.getEnv()) {
+            if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+                var secret = variable.getValueFrom().getSecretKeyRef();
+                keys.put(variable.getName(), secret.getName() + "/" + secret.getKey());
+            }
+        }
+        return keys;
     }
 
     /**
@@ -637,7 +743,8 @@ class KubernetesManifestsIT {
         Set<String> known = knownEnvironmentNames();
         String metrics = new HttpJson(managementPort).get("/actuator/prometheus").raw();
         List<Rendered> production = render("overlays/production");
-        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify")) {
+        for (String overlay : List.of("overlays/small", "overlays/production", "jobs/restore", "jobs/verify",
+                                      ROTATION)) {
             List<Rendered> objects = render(overlay);
             for (Job job : all(objects, Job.class)) {
                 Set<String> unread = new TreeSet<>(environment(production, job.getSpec().getTemplate().getSpec()
