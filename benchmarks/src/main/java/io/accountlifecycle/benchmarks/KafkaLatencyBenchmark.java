@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Two Kafka figures against a running service.
@@ -120,8 +123,13 @@ public final class KafkaLatencyBenchmark {
         Histogram histogram = new Histogram(3);
         Histogram intake = new Histogram(3);
         Histogram publication = new Histogram(3);
+        Histogram acknowledged = new Histogram(3);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong received = new AtomicLong();
+        // Per second of sending: the slowest command's total, intake and publication times (ms), so a stall shows
+        // when it happened and on which side of the store.
+        Map<Long, long[]> slowest = new TreeMap<>();
+        long startWall = System.currentTimeMillis();
         try (var events = tail(bootstrap, "account.events"); var producer = producer(bootstrap)) {
             Thread reader = new Thread(() -> {
                 while (!stop.get()) {
@@ -138,6 +146,9 @@ public final class KafkaLatencyBenchmark {
                                 histogram.recordValue((now - sent) / 1000);
                                 intake.recordValue(Math.max(0, stored - wallSent));
                                 publication.recordValue(Math.max(0, arrived - stored));
+                                slowest.merge((wallSent - startWall) / 1000, new long[] {
+                                        (now - sent) / 1_000_000, stored - wallSent, arrived - stored},
+                                        (a, b) -> a[0] >= b[0] ? a : b);
                             }
                             received.incrementAndGet();
                         }
@@ -145,6 +156,12 @@ public final class KafkaLatencyBenchmark {
                 }
             });
             reader.start();
+            // A product service's producer is connected and has its producer id long before its commands: one
+            // untimed command first, so the figures are not those of this benchmark's own client starting.
+            long warming = System.nanoTime();
+            producer.send(command(UUID.randomUUID(), UUID.randomUUID(), token)).get(30, TimeUnit.SECONDS);
+            System.out.printf("  this client's first command, untimed: acknowledged after %d ms%n",
+                              (System.nanoTime() - warming) / 1_000_000);
             ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
             long periodMicros = 1_000_000L / rate;
             long total = (long) rate * seconds;
@@ -161,7 +178,11 @@ public final class KafkaLatencyBenchmark {
                     rows.expect(accountId, now);
                 }
                 sentWall.put(commandId.toString(), System.currentTimeMillis());
-                producer.send(command(commandId, accountId, token));
+                producer.send(command(commandId, accountId, token), (metadata, failure) -> {
+                    synchronized (acknowledged) {
+                        acknowledged.recordValue((System.nanoTime() - now) / 1000);
+                    }
+                });
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
             Thread.sleep(seconds * 1000L);
             sender.shutdown();
@@ -181,6 +202,16 @@ public final class KafkaLatencyBenchmark {
                               + "(publication): p50 %d ms, p99 %d ms%n", intake.getValueAtPercentile(50),
                               intake.getValueAtPercentile(99), publication.getValueAtPercentile(50),
                               publication.getValueAtPercentile(99));
+            String stalls = slowest.entrySet().stream().filter(e -> e.getValue()[0] >= 250)
+                                   .map(e -> String.format(Locale.ROOT, "%ds: %d ms (intake %d, publication %d)",
+                                                           e.getKey(), e.getValue()[0], e.getValue()[1],
+                                                           e.getValue()[2]))
+                                   .collect(Collectors.joining("; "));
+            System.out.printf("  the broker's acknowledgement of a command: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                              acknowledged.getValueAtPercentile(50) / 1000.0,
+                              acknowledged.getValueAtPercentile(99) / 1000.0, acknowledged.getMaxValue() / 1000.0);
+            System.out.printf("  seconds whose slowest command took 250 ms or more: %s%n",
+                              stalls.isEmpty() ? "none" : stalls);
             if (rows != null) {
                 Histogram summary = rows.latency();
                 System.out.printf("command on topic -> row in account_summary: %d of %d rows seen; p50 %.1f ms, "
