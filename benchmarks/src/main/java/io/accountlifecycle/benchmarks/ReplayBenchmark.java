@@ -126,10 +126,10 @@ public final class ReplayBenchmark {
                                  type, time_stamp, payload_type, payload_revision, payload, meta_data)
                           select gen_random_uuid()::text, a.id::text, t.seq, 'Account', clock_timestamp(),
                                  t.payload_type, t.payload_revision,
-                                 convert_to(replace(t.payload, '%s', a.id::text), 'UTF8'), t.meta_data
+                                 convert_to(%s, 'UTF8'), t.meta_data
                           from (select gen_random_uuid() as id from generate_series(1, %d)) a
                           cross join bench_template t
-                          order by t.seq, a.id""".formatted(template, accounts));
+                          order by t.seq, a.id""".formatted(Copies.text("t.payload", template), accounts));
                 stored = count();
                 System.out.printf(Locale.ROOT, "filled to %,d events%n", stored);
             }

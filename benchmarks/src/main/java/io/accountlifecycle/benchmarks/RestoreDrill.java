@@ -268,11 +268,12 @@ public final class RestoreDrill {
                                      type, time_stamp, payload_type, payload_revision, payload, meta_data)
                               select gen_random_uuid()::text, a.id::text, t.sequence_number, 'Account',
                                      clock_timestamp(), t.payload_type, t.payload_revision,
-                                     convert_to(replace(convert_from(t.payload, 'UTF8'), '%1$s', a.id::text), 'UTF8'),
+                                     convert_to(%2$s, 'UTF8'),
                                      t.meta_data
                               from drill_ids a cross join domain_event_entry t
                               where t.aggregate_identifier = '%1$s'
-                              order by t.sequence_number, a.id""".formatted(template));
+                              order by t.sequence_number, a.id""".formatted(template,
+                                                                            Copies.payload("t.payload", template)));
                     s.execute("insert into account_data_key (key_id, wrapped_key) select a.id::text, k.wrapped_key "
                               + "from drill_ids a cross join account_data_key k where k.key_id = '" + template + "'");
                     s.execute("drop table drill_ids");
