@@ -12,6 +12,7 @@ import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
+import java.time.Duration;
 import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
@@ -25,7 +26,8 @@ class KafkaIntakeConfiguration {
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, byte[]> commandIntakeContainerFactory(
             KafkaProperties kafka, KafkaConnectionDetails connection,
-            @Value("${account.kafka.intake.concurrency:4}") int concurrency) {
+            @Value("${account.kafka.intake.concurrency:4}") int concurrency,
+            @Value("${account.kafka.intake.poll-timeout:100ms}") Duration pollTimeout) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
         // The broker Boot connects to (the embedded default's on its configured port, too), not spring.kafka's default.
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.getConsumer().getBootstrapServers());
@@ -45,6 +47,13 @@ class KafkaIntakeConfiguration {
         // more than on the CPU, so one consumer alone leaves both idle. An account's commands stay on one partition.
         factory.setConcurrency(Math.max(1, concurrency));
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        // KIP-848's consumer (AsyncKafkaConsumer, kafka-clients 4.2) sends a fetch only when poll() is called, and a
+        // fetch that comes back empty does not end the poll's wait (KAFKA-19259, KAFKA-20780): until that poll times
+        // out no fetch is in flight, and records that arrive wait. With Spring's 5 s poll timeout commands waited up
+        // to 5 s whenever an idle fetch (fetch.max.wait.ms) came back out of step with the poll, as after a burst.
+        // A short poll bounds that wait; an idle consumer then calls poll 10 times a second, which sends nothing
+        // while its fetch is still waiting at the broker.
+        factory.getContainerProperties().setPollTimeout(Math.max(1, pollTimeout.toMillis()));
         ExponentialBackOff backOff = new ExponentialBackOff(200, 2.0);
         backOff.setMaxInterval(10_000);
         factory.setCommonErrorHandler(new DefaultErrorHandler(backOff));
