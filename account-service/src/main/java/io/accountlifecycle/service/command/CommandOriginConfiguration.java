@@ -4,6 +4,7 @@ import io.accountlifecycle.api.MetaDataKeys;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.messaging.correlation.MessageOriginProvider;
 import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -24,5 +25,11 @@ public class CommandOriginConfiguration {
     @Bean
     CorrelationDataProvider actorProvider() {
         return new SimpleCorrelationDataProvider(MetaDataKeys.ACTOR, MetaDataKeys.BATCH_ID);
+    }
+
+    /** Which aggregate a command targets, for every aggregate (Axon looks the component up among the beans). */
+    @Bean
+    CommandTargetResolver commandTargetResolver() {
+        return new CachedCommandTargetResolver();
     }
 }

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.axonframework.eventhandling.DomainEventData;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericDomainEventEntry;
 import org.axonframework.eventhandling.TrackedDomainEventData;
 import org.axonframework.eventhandling.TrackedEventData;
 import org.axonframework.eventhandling.TrackingToken;
@@ -116,12 +117,29 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
         return super.fetchTrackedEvents(token, batchSize);
     }
 
-    /** Like Axon's, except that holes below a visible event are always remembered, whatever its timestamp. */
+    /**
+     * Like Axon's, except that holes below a visible event are always remembered, whatever its timestamp. The event is
+     * read as Axon reads it, but Axon's token is not computed: advancing a token copies its set of holes, which during
+     * a burst holds the indexes of every transaction still running, and the copy made for a token thrown away was
+     * 7 % of the service's CPU in a profile of a Kafka burst.
+     */
     @Override
     protected TrackedEventData<?> getTrackedEventData(ResultSet resultSet, GapAwareTrackingToken previousToken)
             throws SQLException {
-        TrackedEventData<?> stock = super.getTrackedEventData(resultSet, previousToken);
         long index = resultSet.getLong(globalIndexColumn);
+        var schema = schema();
+        String aggregateIdentifier = resultSet.getString(schema.aggregateIdentifierColumn());
+        String eventIdentifier = resultSet.getString(schema.eventIdentifierColumn());
+        DomainEventData<?> event = new GenericDomainEventEntry<>(
+                resultSet.getString(schema.typeColumn()),
+                eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
+                resultSet.getLong(schema.sequenceNumberColumn()),
+                eventIdentifier,
+                readTimeStamp(resultSet, schema.timestampColumn()),
+                resultSet.getString(schema.payloadTypeColumn()),
+                resultSet.getString(schema.payloadRevisionColumn()),
+                readPayload(resultSet, schema.payloadColumn()),
+                readPayload(resultSet, schema.metaDataColumn()));
         GapAwareTrackingToken token;
         if (previousToken == null) {
             long firstHole = Math.max(lowestGlobalSequence, index - maxGapOffset);
@@ -131,7 +149,7 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
         } else {
             token = previousToken.advanceTo(index, maxGapOffset);
         }
-        return new TrackedDomainEventData<>(token, (DomainEventData<?>) stock);
+        return new TrackedDomainEventData<>(token, event);
     }
 
     private GapAwareTrackingToken withoutPermanentHoles(GapAwareTrackingToken token) {

@@ -1,5 +1,6 @@
 package io.accountlifecycle.service.eventstore;
 
+import io.accountlifecycle.service.command.CachedCommandTargetResolver;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
 import org.axonframework.common.transaction.TransactionManager;
@@ -7,6 +8,7 @@ import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.serialization.json.JacksonSerializer;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,13 @@ class AxonWiringIT {
         assertThat(transactionManager).isInstanceOf(SpringTransactionManager.class);
         assertThat(axon.eventProcessingConfiguration().tokenStore("account-events-publisher"))
                 .isInstanceOf(JdbcTokenStore.class);
+    }
+
+    @Test
+    void aggregatesFindTheirCommandsTargetThroughTheCachedResolver() {
+        // AggregateConfigurer asks the configuration for this component, falling back to Axon's per-command scan.
+        assertThat(axon.getComponent(CommandTargetResolver.class, () -> null))
+                .isInstanceOf(CachedCommandTargetResolver.class);
     }
 
     @Test
