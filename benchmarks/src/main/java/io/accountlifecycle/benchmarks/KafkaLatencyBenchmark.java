@@ -163,8 +163,9 @@ public final class KafkaLatencyBenchmark {
             reader.start();
             // A product service's producer is connected and has its producer id long before its commands: one
             // untimed command first, so the figures are not those of this benchmark's own client starting.
-            // Its own time is printed: right after a burst it waited about 4 s with KIP-848's consumer group protocol
-            // (about 0.1 s with the classic one), a stall the steady rate's figures then carry less often.
+            // Its own time is printed: right after a burst it waited up to 5 s until the intake's poll timeout was
+            // bounded (kafka-clients 4.2's consumer-protocol client sends no fetch between an empty fetch and the
+            // next poll: ADR 14).
             long warming = System.nanoTime();
             producer.send(command(firstId, UUID.randomUUID(), token)).get(30, TimeUnit.SECONDS);
             long acknowledgedAfter = (System.nanoTime() - warming) / 1_000_000;
