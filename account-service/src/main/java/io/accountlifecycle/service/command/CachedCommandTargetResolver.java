@@ -46,30 +46,24 @@ public class CachedCommandTargetResolver implements CommandTargetResolver {
     @Override
     public VersionedAggregateIdentifier resolveTarget(CommandMessage<?> command) {
         Members found = members.get(command.getPayloadType());
-        Object identifier;
-        Object version;
         try {
-            identifier = read(found.identifier(), command);
-            version = read(found.version(), command);
-        } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
-            return AXON.resolveTarget(command); // Axon's exception, with Axon's message
-        }
-        if (identifier == null) {
-            return AXON.resolveTarget(command);
-        }
-        Long aggregateVersion;
-        if (version == null) {
-            aggregateVersion = null;
-        } else if (version instanceof Number number) {
-            aggregateVersion = number.longValue();
-        } else {
-            try {
-                aggregateVersion = Long.parseLong(version.toString());
-            } catch (NumberFormatException e) {
-                return AXON.resolveTarget(command);
+            Object identifier = read(found.identifier(), command);
+            Object version = read(found.version(), command);
+            if (identifier != null) {
+                return new VersionedAggregateIdentifier(identifier, asLong(version));
             }
+        } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
+            // Below: Axon's exception, with Axon's message.
         }
-        return new VersionedAggregateIdentifier(identifier, aggregateVersion);
+        return AXON.resolveTarget(command); // no identifier, or one Axon refuses: its answer
+    }
+
+    /** As Axon reads a version: a number, or text that parses as one (NumberFormatException otherwise). */
+    private static Long asLong(Object version) {
+        if (version == null) {
+            return null;
+        }
+        return version instanceof Number number ? number.longValue() : Long.parseLong(version.toString());
     }
 
     private static Object read(AccessibleObject member, Message<?> command)
