@@ -27,10 +27,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 /**
  * Axon's JDBC engine on our own PostgreSQL schema, with two changes.
@@ -54,6 +56,7 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     private final String eventTable;
     private final String globalIndexColumn;
     private volatile EventCommitSignal commitSignal;
+    private final ThreadLocal<Held> held = new ThreadLocal<>();
     private static final long PERMANENT = Long.MIN_VALUE;
     /**
      * Global index of a hole → the transaction id that was fresh when this instance first saw it, or
@@ -76,10 +79,12 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
 
     /**
      * Builds this engine from a configured {@link JdbcEventStorageEngine#builder()} (its constructor is private);
-     * Axon's own time-based gap cleaning is switched off, since holes are cleaned here by proof.
+     * Axon's own time-based gap cleaning is switched off, since holes are cleaned here by proof, and several events are
+     * appended in one multi-row statement.
      */
     public static PostgresEventStorageEngine from(Builder builder, DataSource dataSource, int maxGapOffset) {
-        builder.maxGapOffset(maxGapOffset).gapCleaningThreshold(Integer.MAX_VALUE).lowestGlobalSequence(1);
+        builder.maxGapOffset(maxGapOffset).gapCleaningThreshold(Integer.MAX_VALUE).lowestGlobalSequence(1)
+               .appendEvents(MultiRowAppends::build);
         return new PostgresEventStorageEngine(builder, dataSource, maxGapOffset, 1);
     }
 
@@ -88,13 +93,79 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
         this.commitSignal = signal;
     }
 
+    /**
+     * Holds this thread's appends back until {@link #writeHeldAppends()}: a group of commands sharing a transaction
+     * (a Kafka poll's) then writes all their events in one multi-row statement ({@link MultiRowAppends}), one round
+     * trip instead of one per command, and draws their global indexes at the end of the group, so the event readers
+     * see fewer holes from transactions still running. A read of an aggregate's events or its last sequence number
+     * writes what is held first, so a command sees the events of the commands before it. A duplicate event (an id
+     * used before) is refused only when the held events are written: the group then rolls back and runs its commands
+     * one by one. Every call must be paired with {@link #releaseHeldAppends()}, in a finally block.
+     */
+    public void holdAppends() {
+        if (held.get() != null) {
+            throw new IllegalStateException("This thread already holds its appends back");
+        }
+        held.set(new Held());
+    }
+
+    /** Writes the events held back since {@link #holdAppends()} (in the caller's transaction); holds on. */
+    public void writeHeldAppends() {
+        Held holding = held.get();
+        if (holding != null && !holding.events.isEmpty()) {
+            List<EventMessage<?>> events = new ArrayList<>(holding.events);
+            holding.events.clear();
+            write(events, holding.serializer);
+        }
+    }
+
+    /** Stops holding appends back; what is still held is dropped (its transaction or savepoint is rolling back). */
+    public void releaseHeldAppends() {
+        held.remove();
+    }
+
     @Override
     protected void appendEvents(List<? extends EventMessage<?>> events, Serializer serializer) {
+        Held holding = held.get();
+        if (holding != null) {
+            holding.events.addAll(events);
+            holding.serializer = serializer;
+            return;
+        }
+        write(events, serializer);
+    }
+
+    private void write(List<? extends EventMessage<?>> events, Serializer serializer) {
         super.appendEvents(events, serializer);
         EventCommitSignal signal = commitSignal;
         if (signal != null && !events.isEmpty()) {
             signal.appended();
         }
+    }
+
+    @Override
+    protected List<? extends DomainEventData<?>> fetchDomainEvents(String aggregateIdentifier,
+                                                                   long firstSequenceNumber, int batchSize) {
+        writeHeldAppends();
+        return super.fetchDomainEvents(aggregateIdentifier, firstSequenceNumber, batchSize);
+    }
+
+    @Override
+    protected Stream<? extends DomainEventData<?>> readSnapshotData(String aggregateIdentifier) {
+        writeHeldAppends();
+        return super.readSnapshotData(aggregateIdentifier);
+    }
+
+    @Override
+    public Optional<Long> lastSequenceNumberFor(String aggregateIdentifier) {
+        writeHeldAppends();
+        return super.lastSequenceNumberFor(aggregateIdentifier);
+    }
+
+    /** Events a thread holds back, and the serializer they are to be written with. */
+    private static final class Held {
+        private final List<EventMessage<?>> events = new ArrayList<>();
+        private Serializer serializer;
     }
 
     @Override

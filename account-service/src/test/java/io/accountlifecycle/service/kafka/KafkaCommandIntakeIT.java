@@ -236,6 +236,67 @@ class KafkaCommandIntakeIT {
         assertThat(polls("one-by-one")).isGreaterThan(oneByOne);
     }
 
+    /**
+     * Records that wait while the intake is paused come in few polls, each run together with its events written in one
+     * statement at the end (the engine's side: {@code HeldAppendsIT}). A change to an account opened earlier in the
+     * same poll reads the events held for it, so the poll still runs together; a reused id in a poll is refused when
+     * the held events are written, and that poll runs again one by one: every command gets its own answer.
+     */
+    @Test
+    void commandsThatArriveTogetherAreStoredTogetherAndEachGetsItsOwnAnswer() {
+        var intake = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("account-command-intake");
+        List<UUID> opened = new java.util.ArrayList<>();
+        UUID changed = UUID.randomUUID();
+        UUID change = UUID.randomUUID();
+        double oneByOne = polls("one-by-one");
+        intake.pause();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(intake::isContainerPaused);
+            for (int i = 0; i < 30; i++) {
+                UUID accountId = UUID.randomUUID();
+                opened.add(accountId);
+                send(accountId, openAccount(UUID.randomUUID(), accountId, "many" + i + "@example.com"));
+            }
+            send(changed, openAccount(UUID.randomUUID(), changed, "changed@example.com"));
+            send(changed, "{\"commandId\":\"" + change + "\",\"type\":\"ChangeAccountPlan\",\"accountId\":\""
+                          + changed + "\",\"payload\":{\"plan\":\"PREMIUM\"}}");
+        } finally {
+            intake.resume();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(resultsFor(change)).hasSize(1));
+        assertThat(resultsFor(change).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(storedEvents(changed)).isEqualTo(2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> opened.stream().allMatch(id -> storedEvents(id) == 1));
+        assertThat(polls("one-by-one")).as("polls run one by one").isEqualTo(oneByOne);
+
+        UUID reusedId = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        UUID again = UUID.randomUUID();
+        UUID beside = UUID.randomUUID();
+        UUID besideOpen = UUID.randomUUID();
+        intake.pause();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(intake::isContainerPaused);
+            send(reusedId, openAccount(first, reusedId, "first@example.com"));
+            send(reusedId, openAccount(again, reusedId, "again@example.com"));
+            send(beside, openAccount(besideOpen, beside, "beside@example.com"));
+        } finally {
+            intake.resume();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(resultsFor(again)).hasSize(1);
+            assertThat(resultsFor(besideOpen)).hasSize(1);
+        });
+        assertThat(resultsFor(first).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(resultsFor(besideOpen).get(0).get("status").asString()).isEqualTo("ACCEPTED");
+        assertThat(resultsFor(again).get(0).get("status").asString()).isEqualTo("REJECTED");
+        assertThat(resultsFor(again).get(0).get("reason").asString())
+                .isEqualTo("Account " + reusedId + " already exists; account ids are never reused");
+        assertThat(storedEvents(reusedId)).isEqualTo(1);
+        assertThat(storedEvents(beside)).isEqualTo(1);
+        assertThat(polls("one-by-one")).as("the reuse's poll ran one by one").isGreaterThan(oneByOne);
+    }
+
     private double polls(String path) {
         return context.getBean(MeterRegistry.class).counter("account.commands.polls", "path", path).count();
     }

@@ -11,6 +11,7 @@ import io.accountlifecycle.service.account.DeletionConflictException;
 import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.DatabaseUnavailable;
+import io.accountlifecycle.service.eventstore.PostgresEventStorageEngine;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.security.CommandRefusalAudit;
 import io.accountlifecycle.service.security.CommandTokens.Caller;
@@ -80,6 +81,7 @@ class KafkaCommandIntake {
     private final TransactionTemplate batchTransaction;
     private final TransactionTemplate commandSavepoint;
     private final JdbcTemplate jdbc;
+    private final PostgresEventStorageEngine events;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Counter consumed;
@@ -95,7 +97,7 @@ class KafkaCommandIntake {
                        ProcessedCommands processed, KafkaTemplate<String, String> kafka,
                        DeadLetters deadLetters,
                        PlatformTransactionManager transactions,
-                       JdbcTemplate jdbc, Clock clock, MeterRegistry metrics) {
+                       JdbcTemplate jdbc, PostgresEventStorageEngine events, Clock clock, MeterRegistry metrics) {
         this.authentication = authentication;
         this.audit = audit;
         this.parser = parser;
@@ -104,6 +106,7 @@ class KafkaCommandIntake {
         this.kafka = kafka;
         this.deadLetters = deadLetters;
         this.jdbc = jdbc;
+        this.events = events;
         this.clock = clock;
         this.batchTransaction = new TransactionTemplate(transactions);
         this.commandSavepoint = new TransactionTemplate(transactions);
@@ -176,6 +179,9 @@ class KafkaCommandIntake {
      * its profile or plan, recording activity: not a deletion request, which reserves its place in the deletion
      * windows in a transaction of its own). The first command that fails or is refused rolls the savepoint back and
      * this returns null: then each command runs in its own savepoint, as {@link #execute} does, with the same answers.
+     * The poll's outcomes and its events are written at the end, each in one statement
+     * ({@link ProcessedCommands#recordAll}, {@link PostgresEventStorageEngine#holdAppends}): a command id recorded
+     * meanwhile or an account id used before is refused then, and the poll runs one by one.
      */
     private List<Outgoing> together(List<Object> prepared,
                                     Map<ProcessedCommands.Key, ProcessedCommands.Stored> earlier) {
@@ -185,23 +191,43 @@ class KafkaCommandIntake {
             }
         }
         return commandSavepoint.execute(status -> {
-            List<Outgoing> out = new ArrayList<>(prepared.size());
-            for (Object step : prepared) {
-                Outgoing outgoing = step instanceof Prepared command ? withoutSavepoint(command, earlier)
-                                                                     : (Outgoing) step;
-                if (outgoing == null) {
-                    status.setRollbackOnly();
+            events.holdAppends();
+            try {
+                List<Outgoing> out = new ArrayList<>(prepared.size());
+                List<ProcessedCommands.Claim> claims = new ArrayList<>(prepared.size());
+                for (Object step : prepared) {
+                    Outgoing outgoing = step instanceof Prepared command ? withoutSavepoint(command, earlier, claims)
+                                                                         : (Outgoing) step;
+                    if (outgoing == null) {
+                        status.setRollbackOnly();
+                        return null;
+                    }
+                    out.add(outgoing);
+                }
+                if (!processed.recordAll(claims)) {
+                    status.setRollbackOnly(); // a concurrent delivery of one of them: answered by the careful path
                     return null;
                 }
-                out.add(outgoing);
+                events.writeHeldAppends();
+                return out;
+            } catch (RuntimeException e) {
+                // Refused when written together (an account id used before, an outcome recorded meanwhile): one by
+                // one, each command then gets its own answer.
+                status.setRollbackOnly();
+                return null;
+            } finally {
+                events.releaseHeldAppends();
             }
-            return out;
         });
     }
 
-    /** A command run in the poll's savepoint; null when it did not simply take effect (or found its outcome). */
+    /**
+     * A command run in the poll's savepoint; null when it did not simply take effect (or found its outcome). Its outcome
+     * is added to {@code claims}, recorded with the poll's others at the end.
+     */
     private Outgoing withoutSavepoint(Prepared prepared,
-                                      Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes) {
+                                      Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes,
+                                      List<ProcessedCommands.Claim> claims) {
         ParsedCommand command = prepared.command();
         ProcessedCommands.Stored stored = outcomes.get(new ProcessedCommands.Key(prepared.subject(),
                                                                                  command.commandId()));
@@ -210,11 +236,12 @@ class KafkaCommandIntake {
         }
         CommandResult claim = ProcessedCommands.accepted(command.commandId(), command.accountId(), now());
         try {
-            if (!processed.record(prepared.subject(), claim, command.type(), null)) {
-                return null; // a concurrent delivery of the same command: answered by the careful path
-            }
             ParsedCommand.Effect effect = command.execution().run(commands, origin(prepared));
-            return effect.status() == CommandStatus.ACCEPTED ? new Outgoing(claim, null, null) : null;
+            if (effect.status() != CommandStatus.ACCEPTED) {
+                return null;
+            }
+            claims.add(new ProcessedCommands.Claim(prepared.subject(), claim, command.type()));
+            return new Outgoing(claim, null, null);
         } catch (RuntimeException e) {
             return null;
         }

@@ -89,6 +89,39 @@ class ProcessedCommands {
                            result.reason(), Timestamp.from(result.processedAt()), deadLetterReason) == 1;
     }
 
+    /** An accepted command's outcome, to be recorded with others ({@link #recordAll}). */
+    record Claim(String subject, CommandResult result, String type) {
+    }
+
+    /**
+     * Records the outcomes of several accepted commands in one statement; false when any of them was recorded before
+     * (another delivery of the same command: then the caller rolls back and records them one by one).
+     */
+    boolean recordAll(List<Claim> claims) {
+        if (claims.isEmpty()) {
+            return true;
+        }
+        StringBuilder sql = new StringBuilder("insert into processed_command (subject, command_id, account_id, "
+                                              + "command_type, status, reason, processed_at, dead_letter_reason) "
+                                              + "values ");
+        Object[] values = new Object[claims.size() * 8];
+        int i = 0;
+        for (Claim claim : claims) {
+            sql.append(i == 0 ? "" : ",").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+            CommandResult result = claim.result();
+            values[i++] = claim.subject();
+            values[i++] = result.commandId();
+            values[i++] = result.accountId();
+            values[i++] = claim.type();
+            values[i++] = result.status().name();
+            values[i++] = result.reason();
+            values[i++] = Timestamp.from(result.processedAt());
+            values[i++] = null;
+        }
+        sql.append(" on conflict (subject, command_id) do nothing");
+        return jdbc.update(sql.toString(), values) == claims.size();
+    }
+
     /**
      * Settles the outcome this transaction claimed before running the command, when running it showed the command
      * does not simply take effect (a deletion request that waits for approval): the claim had to exist first.
