@@ -60,7 +60,7 @@ public class AccountCommands {
     public void open(UUID accountId, String email, String displayName, Plan plan, boolean protectedAccount,
                      Origin origin) {
         groups.run(() -> {
-            List<PersonalText> sealed = sealer.seal(accountId, email, displayName);
+            List<PersonalText> sealed = sealer.sealForNewAccount(accountId, email, displayName);
             try {
                 send(new OpenAccountCommand(accountId, sealed.get(0), sealed.get(1), plan, protectedAccount), origin);
             } catch (AggregateStreamCreationException usedBefore) {

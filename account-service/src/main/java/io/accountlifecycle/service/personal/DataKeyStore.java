@@ -30,6 +30,8 @@ public class DataKeyStore {
     private final JdbcTemplate jdbc;
     private final Aead masterKey;
     private final Cache<String, Aead> cache;
+    /** New account keys this thread holds back ({@link #holdNewKeys()}), by key id. */
+    private final ThreadLocal<Map<String, Seen>> held = new ThreadLocal<>();
 
     public DataKeyStore(JdbcTemplate jdbc, Aead masterKey, Duration cacheTtl) {
         this.jdbc = jdbc;
@@ -60,6 +62,73 @@ public class DataKeyStore {
         }
         cacheAfterCommit(keyId, wrapped, aead, created);
         return aead;
+    }
+
+    /**
+     * The key of an account being opened. While this thread holds new keys back ({@link #holdNewKeys()}) it is made
+     * now and stored by {@link #writeHeldKeys()} with the others of the group, in one statement; otherwise, and when
+     * the key is already in memory, as {@link #getOrCreate}.
+     */
+    public Aead getOrCreateForNewAccount(String keyId) {
+        Map<String, Seen> holding = held.get();
+        if (holding == null) {
+            return getOrCreate(keyId);
+        }
+        Aead cached = cache.getIfPresent(keyId);
+        if (cached != null) {
+            return cached;
+        }
+        Seen before = holding.get(keyId);
+        if (before != null) {
+            return before.aead();
+        }
+        KeysetHandle keyset = newKeyset();
+        Seen key = new Seen(wrap(keyId, keyset), primitive(keyId, keyset), true);
+        holding.put(keyId, key);
+        return key.aead();
+    }
+
+    /**
+     * Holds this thread's new account keys back until {@link #writeHeldKeys()} (the Kafka intake's poll); paired with
+     * {@link #releaseHeldKeys()} in a finally block.
+     */
+    public void holdNewKeys() {
+        if (held.get() != null) {
+            throw new IllegalStateException("This thread already holds new keys back");
+        }
+        held.set(new LinkedHashMap<>());
+    }
+
+    /**
+     * Stores the keys held back, in one statement in the caller's transaction; false when any of them existed already
+     * (an account id used before, or opened meanwhile): then nothing sealed under the held keys may be kept, and the
+     * caller rolls its savepoint back.
+     */
+    public boolean writeHeldKeys() {
+        Map<String, Seen> holding = held.get();
+        if (holding == null || holding.isEmpty()) {
+            return true;
+        }
+        StringBuilder sql = new StringBuilder("insert into account_data_key (key_id, wrapped_key) values ");
+        Object[] values = new Object[holding.size() * 2];
+        int i = 0;
+        for (Map.Entry<String, Seen> key : holding.entrySet()) {
+            sql.append(i == 0 ? "" : ",").append("(?, ?)");
+            values[i++] = key.getKey();
+            values[i++] = key.getValue().wrapped();
+        }
+        sql.append(" on conflict (key_id) do nothing");
+        boolean all = jdbc.update(sql.toString(), values) == holding.size();
+        if (all) {
+            holding.forEach((keyId, key) -> cacheAfterCommit(keyId, key.wrapped(), key.aead(), true));
+        }
+        holding.clear();
+        return all;
+    }
+
+    /** Stops holding new keys back; keys still held are dropped, never stored or cached. */
+    public void releaseHeldKeys() {
+        held.remove();
     }
 
     /** The key for {@code keyId}, or empty once it was destroyed (or never existed). */

@@ -36,9 +36,22 @@ public class PersonalDataSealer implements SealedValueOpener {
      * absent optional field), and no key is created when every field is absent.
      */
     public List<PersonalText> seal(UUID accountId, String... plaintexts) {
+        return seal(accountId, false, plaintexts);
+    }
+
+    /**
+     * As {@link #seal(UUID, String...)}, for an account being opened: its new key may be held back and stored with
+     * the others of its group ({@link DataKeyStore#getOrCreateForNewAccount}).
+     */
+    public List<PersonalText> sealForNewAccount(UUID accountId, String... plaintexts) {
+        return seal(accountId, true, plaintexts);
+    }
+
+    private List<PersonalText> seal(UUID accountId, boolean newAccount, String... plaintexts) {
         List<PersonalText> sealed = new ArrayList<>(plaintexts.length);
         String keyId = keyIdOf(accountId);
-        Aead aead = Arrays.stream(plaintexts).allMatch(Objects::isNull) ? null : keys.getOrCreate(keyId);
+        Aead aead = Arrays.stream(plaintexts).allMatch(Objects::isNull) ? null
+                    : newAccount ? keys.getOrCreateForNewAccount(keyId) : keys.getOrCreate(keyId);
         for (String plaintext : plaintexts) {
             sealed.add(plaintext == null ? null : seal(aead, keyId, plaintext));
         }

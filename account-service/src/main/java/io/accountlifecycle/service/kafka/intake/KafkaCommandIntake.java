@@ -12,6 +12,7 @@ import io.accountlifecycle.service.deletion.DeletionBreakerOpenException;
 import io.accountlifecycle.service.command.Origin;
 import io.accountlifecycle.service.eventstore.DatabaseUnavailable;
 import io.accountlifecycle.service.eventstore.PostgresEventStorageEngine;
+import io.accountlifecycle.service.personal.DataKeyStore;
 import io.accountlifecycle.service.kafka.KafkaTopics;
 import io.accountlifecycle.service.security.CommandRefusalAudit;
 import io.accountlifecycle.service.security.CommandTokens.Caller;
@@ -82,6 +83,7 @@ class KafkaCommandIntake {
     private final TransactionTemplate commandSavepoint;
     private final JdbcTemplate jdbc;
     private final PostgresEventStorageEngine events;
+    private final DataKeyStore dataKeys;
     private final Clock clock;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Counter consumed;
@@ -97,7 +99,8 @@ class KafkaCommandIntake {
                        ProcessedCommands processed, KafkaTemplate<String, String> kafka,
                        DeadLetters deadLetters,
                        PlatformTransactionManager transactions,
-                       JdbcTemplate jdbc, PostgresEventStorageEngine events, Clock clock, MeterRegistry metrics) {
+                       JdbcTemplate jdbc, PostgresEventStorageEngine events, DataKeyStore dataKeys, Clock clock,
+                       MeterRegistry metrics) {
         this.authentication = authentication;
         this.audit = audit;
         this.parser = parser;
@@ -107,6 +110,7 @@ class KafkaCommandIntake {
         this.deadLetters = deadLetters;
         this.jdbc = jdbc;
         this.events = events;
+        this.dataKeys = dataKeys;
         this.clock = clock;
         this.batchTransaction = new TransactionTemplate(transactions);
         this.commandSavepoint = new TransactionTemplate(transactions);
@@ -179,9 +183,10 @@ class KafkaCommandIntake {
      * its profile or plan, recording activity: not a deletion request, which reserves its place in the deletion
      * windows in a transaction of its own). The first command that fails or is refused rolls the savepoint back and
      * this returns null: then each command runs in its own savepoint, as {@link #execute} does, with the same answers.
-     * The poll's outcomes and its events are written at the end, each in one statement
-     * ({@link ProcessedCommands#recordAll}, {@link PostgresEventStorageEngine#holdAppends}): a command id recorded
-     * meanwhile or an account id used before is refused then, and the poll runs one by one.
+     * The poll's outcomes, new accounts' keys and events are written at the end, each kind in one statement
+     * ({@link ProcessedCommands#recordAll}, {@link DataKeyStore#holdNewKeys}, {@link
+     * PostgresEventStorageEngine#holdAppends}): a command id recorded meanwhile or an account id used before is
+     * refused then, and the poll runs one by one.
      */
     private List<Outgoing> together(List<Object> prepared,
                                     Map<ProcessedCommands.Key, ProcessedCommands.Stored> earlier) {
@@ -192,6 +197,7 @@ class KafkaCommandIntake {
         }
         return commandSavepoint.execute(status -> {
             events.holdAppends();
+            dataKeys.holdNewKeys();
             try {
                 List<Outgoing> out = new ArrayList<>(prepared.size());
                 List<ProcessedCommands.Claim> claims = new ArrayList<>(prepared.size());
@@ -204,8 +210,9 @@ class KafkaCommandIntake {
                     }
                     out.add(outgoing);
                 }
-                if (!processed.recordAll(claims)) {
-                    status.setRollbackOnly(); // a concurrent delivery of one of them: answered by the careful path
+                if (!processed.recordAll(claims) || !dataKeys.writeHeldKeys()) {
+                    // A concurrent delivery of one of them, or an account id used before: the careful path answers.
+                    status.setRollbackOnly();
                     return null;
                 }
                 events.writeHeldAppends();
@@ -217,13 +224,14 @@ class KafkaCommandIntake {
                 return null;
             } finally {
                 events.releaseHeldAppends();
+                dataKeys.releaseHeldKeys();
             }
         });
     }
 
     /**
-     * A command run in the poll's savepoint; null when it did not simply take effect (or found its outcome). Its outcome
-     * is added to {@code claims}, recorded with the poll's others at the end.
+     * A command run in the poll's savepoint; null when it did not simply take effect (or found its outcome). Its
+     * outcome is added to {@code claims}, recorded with the poll's others at the end.
      */
     private Outgoing withoutSavepoint(Prepared prepared,
                                       Map<ProcessedCommands.Key, ProcessedCommands.Stored> outcomes,
