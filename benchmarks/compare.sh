@@ -5,7 +5,8 @@
 # BatchBenchmark's comment, and measures:
 #   HTTP     wrk -t2 -c8 POST /accounts (benchmarks/wrk/open-account.lua): req/s and p99
 #   raw      single-row INSERT + COMMIT from 8 clients on the same PostgreSQL (RawInsertBaseline), and HTTP / raw
-#   Kafka    a burst of 10,000 OpenAccount commands (commands/s); 500 commands/s steady (command -> event p50/p99)
+#   Kafka    a burst of 10,000 OpenAccount commands (commands/s), after BURST_WARMUPS (1) untimed ones; 500
+#            commands/s steady (command -> event p50/p99)
 #   batch    a deletion batch of 2,000 accounts: execute -> all quarantined, cancel -> all Active (BatchBenchmark)
 #   rebuild  GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99
 # then stops the instance and deletes its folder. It prints every figure as it comes, and at the end the median over
@@ -87,6 +88,8 @@ measure() { # jar label round
   record_ratio "$label" http_raw "$http" "$raw"
   echo "$tag: HTTP / raw ${LAST:--}"
 
+  settle
+  warm_up_burst "$tag" "$token"
   settle
   measure_burst "$tag" "$label" "$token"
   settle

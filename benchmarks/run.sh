@@ -7,7 +7,8 @@
 # projections between steps:
 #   HTTP      wrk POST /accounts (benchmarks/wrk/open-account.lua) at 1 and at 8 connections: req/s, p50, p99
 #   raw       single-row INSERT + COMMIT from 1 and from 8 clients (RawInsertBaseline)
-#   burst     BURST_COUNT OpenAccount commands on Kafka at once (KafkaLatencyBenchmark --mode burst)
+#   burst     BURST_COUNT OpenAccount commands on Kafka at once (KafkaLatencyBenchmark --mode burst), after
+#             BURST_WARMUPS (1) untimed bursts of the same size
 #   latency   LATENCY_RATE commands/s for RUN_SECONDS: command -> event on account.events and -> row in
 #             projection.account_summary, p50/p99/max (KafkaLatencyBenchmark --mode latency --read-model true)
 #   rebuild   GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99
@@ -25,6 +26,7 @@
 # About 30 minutes a round at the default sizes on two cores. A smoke run, a few minutes:
 #   ROUNDS=1 RUN_SECONDS=5 WARMUP_SECONDS=5 REPLAY_EVENTS=20000 RESTORE_EVENTS=20000 IDLE_SECONDS=10 benchmarks/run.sh
 # Environment: ROUNDS (3), WARMUP_SECONDS (360 at most: see lib.sh warm_up), RUN_SECONDS (20), BURST_COUNT (10000),
+# BURST_WARMUPS (1),
 # LATENCY_RATE (500), REBUILDS (300), REPLAY_EVENTS (1000000; 0 skips the replay and the full-store HTTP figure),
 # RESTORE_EVENTS (1000000; 0 skips the drill, which fills in steps of about 74,000 events), IDLE_SECONDS (60),
 # LAG_INTERVAL_MS (500: lag sampling), DRAIN_TIMEOUT (900 s), STEP_TIMEOUT (3600 s per Java step), BENCH_CP,
@@ -178,6 +180,8 @@ measure_round() { # round
   raw8=$LAST
   record_ratio run http8_ratio "$http8" "$raw8"
   echo "$tag: HTTP / raw at 8: ${LAST:--}"
+  drain "$tag"
+  warm_up_burst "$tag" "$TOKEN"
   drain "$tag"
   watched "$tag" burst measure_burst "$tag" run "$TOKEN"
   record_ratio run burst_ratio "$LAST" "$raw8"
