@@ -156,15 +156,15 @@ public class EventStoreConfiguration {
 
     @Bean
     PostgresEventStorageEngine eventStorageEngine(Serializer serializer,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer,
-                                          PersistenceExceptionResolver persistenceExceptionResolver,
-                                          ConnectionProvider connectionProvider,
-                                          TransactionManager transactionManager,
-                                          EventSchema schema,
-                                          DataSource dataSource,
-                                          @Value("${account.eventstore.max-gap-offset:10000}") int maxGapOffset,
-                                          @Value("${account.eventstore.gap-timeout:60000}") int gapTimeout,
-                                          org.axonframework.config.Configuration configuration) {
+                                                  @Qualifier("eventSerializer") Serializer eventSerializer,
+                                                  PersistenceExceptionResolver persistenceExceptionResolver,
+                                                  ConnectionProvider connectionProvider,
+                                                  TransactionManager transactionManager,
+                                                  EventSchema schema,
+                                                  DataSource dataSource,
+                                                  @Value("${account.eventstore.max-gap-offset:10000}") int maxGapOffset,
+                                                  @Value("${account.eventstore.gap-timeout:60000}") int gapTimeout,
+                                                  org.axonframework.config.Configuration configuration) {
         return PostgresEventStorageEngine.from(JdbcEventStorageEngine.builder()
                                          .snapshotSerializer(serializer)
                                          .eventSerializer(eventSerializer)

@@ -35,7 +35,7 @@ import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
- * Axon's JDBC engine on our own PostgreSQL schema, with two changes.
+ * Axon's JDBC engine on our own PostgreSQL schema, with three changes.
  * <p>
  * Timestamps are {@code timestamptz} rather than Axon's default ISO strings, so "as of" reads, tokens at an instant
  * and analysts' SQL compare instants, not text of varying width.
@@ -47,6 +47,9 @@ import java.util.stream.Stream;
  * transaction id R is noted; once the oldest running transaction is at least R, every transaction that could have
  * drawn that index has ended (the index default takes a transaction id before it draws), so a hole still empty then
  * is a rollback. See docs/adr/0003-no-event-is-ever-skipped.md.
+ * <p>
+ * Several events are appended in one multi-row statement ({@link MultiRowAppends}), and a group of commands sharing a
+ * transaction can hold its appends back to write them all at its end ({@link #holdAppends()}; ADR 14).
  */
 public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
 
