@@ -47,16 +47,13 @@ class HeldAppendsIT {
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         rolledBack(() -> {
-            engine.holdAppends();
-            try {
+            holding(() -> {
                 engine.appendEvents(List.of(event(a, 0), event(a, 1)));
                 engine.appendEvents(List.of(event(b, 0)));
                 engine.appendEvents(List.of(event(a, 2)));
                 assertThat(stored(a, b)).isZero();
                 engine.writeHeldAppends();
-            } finally {
-                engine.releaseHeldAppends();
-            }
+            });
             assertThat(stored(a, b)).isEqualTo(4);
             assertThat(statementsThatInserted(a, b)).hasSize(1);
             // Global index in the order appended: a0, a1, b0, a2.
@@ -83,8 +80,7 @@ class HeldAppendsIT {
     void readingAnAggregateWritesWhatIsHeldFirst() {
         String a = UUID.randomUUID().toString();
         rolledBack(() -> {
-            engine.holdAppends();
-            try {
+            holding(() -> {
                 engine.appendEvents(List.of(event(a, 0), event(a, 1)));
                 assertThat(engine.lastSequenceNumberFor(a)).contains(1L);
                 engine.appendEvents(List.of(event(a, 2)));
@@ -92,9 +88,7 @@ class HeldAppendsIT {
                 List<Long> sequence = new ArrayList<>();
                 stream.forEachRemaining(event -> sequence.add(event.getSequenceNumber()));
                 assertThat(sequence).containsExactly(0L, 1L, 2L);
-            } finally {
-                engine.releaseHeldAppends();
-            }
+            });
             assertThat(stored(a, a)).isEqualTo(3);
         });
     }
@@ -108,14 +102,11 @@ class HeldAppendsIT {
         rolledBack(() -> {
             engine.appendEvents(List.of(event(used, 0)));
             assertThatThrownBy(() -> group.executeWithoutResult(savepoint -> {
-                engine.holdAppends();
-                try {
+                holding(() -> {
                     engine.appendEvents(List.of(event(fresh, 0)));
                     engine.appendEvents(List.of(event(used, 0))); // not refused yet: nothing is written
                     engine.writeHeldAppends();
-                } finally {
-                    engine.releaseHeldAppends();
-                }
+                });
             })).isInstanceOfAny(AggregateStreamCreationException.class, ConcurrencyException.class);
             assertThat(stored(fresh, fresh)).isZero();
             assertThat(stored(used, used)).isEqualTo(1);
@@ -127,17 +118,24 @@ class HeldAppendsIT {
         String a = UUID.randomUUID().toString();
         String b = UUID.randomUUID().toString();
         rolledBack(() -> {
-            engine.holdAppends();
-            try {
+            holding(() -> {
                 engine.appendEvents(List.of(event(a, 0)));
-            } finally {
-                engine.releaseHeldAppends();
-            }
+            });
             // Released: the next append on this thread is written at once again.
             engine.appendEvents(List.of(event(b, 0)));
             assertThat(stored(b, b)).isEqualTo(1);
             assertThat(stored(a, a)).isZero();
         });
+    }
+
+    /** Runs {@code group} with this thread's appends held back, as the Kafka intake's poll does. */
+    private void holding(Runnable group) {
+        engine.holdAppends();
+        try {
+            group.run();
+        } finally {
+            engine.releaseHeldAppends();
+        }
     }
 
     /**

@@ -196,9 +196,9 @@ class KafkaCommandIntake {
             }
         }
         return commandSavepoint.execute(status -> {
-            events.holdAppends();
-            dataKeys.holdNewKeys();
             try {
+                events.holdAppends();
+                dataKeys.holdNewKeys();
                 List<Outgoing> out = new ArrayList<>(prepared.size());
                 List<ProcessedCommands.Claim> claims = new ArrayList<>(prepared.size());
                 for (Object step : prepared) {
