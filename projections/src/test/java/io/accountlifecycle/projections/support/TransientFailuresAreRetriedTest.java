@@ -29,11 +29,31 @@ class TransientFailuresAreRetriedTest {
     }
 
     @Test
+    void aDatabaseOutOfSpaceFailsTheBatchSoThatItIsRetriedOnceSpaceReturns() {
+        var diskFull = new UncategorizedSQLException("flush", "insert …", new SQLException(
+                "could not extend file \"base/16384/16455\": No space left on device", "53100"));
+        assertThatThrownBy(() -> policy.decide(letter, diskFull))
+                .isInstanceOf(TransientFailuresAreRetried.TransientProjectionFailure.class).hasCause(diskFull);
+        var noSpaceAsIoError = new RuntimeException(new SQLException(
+                "could not write to file \"pg_wal/xlogtemp.123\": No space left on device", "58030"));
+        assertThatThrownBy(() -> policy.decide(letter, noSpaceAsIoError))
+                .isInstanceOf(TransientFailuresAreRetried.TransientProjectionFailure.class);
+        var outOfMemory = new RuntimeException(new SQLException("out of memory", "53200"));
+        assertThatThrownBy(() -> policy.decide(letter, outOfMemory))
+                .isInstanceOf(TransientFailuresAreRetried.TransientProjectionFailure.class);
+        var restarting = new RuntimeException(new SQLException("the database system is starting up", "57P03"));
+        assertThatThrownBy(() -> policy.decide(letter, restarting))
+                .isInstanceOf(TransientFailuresAreRetried.TransientProjectionFailure.class);
+    }
+
+    @Test
     void anythingElseParksTheEvent() {
         assertThat(policy.decide(letter, new IllegalStateException("unknown plan")).shouldEnqueue()).isTrue();
         assertThat(policy.decide(letter, new DataIntegrityViolationException("value too long")).shouldEnqueue())
                 .isTrue();
         assertThat(policy.decide(letter, new RuntimeException(new SQLException("poisoned row", "P0001")))
+                           .shouldEnqueue()).isTrue();
+        assertThat(policy.decide(letter, new RuntimeException(new SQLException("value too long", "22001")))
                            .shouldEnqueue()).isTrue();
     }
 }
