@@ -19,7 +19,8 @@
 # Environment: BENCH_CP (a ready classpath: skips Maven), WARMUP_SECONDS (360 at most), RUN_SECONDS (20: wrk, raw baseline,
 # Kafka latency), BURST_COUNT (10000), LATENCY_RATE (500), BATCH_ACCOUNTS (2000), REBUILDS (300), SETTLE_SECONDS
 # (10: pause between steps for the publisher and projections to drain), STEP_TIMEOUT (900 s per Java step),
-# SERVICE_JAVA_OPTS (JVM options of the service). Logs and each step's output stay in the printed work folder.
+# SERVICE_JAVA_OPTS (JVM options of the service), SERVICE_ARGS_A / SERVICE_ARGS_B (service arguments of A's or B's
+# instances only, e.g. SERVICE_ARGS_B=--account.kafka.intake.concurrency=1 with the same jar twice). Logs and each step's output stay in the printed work folder.
 set -euo pipefail
 if [ $# -lt 2 ]; then
   echo "usage: $0 JAR_A JAR_B [rounds]" >&2; exit 2
@@ -74,7 +75,10 @@ FIGURES=(
 
 measure() { # jar label round
   local jar=$1 label=$2 tag="r$3-$2" token lua out http raw
-  start_instance "$jar" "$tag" "${DELETION_LIMITS[@]}"
+  local extra=()
+  if [ "$label" = A ] && [ -n "${SERVICE_ARGS_A:-}" ]; then read -r -a extra <<< "$SERVICE_ARGS_A"; fi
+  if [ "$label" = B ] && [ -n "${SERVICE_ARGS_B:-}" ]; then read -r -a extra <<< "$SERVICE_ARGS_B"; fi
+  start_instance "$jar" "$tag" "${DELETION_LIMITS[@]}" "${extra[@]}"
   token=$(instance_token "$jar" "$tag")
   lua="$WORK/$tag.lua"
   wrk_script "$token" "$lua"
@@ -114,8 +118,8 @@ measure() { # jar label round
 if [ -n "$(ports_busy)" ]; then
   echo "ports in use before the first start (another service?): $(ports_busy | tr '\n' ' ')" >&2; exit 1
 fi
-echo "A = $JAR_A"
-echo "B = $JAR_B"
+echo "A = $JAR_A ${SERVICE_ARGS_A:-}"
+echo "B = $JAR_B ${SERVICE_ARGS_B:-}"
 for round in $(seq 1 "$ROUNDS"); do
   measure "$JAR_A" A "$round"
   measure "$JAR_B" B "$round"
