@@ -14,7 +14,9 @@
 #   rebuild   GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99
 #   replay    the store filled to REPLAY_EVENTS in SQL, each projection replayed alone and all four at once, against an
 #             ordered scan + batched upsert in plain JDBC (ReplayBenchmark)
-#   HTTP      8 connections again, with those REPLAY_EVENTS events stored, against the figure on the fresh store
+#   HTTP      8 connections again, with those REPLAY_EVENTS events stored, against the figure on the fresh store (after
+#             ReplayBenchmark's VACUUM (ANALYZE) of what it wrote, as after any bulk load: left to autovacuum, it ran
+#             during this figure)
 #   idle      the service JVM's CPU over IDLE_SECONDS once everything has drained (IdleCpu), its PostgreSQL's too
 # During each load figure ServiceLag samples the service's publication and projection lag gauges: a throughput
 # figure counts only while both stay under 1 s (MISS (lag) otherwise). Then the instance stops and RestoreDrill runs
