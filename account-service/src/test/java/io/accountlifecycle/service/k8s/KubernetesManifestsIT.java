@@ -303,7 +303,7 @@ class KubernetesManifestsIT {
         KafkaTopic commands = topic(objects, KafkaTopics.COMMANDS);
         Deployment intake = deployments.stream().filter(d -> name(d).equals(scaled)).findFirst().orElseThrow();
         int consumersPerPod = Integer.parseInt(environment(intake).getOrDefault(
-                environmentName("account.kafka.intake.concurrency"), "4"));
+                environmentName("account.kafka.intake.concurrency"), "1"));
         assertThat(hpa.getSpec().getMaxReplicas() * consumersPerPod).as("more consumers than partitions would idle")
                                                                     .isLessThanOrEqualTo(
                                                                             commands.getSpec().getPartitions());
