@@ -206,10 +206,10 @@ public record AccountState(UUID accountId,
     /**
      * The state after a stored event: its payload, sequence number, timestamp and, for a deletion request, the batch
      * and correlation in its metadata (read only there: a stored event's metadata is deserialized on first use, and a
-     * rebuild of a long history would pay for it on every event). The timestamp is taken at the precision a stored
-     * event's is read back with (Axon's event entries keep milliseconds), so an event just applied and the same event
-     * read from the store fold into the same state (the state a command leaves in memory is kept for the next one:
-     * {@link AccountRepository}).
+     * rebuild of a long history would pay for it on every event). The timestamp is kept to the millisecond (the store
+     * keeps microseconds, written truncated: {@code PostgresEventStorageEngine#writeTimestamp}), so an event just
+     * applied and the same event read from the store fold into the same state (the state a command leaves in memory
+     * is kept for the next one: {@link AccountRepository}).
      */
     public AccountState after(DomainEventMessage<?> event) {
         Object payload = event.getPayload();
