@@ -194,7 +194,8 @@ public class EventStoreConfiguration {
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
                                   EventCommitSignal commitSignal,
-                                  @Value("${account.eventstore.fetch-delay:1s}") Duration fetchDelay) {
+                                  @Value("${account.eventstore.fetch-delay:1s}") Duration fetchDelay,
+                                  @Value("${account.eventstore.head-read-interval:10ms}") Duration headReadInterval) {
         WakeableEventStore store = new WakeableEventStore(
                 EmbeddedEventStore.builder()
                                   .storageEngine(storageEngine)
@@ -204,6 +205,7 @@ public class EventStoreConfiguration {
                 fetchDelay.toMillis());
         if (storageEngine instanceof PostgresEventStorageEngine engine) {
             engine.signalCommitsTo(commitSignal);
+            engine.readAtTheHeadEvery(headReadInterval);
         }
         commitSignal.onCommit(store::wake);
         commitSignal.start();

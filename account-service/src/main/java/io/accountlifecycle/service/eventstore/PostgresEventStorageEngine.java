@@ -60,6 +60,7 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
     private final String eventTable;
     private final String globalIndexColumn;
     private volatile EventCommitSignal commitSignal;
+    private volatile HeadReadPacing headPacing = new HeadReadPacing(Duration.ZERO);
     private final ThreadLocal<Held> held = new ThreadLocal<>();
     private static final long PERMANENT = Long.MIN_VALUE;
     /**
@@ -90,6 +91,14 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
         builder.maxGapOffset(maxGapOffset).gapCleaningThreshold(Integer.MAX_VALUE).lowestGlobalSequence(1)
                .appendEvents(MultiRowAppends::build);
         return new PostgresEventStorageEngine(builder, dataSource, maxGapOffset, 1);
+    }
+
+    /**
+     * How often a reader at the head of the table reads while events keep arriving ({@link HeadReadPacing}); zero reads
+     * again at once, as Axon does.
+     */
+    public void readAtTheHeadEvery(Duration interval) {
+        this.headPacing = new HeadReadPacing(interval);
     }
 
     /** Says when events were stored: {@link EventCommitSignal} wakes the processors once the transaction commits. */
@@ -195,7 +204,11 @@ public class PostgresEventStorageEngine extends JdbcEventStorageEngine {
         if (lastToken instanceof GapAwareTrackingToken gapAware && !gapAware.getGaps().isEmpty()) {
             token = withoutPermanentHoles(gapAware);
         }
-        return super.fetchTrackedEvents(token, batchSize);
+        HeadReadPacing pacing = headPacing;
+        long started = pacing.beforeRead();
+        List<? extends TrackedEventData<?>> events = super.fetchTrackedEvents(token, batchSize);
+        pacing.afterRead(started, events.size(), batchSize);
+        return events;
     }
 
     /**
