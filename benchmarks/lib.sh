@@ -4,16 +4,18 @@
 # classes, read wrk's output, and keep each figure's values per round.
 # Environment: BENCH_CP (a ready classpath: skips Maven), STEP_TIMEOUT (seconds per Java step), SERVICE_JAVA_OPTS
 # (JVM options of the service), and of the steps below WARMUP_SECONDS (360 at most, see warm_up), RUN_SECONDS (20:
-# each wrk figure, raw baseline and the Kafka latency), BURST_COUNT (10000), BURST_WARMUPS (1: untimed bursts first,
-# see warm_up_burst), LATENCY_RATE (500), REBUILDS (300).
+# each wrk figure, raw baseline and the Kafka latency), BURST_COUNT (10000), BURST_WARMUPS (3: untimed bursts first,
+# see warm_up_burst), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (10: untimed commands at that rate first, see
+# measure_latency), REBUILDS (300).
 export LC_ALL=C.UTF-8 # C numbers for awk; UTF-8 for what the Java steps print
 STEP_TIMEOUT=${STEP_TIMEOUT:-900}
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:-}
 WARMUP_SECONDS=${WARMUP_SECONDS:-360}
 RUN_SECONDS=${RUN_SECONDS:-20}
 BURST_COUNT=${BURST_COUNT:-10000}
-BURST_WARMUPS=${BURST_WARMUPS:-1}
+BURST_WARMUPS=${BURST_WARMUPS:-3}
 LATENCY_RATE=${LATENCY_RATE:-500}
+LATENCY_WARMUP_SECONDS=${LATENCY_WARMUP_SECONDS:-10}
 REBUILDS=${REBUILDS:-300}
 PORTS="8080 8081 5433 9092 9093 9094" # HTTP, management, PostgreSQL, broker, its KRaft controller, its PLAIN port
 SCOPES=accounts:read,accounts:write,accounts:admin,analytics:read
@@ -260,7 +262,9 @@ measure_burst() { # tag label token: BURST_COUNT Kafka commands at once; records
 
 # BURST_WARMUPS untimed bursts of BURST_COUNT before the timed one, each printed: the HTTP warm-up leaves the Kafka
 # intake's own code (authentication, parsing, a poll's grouped writes) to C2 later, and in the first burst after it the
-# intake ran about a quarter slower than in the second (2,800 against 3,700 and 2,900 against 3,300 commands/s).
+# intake ran about a quarter slower than in the second (2,800 against 3,700 and 2,900 against 3,300 commands/s). One
+# was not enough: in the second and third bursts after the HTTP warm-up the C2 compiler threads still took 41 % of the
+# JVM's CPU samples (async-profiler), and four bursts in a row went 2,376, 2,634, 2,806 and 3,169 commands/s.
 warm_up_burst() { # tag token
   local i out line
   for ((i = 1; i <= BURST_WARMUPS; i++)); do
@@ -272,12 +276,16 @@ warm_up_burst() { # tag token
   done
 }
 
-# LATENCY_RATE Kafka commands/s for RUN_SECONDS; records kafka_p50, kafka_p99, kafka_max (command -> event on
-# account.events, ms), and with --read-model true summary_p50, summary_p99, summary_max (-> row in account_summary).
+# LATENCY_RATE Kafka commands/s for RUN_SECONDS, after LATENCY_WARMUP_SECONDS of untimed ones at the same rate;
+# records kafka_p50, kafka_p99, kafka_max (command -> event on account.events, ms), and with --read-model true
+# summary_p50, summary_p99, summary_max (-> row in account_summary). The untimed seconds: the service's intake and its
+# processors had only bursts before this step (one poll of 200 records after another), and this client's own JVM
+# starts with it; three 20 s runs in a row on one warm instance gave p99 136, 102 and 89 ms.
 measure_latency() { # tag label token [KafkaLatencyBenchmark options...]
   local tag=$1 label=$2 token=$3 out="$WORK/$1-latency.txt" line total=$((LATENCY_RATE * RUN_SECONDS))
   shift 3
   bench "$tag-latency" KafkaLatencyBenchmark --mode latency --rate "$LATENCY_RATE" --seconds "$RUN_SECONDS" \
+    --warmup-seconds "$LATENCY_WARMUP_SECONDS" \
     --data-dir "$SERVICE_DATA" --token "$token" "$@" || return 0
   line=$(grep '^rate ' "$out" || true)
   record "$label" kafka_p50 "$(grab "$out" 's/.*event on topic p50 \([0-9.]*\) ms.*/\1/p')"

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * Two Kafka figures against a running service.
  * <ul>
  * <li>{@code --mode latency}: OpenAccount commands on account.commands at a steady {@code --rate} per second for
- * {@code --seconds}; latency is from the send to the AccountOpened event (matched by correlationId = commandId)
+ * {@code --seconds}, after {@code --warmup-seconds} (0) of untimed ones at the same rate; latency is from the send
+ * to the AccountOpened event (matched by correlationId = commandId)
  * arriving on account.events. Prints p50/p90/p99/max. With {@code --read-model true}, also from the send to the
  * account's row in the read model {@code projection.account_summary} (polled every {@code --poll-ms}, 5, through
  * {@code --jdbc} as {@code --user}, account_owner, with the embedded default's password from {@code --data-dir}).</li>
@@ -68,7 +69,8 @@ public final class KafkaLatencyBenchmark {
                     : new SummaryRows(args.get("jdbc", "jdbc:postgresql://localhost:5433/accounts"), user,
                                       args.databasePassword(user), args.getInt("poll-ms", 5));
             try {
-                latency(bootstrap, token, args.getInt("rate", 200), args.getInt("seconds", 30), rows);
+                latency(bootstrap, token, args.getInt("rate", 200), args.getInt("warmup-seconds", 0),
+                        args.getInt("seconds", 30), rows);
             } finally {
                 if (rows != null) {
                     rows.close();
@@ -118,8 +120,13 @@ public final class KafkaLatencyBenchmark {
                 .formatted(commandId, accountId);
     }
 
-    /** {@code rows}: where to expect each account's read-model row, or null for the events alone. */
-    static void latency(String bootstrap, String token, int rate, int seconds, SummaryRows rows) throws Exception {
+    /**
+     * {@code rows}: where to expect each account's read-model row, or null for the events alone. The first
+     * {@code warmupSeconds} of commands are sent at the same rate but not timed: the service's and this client's
+     * code for this path compile and the intake's polls settle into the rate's rhythm before the timed ones.
+     */
+    static void latency(String bootstrap, String token, int rate, int warmupSeconds, int seconds, SummaryRows rows)
+            throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentWall = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3);
@@ -179,17 +186,23 @@ public final class KafkaLatencyBenchmark {
             }
             System.out.printf("  the first command, untimed: acknowledged after %d ms, its event on account.events "
                               + "after %s%n", acknowledgedAfter, eventAfter);
-            timedFrom.set(System.currentTimeMillis());
             ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
             long periodMicros = 1_000_000L / rate;
+            long untimed = (long) rate * warmupSeconds;
             long total = (long) rate * seconds;
             AtomicLong sent = new AtomicLong();
+            timedFrom.set(System.currentTimeMillis() + warmupSeconds * 1000L);
             sender.scheduleAtFixedRate(() -> {
-                if (sent.incrementAndGet() > total) {
+                long number = sent.incrementAndGet();
+                if (number > untimed + total) {
                     return;
                 }
                 UUID commandId = UUID.randomUUID();
                 UUID accountId = UUID.randomUUID();
+                if (number <= untimed) {
+                    producer.send(command(commandId, accountId, token));
+                    return;
+                }
                 long now = System.nanoTime();
                 sentAt.put(commandId.toString(), now);
                 if (rows != null) {
@@ -202,7 +215,10 @@ public final class KafkaLatencyBenchmark {
                     }
                 });
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
-            Thread.sleep(seconds * 1000L);
+            if (warmupSeconds > 0) {
+                System.out.printf("  warm-up, untimed: %d commands at %d/s%n", untimed, rate);
+            }
+            Thread.sleep((warmupSeconds + seconds) * 1000L);
             sender.shutdown();
             long deadline = System.currentTimeMillis() + 30_000;
             while ((received.get() < total || rows != null && rows.seen() < total)
