@@ -77,19 +77,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + " requires passwords, but its superuser's password file was missing and a new one was "
                         + "generated: restore " + passwords.superuserFile() + " from the backup of the data folder.");
             }
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                                                        .setDataDirectory(dataDirectory)
-                                                        .setCleanDataDirectory(false)
-                                                        .setPort(properties.port())
-                                                        .setRegisterShutdownHook(false)
-                                                        .setConnectConfig("password", passwords.superuser())
-                                                        .setServerConfig("fsync", "on")
-                                                        .setServerConfig("synchronous_commit", "on")
-                                                        .setServerConfig("full_page_writes", "on")
-                                                        .setServerConfig("max_connections", "100")
-                                                        .setServerConfig("password_encryption", "scram-sha-256")
-                                                        .setPGStartupWait(Duration.ofSeconds(60))
-                                                        .start();
+            // Configured settings first (account.embedded.postgres.settings), then the service's own, which win.
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            properties.settings().forEach(builder::setServerConfig);
+            EmbeddedPostgres postgres = builder.setDataDirectory(dataDirectory)
+                                               .setCleanDataDirectory(false)
+                                               .setPort(properties.port())
+                                               .setRegisterShutdownHook(false)
+                                               .setConnectConfig("password", passwords.superuser())
+                                               .setServerConfig("fsync", "on")
+                                               .setServerConfig("synchronous_commit", "on")
+                                               .setServerConfig("full_page_writes", "on")
+                                               .setServerConfig("max_connections", "100")
+                                               .setServerConfig("password_encryption", "scram-sha-256")
+                                               .setPGStartupWait(Duration.ofSeconds(60))
+                                               .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, properties, passwords);
             if (trusting) {
                 server.convertFromTrust(dataDirectory);

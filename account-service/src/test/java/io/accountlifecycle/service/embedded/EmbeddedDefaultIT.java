@@ -61,6 +61,17 @@ class EmbeddedDefaultIT {
         try (var first = start()) {
             assertThat(first.getBean(EmbeddedPostgresServer.class)).isNotNull();
             assertThat(first.getBean(EmbeddedKafkaServer.class)).isNotNull();
+            // application.yml's account.embedded.postgres.settings reach the cluster; the service's own win.
+            EmbeddedPostgresServer postgres = first.getBean(EmbeddedPostgresServer.class);
+            try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), "account_owner",
+                                                                     postgres.ownerPassword());
+                 ResultSet settings = connection.createStatement().executeQuery(
+                         "select current_setting('checkpoint_timeout'), current_setting('max_wal_size'), "
+                         + "current_setting('fsync'), current_setting('synchronous_commit')")) {
+                settings.next();
+                assertThat(List.of(settings.getString(1), settings.getString(2), settings.getString(3),
+                                   settings.getString(4))).containsExactly("15min", "4GB", "on", "on");
+            }
             HttpJson http = ServiceInstances.http(first);
             assertThat(http.post("/accounts", openAccountJson(id, "ada@example.com", "Ada", "FREE")).status())
                     .isEqualTo(201);
