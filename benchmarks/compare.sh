@@ -18,7 +18,8 @@
 # the same order. About 9 minutes per instance.
 # Environment: BENCH_CP (a ready classpath: skips Maven), WARMUP_SECONDS (360 at most), RUN_SECONDS (20: wrk, raw baseline,
 # Kafka latency), BURST_COUNT (10000), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (10), BATCH_ACCOUNTS (2000),
-# REBUILDS (300), SETTLE_SECONDS (10: pause between steps for the publisher and projections to drain), STEP_TIMEOUT (900 s per Java step),
+# REBUILDS (300), SETTLE_SECONDS (10: pause between steps for the publisher and projections to drain),
+# STEP_TIMEOUT (900 s per Java step),
 # SERVICE_JAVA_OPTS (JVM options of the service), SERVICE_ARGS_A / SERVICE_ARGS_B (service arguments of A's or B's
 # instances only, e.g. SERVICE_ARGS_B=--account.kafka.intake.concurrency=1 with the same jar twice). Logs and each step's output stay in the printed work folder.
 set -euo pipefail

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The embedded default's PostgreSQL, used when no {@code spring.datasource.url} is configured.
@@ -24,9 +26,10 @@ import java.util.regex.Pattern;
 public record EmbeddedPostgresProperties(Path dataDirectory, Integer port, String database, String ownerRole,
                                          Path keysDirectory, Map<String, String> settings) {
 
-    /** Set by the service itself: durability on, its port, connection limit, password hashing and UTC (zonky's). */
-    static final Set<String> FIXED = Set.of("fsync", "synchronous_commit", "full_page_writes", "port",
-                                            "max_connections", "password_encryption", "timezone");
+    /** Not configurable: the server's own settings, its port (a property of its own) and zonky's UTC. */
+    static final Set<String> FIXED = Stream.concat(EmbeddedPostgresServer.OWN_SETTINGS.keySet().stream(),
+                                                   Stream.of("port", "timezone"))
+                                           .collect(Collectors.toUnmodifiableSet());
 
     private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Pattern SETTING_VALUE = Pattern.compile("[^\\s'\"\\\\]+");

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     /** The role the application runs as; created by the migrations (V4), never by hand. */
     public static final String APPLICATION_ROLE = "account_app";
     public static final String SUPERUSER = "postgres";
+
+    /** Durability back on (zonky turns fsync and synchronous commit off for tests), a connection limit, SCRAM. */
+    static final Map<String, String> OWN_SETTINGS = Map.of("fsync", "on", "synchronous_commit", "on",
+                                                           "full_page_writes", "on", "max_connections", "100",
+                                                           "password_encryption", "scram-sha-256");
 
     /** Every connection, on the socket and over TCP, authenticates with its role's password; nothing else. */
     static final String PG_HBA = """
@@ -77,19 +83,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                         + " requires passwords, but its superuser's password file was missing and a new one was "
                         + "generated: restore " + passwords.superuserFile() + " from the backup of the data folder.");
             }
-            // Configured settings first (account.embedded.postgres.settings), then the service's own, which win.
+            // Configured settings (account.embedded.postgres.settings, which cannot name the service's own), then
+            // the service's own.
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
             properties.settings().forEach(builder::setServerConfig);
+            OWN_SETTINGS.forEach(builder::setServerConfig);
             EmbeddedPostgres postgres = builder.setDataDirectory(dataDirectory)
                                                .setCleanDataDirectory(false)
                                                .setPort(properties.port())
                                                .setRegisterShutdownHook(false)
                                                .setConnectConfig("password", passwords.superuser())
-                                               .setServerConfig("fsync", "on")
-                                               .setServerConfig("synchronous_commit", "on")
-                                               .setServerConfig("full_page_writes", "on")
-                                               .setServerConfig("max_connections", "100")
-                                               .setServerConfig("password_encryption", "scram-sha-256")
                                                .setPGStartupWait(Duration.ofSeconds(60))
                                                .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, properties, passwords);
