@@ -19,8 +19,9 @@
 #             ReplayBenchmark's VACUUM (ANALYZE) of what it wrote, as after any bulk load: left to autovacuum, it ran
 #             during this figure), and after one RUN_SECONDS pass of the same load, printed on its own row
 #   idle      the service JVM's CPU over IDLE_SECONDS once everything has drained (IdleCpu), its PostgreSQL's too
-# During each load figure ServiceLag samples the service's publication and projection lag gauges: a throughput
-# figure counts only while both stay under 1 s (MISS (lag) otherwise). Then the instance stops and RestoreDrill runs
+# During each load figure ServiceLag samples how far publication (account.events' end offsets against the store) and
+# the projections (their own positions) are behind: a throughput figure counts only while both stay under 1 s
+# (MISS (lag) otherwise). Then the instance stops and RestoreDrill runs
 # on its own embedded default (it starts and stops it itself): RESTORE_EVENTS events, verify, the database deleted,
 # restore, verify again; its event phase against a raw COPY of the same rows.
 # Needs wrk, curl, ss and the jar and benchmarks built from this tree (a fresh clone):
@@ -70,11 +71,12 @@ grab_number() { # file sed-expression: as grab, without thousands separators
 }
 
 # ServiceLag in the background while a step runs; records <key>_pub and <key>_proj, the largest publication and
-# projection lag seen (s).
+# projection lag seen (s). Its JVM with C1 alone and the serial collector: it shares the two cores with the figure
+# (1.5 s of CPU over a 20 s step this way, 2.5 s with the defaults).
 watched() { # tag key step arguments...
   local tag=$1 key=$2 name="$1-$2-lag"
   shift 2
-  java -cp "$CP" io.accountlifecycle.benchmarks.ServiceLag --mode watch --interval-ms "$LAG_INTERVAL_MS" \
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" io.accountlifecycle.benchmarks.ServiceLag --mode watch --interval-ms "$LAG_INTERVAL_MS" \
     --stop-file "$WORK/$name.stop" --data-dir "$SERVICE_DATA" --token "$TOKEN" >"$WORK/$name.txt" \
     2>"$WORK/$name.err" &
   WATCH_PID=$!

@@ -1,7 +1,8 @@
 package io.accountlifecycle.benchmarks;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,10 +16,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,20 +30,22 @@ import java.util.regex.Pattern;
  * How far publication and the projections are behind the event store while a figure is taken: in events, and in
  * seconds, since a throughput figure counts only while that stays under a second.
  * <ul>
- * <li>Publication: in events from the service's gauge ({@code account_events_publication_lag} on the management
- * port's {@code /actuator/prometheus}); in seconds, while watching, from each event's arrival on account.events
- * against its {@code occurredAt}. The gauge reads the token store, where a segment stores its position only when it
- * extends its claim, every few seconds, while the events that pass are not its own: the age of the oldest event
- * beyond the gauge is printed too, but overstates the lag at low rates.</li>
+ * <li>Publication: while watching, in events and seconds from the events stored since the watch began against the
+ * records account.events gained (see {@link Publication}); while draining, in events from the service's gauge
+ * ({@code account_events_publication_lag} on the management port's {@code /actuator/prometheus}), which reads the
+ * token store, where a segment stores its position only when it extends its claim, every few seconds, while the events
+ * that pass are not its own.</li>
  * <li>Projections: from their processors' own positions ({@code GET /admin/projections}, with {@code --token} holding
  * accounts:admin), in seconds as the age of the oldest event beyond the slowest. Their gauge
  * ({@code account_projection_lag}) trails for the same reason: a projection that skips most events (audit-log,
  * deletion-batches) was seen hundreds of events behind under load while its processor was as current as the others.
- * The gauge's largest is printed alongside, and used alone without a token.</li>
+ * The gauge is used only without a token.</li>
  * </ul>
+ * <p>While watching, it reads no record and renders no {@code /actuator/prometheus} (given a token): with both, every
+ * 500 ms, the instance's 8-connection HTTP figure came out about a fifth lower than without a watcher.
  * Modes:
  * <ul>
- * <li>{@code --mode watch}: samples every {@code --interval-ms} (500), and reads account.events throughout (at
+ * <li>{@code --mode watch}: samples every {@code --interval-ms} (500), account.events' end offsets among them (at
  * {@code --bootstrap}, 127.0.0.1:9092, as the embedded default's product user), until the file {@code --stop-file}
  * exists, then prints the largest lags seen.</li>
  * <li>{@code --mode drain}: waits until every lag is 0 (at most {@code --timeout} seconds, 600); prints how long it
@@ -113,6 +119,7 @@ public final class ServiceLag {
         }
     }
 
+    /** The gauges, and the projections' own positions when a token is given. */
     private Sample sample() throws Exception {
         String body = http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body();
         long publication = -1;
@@ -139,6 +146,16 @@ public final class ServiceLag {
             double seconds = age(gauge);
             return new Sample(publication, age(publication), gauge, seconds, slowestGauge, gauge, slowestGauge);
         }
+        Sample positions = positions();
+        return new Sample(publication, age(publication), positions.projection(), positions.projectionSeconds(),
+                          positions.slowest(), gauge, slowestGauge);
+    }
+
+    /**
+     * The largest projection lag by the projections' own positions ({@code GET /admin/projections}); nothing else.
+     * Without the gauges: rendering {@code /actuator/prometheus} took the instance about 30 ms of CPU each time.
+     */
+    private Sample positions() throws Exception {
         // The lowest position of any projection; one that has not handled an event since it started has none, and
         // is behind only if it says it has not caught up.
         long lowest = Long.MAX_VALUE;
@@ -165,7 +182,7 @@ public final class ServiceLag {
                 }
             }
         }
-        return new Sample(publication, age(publication), projection, projectionSeconds, slowest, gauge, slowestGauge);
+        return new Sample(0, 0, projection, projectionSeconds, slowest, 0, "");
     }
 
     /** Seconds since the oldest of the newest {@code lag} events was stored; 0 for none. */
@@ -188,34 +205,105 @@ public final class ServiceLag {
 
     private void watch(Path stopFile, int intervalMillis) throws Exception {
         Sample largest = new Sample(0, 0, 0, 0, "", 0, "");
+        long unpublished = 0;
+        double publicationSeconds = 0;
         long published = 0;
-        long publicationMillis = 0;
         int samples = 0;
-        try (KafkaConsumer<String, String> events = KafkaLatencyBenchmark.tail(
-                args.get("bootstrap", "127.0.0.1:9092"), args.kafkaSecurity(), "account.events")) {
+        try (Publication publication = new Publication(args.get("bootstrap", "127.0.0.1:9092"), args.kafkaSecurity(),
+                                                       store)) {
             System.out.println("watching");
             System.out.flush();
-            long nextSample = 0;
             while (!Files.exists(stopFile)) {
-                for (ConsumerRecord<String, String> record : events.poll(Duration.ofMillis(100))) {
-                    long arrived = System.currentTimeMillis();
-                    Instant occurred = Instant.parse(JSON.readTree(record.value()).get("occurredAt").asString());
-                    publicationMillis = Math.max(publicationMillis, arrived - occurred.toEpochMilli());
-                    published++;
-                }
-                if (System.nanoTime() >= nextSample) {
-                    largest = largest.largest(sample());
-                    samples++;
-                    nextSample = System.nanoTime() + intervalMillis * 1_000_000L;
+                long next = System.nanoTime() + intervalMillis * 1_000_000L;
+                publication.sample();
+                unpublished = Math.max(unpublished, publication.unpublished);
+                publicationSeconds = Math.max(publicationSeconds, publication.seconds);
+                published = publication.published;
+                largest = largest.largest(token == null ? sample() : positions());
+                samples++;
+                long left = next - System.nanoTime();
+                if (left > 0) {
+                    Thread.sleep(left / 1_000_000L);
                 }
             }
         }
         System.out.printf(Locale.ROOT, "largest lag over %d samples: publication %d events, %.2f s (store -> "
-                                       + "account.events, %d events); projections %d events, %.2f s%s; gauges: "
-                                       + "publication %.2f s, projections %d events%s%n", samples,
-                          largest.publication(), publicationMillis / 1000.0, published, largest.projection(),
-                          largest.projectionSeconds(), named(largest.slowest()), largest.publicationSeconds(),
-                          largest.projectionGauge(), named(largest.slowestGauge()));
+                                       + "account.events, %d events published); projections %d events, %.2f s%s%s%n",
+                          samples, unpublished, publicationSeconds, published, largest.projection(),
+                          largest.projectionSeconds(), named(largest.slowest()),
+                          token == null ? " (by their gauges)" : " (by their positions)");
+    }
+
+    /**
+     * Publication's lag while watching, without reading account.events: the events stored since the watch began
+     * against the records account.events gained since then (the sum of its partitions' end offsets, one small request
+     * to the broker), and the age of the oldest event not yet among them. The publisher is one segment sending every
+     * event in the store's order, once unless a send is retried, so the n records published since are the first n
+     * events stored since. Reading every record instead, as this did before, cost the instance about a fifth of its
+     * HTTP figure: the broker is in the service's JVM.
+     */
+    private static final class Publication implements AutoCloseable {
+
+        private final KafkaConsumer<String, String> kafka;
+        private final List<TopicPartition> partitions;
+        private final long fromOffsets;
+        private final long fromIndex;
+        private final PreparedStatement storedSince;
+        private final PreparedStatement oldestUnpublished;
+        long published;
+        long unpublished;
+        double seconds;
+
+        Publication(String bootstrap, Map<String, Object> security, Connection store) throws Exception {
+            Map<String, Object> properties = new HashMap<>(security);
+            properties.put("bootstrap.servers", bootstrap);
+            this.kafka = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
+            this.partitions = kafka.partitionsFor("account.events").stream()
+                                   .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            this.storedSince = store.prepareStatement(
+                    "select count(*) from domain_event_entry where global_index > ?");
+            this.oldestUnpublished = store.prepareStatement(
+                    "select time_stamp from domain_event_entry where global_index > ? order by global_index "
+                    + "offset ? limit 1");
+            // After a drain: nothing is unpublished, so what the topic holds now matches what the store holds now.
+            this.fromOffsets = endOffsets();
+            try (Statement query = store.createStatement();
+                 ResultSet row = query.executeQuery("select coalesce(max(global_index), -1) from domain_event_entry")) {
+                row.next();
+                this.fromIndex = row.getLong(1);
+            }
+        }
+
+        private long endOffsets() {
+            return kafka.endOffsets(partitions, Duration.ofSeconds(10)).values().stream().mapToLong(Long::longValue)
+                        .sum();
+        }
+
+        void sample() throws Exception {
+            published = endOffsets() - fromOffsets;
+            storedSince.setLong(1, fromIndex);
+            long stored;
+            try (ResultSet row = storedSince.executeQuery()) {
+                row.next();
+                stored = row.getLong(1);
+            }
+            unpublished = Math.max(0, stored - published);
+            seconds = 0;
+            if (unpublished > 0) {
+                oldestUnpublished.setLong(1, fromIndex);
+                oldestUnpublished.setLong(2, published);
+                try (ResultSet row = oldestUnpublished.executeQuery()) {
+                    if (row.next()) {
+                        seconds = secondsSince(row.getTimestamp(1));
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            kafka.close();
+        }
     }
 
     private static String named(String projection) {
