@@ -13,8 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -84,6 +87,23 @@ class EventWakeUpsIT {
                        .until(() -> published(events, accountId) && summarised(accountId));
             }
         }
+    }
+
+    /**
+     * The listener waits for a notification in slices of a second (a socket read ignores an interrupt); closing sends
+     * it one of its own, so closing does not wait out the slice. Closed as the listener begins to wait.
+     */
+    @Test
+    void closingDoesNotWaitOutTheListenersWait() throws Exception {
+        CountDownLatch listening = new CountDownLatch(1);
+        EventCommitSignal signal = new EventCommitSignal(everything.getBean(DataSource.class), Duration.ofSeconds(10),
+                                                         Duration.ofMillis(5));
+        signal.onCommit(listening::countDown); // called once the listener has run LISTEN, before it waits
+        signal.start();
+        assertThat(listening.await(30, TimeUnit.SECONDS)).isTrue();
+        long started = System.nanoTime();
+        signal.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
     }
 
     private static UUID open(HttpJson http) {
