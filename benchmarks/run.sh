@@ -76,9 +76,9 @@ grab_number() { # file sed-expression: as grab, without thousands separators
 watched() { # tag key step arguments...
   local tag=$1 key=$2 name="$1-$2-lag"
   shift 2
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" io.accountlifecycle.benchmarks.ServiceLag --mode watch --interval-ms "$LAG_INTERVAL_MS" \
-    --stop-file "$WORK/$name.stop" --data-dir "$SERVICE_DATA" --token "$TOKEN" >"$WORK/$name.txt" \
-    2>"$WORK/$name.err" &
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$CP" io.accountlifecycle.benchmarks.ServiceLag --mode watch \
+    --interval-ms "$LAG_INTERVAL_MS" --stop-file "$WORK/$name.stop" --data-dir "$SERVICE_DATA" --token "$TOKEN" \
+    >"$WORK/$name.txt" 2>"$WORK/$name.err" &
   WATCH_PID=$!
   until grep -q '^watching' "$WORK/$name.txt" 2>/dev/null; do
     alive "$WATCH_PID" || { echo "  ! ServiceLag did not start; see $WORK/$name.err" >&2; break; }

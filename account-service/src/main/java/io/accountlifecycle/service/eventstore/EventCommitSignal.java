@@ -124,7 +124,11 @@ public class EventCommitSignal implements AutoCloseable {
         synchronized (notifyLock) {
             notifyLock.notifyAll();
         }
-        wakeListener();
+        if (listener != null) {
+            // On a thread of its own: with every pooled connection in use, borrowing one could wait far longer than
+            // the slice it saves.
+            daemon(this::wakeListener, "event-commit-listener-stop");
+        }
         for (Thread thread : new Thread[] {listener, notifier}) {
             if (thread != null) {
                 thread.interrupt();
@@ -142,9 +146,6 @@ public class EventCommitSignal implements AutoCloseable {
      * that fails it notices at the end of its current wait slice. Other instances are woken once for nothing.
      */
     private void wakeListener() {
-        if (listener == null) {
-            return;
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true); // a notification is delivered at commit
             try (PreparedStatement notify = connection.prepareStatement("select pg_notify(?, ?)")) {
