@@ -89,12 +89,8 @@ public final class KafkaLatencyBenchmark {
         return record;
     }
 
+    /** A consumer of every partition of {@code topic}, from its end. */
     private static KafkaConsumer<String, String> tail(String bootstrap, String topic) {
-        return tail(bootstrap, security, topic);
-    }
-
-    /** A consumer of every partition of {@code topic}, from its end, with the client settings {@code security}. */
-    static KafkaConsumer<String, String> tail(String bootstrap, Map<String, Object> security, String topic) {
         Map<String, Object> properties = new HashMap<>(security);
         properties.putAll(Map.of("bootstrap.servers", bootstrap, "enable.auto.commit", false, "fetch.max.wait.ms", 50));
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
