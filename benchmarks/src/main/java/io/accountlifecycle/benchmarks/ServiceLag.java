@@ -97,21 +97,13 @@ public final class ServiceLag {
         }
     }
 
-    /**
-     * The publication lag and the largest projection lag (the projection named), in events and seconds; and the
-     * largest projection lag by the gauges.
-     */
-    private record Sample(long publication, double publicationSeconds, long projection, double projectionSeconds,
-                          String slowest, long projectionGauge, String slowestGauge) {
+    /** The publication lag in events, and the largest projection lag (the projection named) in events and seconds. */
+    private record Sample(long publication, long projection, double projectionSeconds, String slowest) {
 
         Sample largest(Sample s) {
             boolean slower = s.projectionSeconds() > projectionSeconds();
-            return new Sample(Math.max(publication, s.publication()),
-                              Math.max(publicationSeconds, s.publicationSeconds()),
-                              Math.max(projection, s.projection()),
-                              Math.max(projectionSeconds, s.projectionSeconds()), slower ? s.slowest() : slowest,
-                              Math.max(projectionGauge, s.projectionGauge()),
-                              s.projectionGauge() > projectionGauge ? s.slowestGauge() : slowestGauge);
+            return new Sample(Math.max(publication, s.publication()), Math.max(projection, s.projection()),
+                              Math.max(projectionSeconds, s.projectionSeconds()), slower ? s.slowest() : slowest);
         }
 
         boolean drained() {
@@ -143,12 +135,10 @@ public final class ServiceLag {
             throw new IllegalStateException("no lag gauges at " + metrics);
         }
         if (token == null) {
-            double seconds = age(gauge);
-            return new Sample(publication, age(publication), gauge, seconds, slowestGauge, gauge, slowestGauge);
+            return new Sample(publication, gauge, age(gauge), slowestGauge);
         }
         Sample positions = positions();
-        return new Sample(publication, age(publication), positions.projection(), positions.projectionSeconds(),
-                          positions.slowest(), gauge, slowestGauge);
+        return new Sample(publication, positions.projection(), positions.projectionSeconds(), positions.slowest());
     }
 
     /**
@@ -182,7 +172,7 @@ public final class ServiceLag {
                 }
             }
         }
-        return new Sample(0, 0, projection, projectionSeconds, slowest, 0, "");
+        return new Sample(0, projection, projectionSeconds, slowest);
     }
 
     /** Seconds since the oldest of the newest {@code lag} events was stored; 0 for none. */
@@ -204,7 +194,7 @@ public final class ServiceLag {
     }
 
     private void watch(Path stopFile, int intervalMillis) throws Exception {
-        Sample largest = new Sample(0, 0, 0, 0, "", 0, "");
+        Sample largest = new Sample(0, 0, 0, "");
         long unpublished = 0;
         double publicationSeconds = 0;
         long published = 0;
@@ -260,6 +250,7 @@ public final class ServiceLag {
             this.kafka = new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer());
             this.partitions = kafka.partitionsFor("account.events").stream()
                                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            kafka.assign(partitions); // never polled; unassigned, every endOffsets logged a warning per partition
             this.storedSince = store.prepareStatement(
                     "select count(*) from domain_event_entry where global_index > ?");
             this.oldestUnpublished = store.prepareStatement(
