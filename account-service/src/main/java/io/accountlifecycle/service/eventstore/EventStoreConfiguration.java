@@ -189,19 +189,24 @@ public class EventStoreConfiguration {
     /**
      * Processors are woken when events are committed, here or on another instance ({@link EventCommitSignal},
      * {@link WakeableEventStore}); {@code fetch-delay} is only the fallback: how often the store looks by itself when
-     * no wake-up came (a lost notification, a listener reconnecting).
+     * no wake-up came (a lost notification, a listener reconnecting). {@code cached-events} is how many recent events
+     * the processors share in memory (Axon's default is 10,000): under a second of sign-up load, so that an event
+     * leaves memory before a young collection copies it again and again; a processor further behind reads from the
+     * table, as it does after any pause.
      */
     @Bean
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
                                   EventCommitSignal commitSignal,
                                   @Value("${account.eventstore.fetch-delay:1s}") Duration fetchDelay,
-                                  @Value("${account.eventstore.head-read-interval:10ms}") Duration headReadInterval) {
+                                  @Value("${account.eventstore.head-read-interval:10ms}") Duration headReadInterval,
+                                  @Value("${account.eventstore.cached-events:1000}") int cachedEvents) {
         WakeableEventStore store = new WakeableEventStore(
                 EmbeddedEventStore.builder()
                                   .storageEngine(storageEngine)
                                   .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                                   .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                                  .fetchDelay(fetchDelay.toMillis()),
+                                  .fetchDelay(fetchDelay.toMillis())
+                                  .cachedEvents(cachedEvents),
                 fetchDelay.toMillis());
         if (storageEngine instanceof PostgresEventStorageEngine engine) {
             engine.signalCommitsTo(commitSignal);

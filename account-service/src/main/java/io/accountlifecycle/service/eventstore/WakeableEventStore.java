@@ -7,6 +7,8 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,15 +29,52 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * What each processor reads is still decided by its own token and the engine's gap handling (ADR 3): a wake-up only
  * says when to look.
+ * <p>
+ * The watcher also cuts the shared cache's chain behind its oldest event. Axon's cache is a linked list it only
+ * trims; an event that was once promoted to the old generation (a quiet moment, when the cache holds the same events
+ * for many collections) keeps every later event alive through its {@code next} link, so under load every event stored
+ * lived through four young collections, copied each time, and was then promoted, whatever the cache's size: most of
+ * what a pause copied (ADR 14, tenth session). Cut, an event dies young once it leaves the cache. A stream still on
+ * a cut event finds no next one; its next look sees it is behind the cache and reads on from the store, as Axon does
+ * for any stream that fell behind, and the watcher calls it back after cutting so that this look comes.
  */
 public class WakeableEventStore extends EmbeddedEventStore {
 
     private static final Logger log = LoggerFactory.getLogger(WakeableEventStore.class);
+    /** How many events behind the oldest cached one the chain is cut: a stream just trimmed off reads on unhindered. */
+    static final int CUT_BEHIND = 100;
+    /** Axon's private fields the cut needs: the cache's oldest node, a node's successor and position; or null. */
+    private static final VarHandle OLDEST;
+    private static final VarHandle NEXT;
+    private static final VarHandle INDEX;
+
+    static {
+        VarHandle oldest = null;
+        VarHandle next = null;
+        VarHandle index = null;
+        try {
+            Class<?> node = Class.forName(EmbeddedEventStore.class.getName() + "$Node");
+            MethodHandles.Lookup store = MethodHandles.privateLookupIn(EmbeddedEventStore.class, MethodHandles.lookup());
+            MethodHandles.Lookup nodes = MethodHandles.privateLookupIn(node, MethodHandles.lookup());
+            oldest = store.findVarHandle(EmbeddedEventStore.class, "oldest", node);
+            next = nodes.findVarHandle(node, "next", node);
+            index = nodes.findVarHandle(node, "index", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("Axon's event cache is not as this store knows it; its chain is not cut (events live longer "
+                     + "in memory, correctness is unaffected): {}", e.toString());
+            oldest = null;
+        }
+        OLDEST = oldest;
+        NEXT = next;
+        INDEX = index;
+    }
 
     private final Set<Runnable> callbacks = ConcurrentHashMap.newKeySet();
     private final long fallbackMillis;
     private volatile boolean running = true;
     private Thread watcher;
+    /** The first event whose link the watcher has not cut yet (written by the watcher's thread only). */
+    private volatile Object uncut;
 
     /**
      * @param fallbackMillis how long the watcher waits for new events before it looks again; the producer's
@@ -86,6 +125,7 @@ public class WakeableEventStore extends EmbeddedEventStore {
                         while (head.hasNextAvailable()) {
                             head.nextAvailable();
                         }
+                        cutBehindOldest();
                         callbacks.forEach(Runnable::run);
                     }
                 }
@@ -105,6 +145,36 @@ public class WakeableEventStore extends EmbeddedEventStore {
                 }
             }
         }
+    }
+
+    /** Whether this store cuts the cache's chain behind its oldest event (Axon's fields were found). */
+    static boolean cutsTheCache() {
+        return OLDEST != null;
+    }
+
+    /** The position of the first event whose link is not cut yet, or -1 before the first cut (tests). */
+    long uncutFrom() {
+        Object node = uncut;
+        return node == null ? -1 : (long) INDEX.get(node);
+    }
+
+    /** Unlinks every event more than {@link #CUT_BEHIND} behind the cache's oldest one from its successor. */
+    private void cutBehindOldest() {
+        if (OLDEST == null) {
+            return;
+        }
+        Object oldest = OLDEST.getVolatile((EmbeddedEventStore) this);
+        if (oldest == null) {
+            return;
+        }
+        Object node = uncut == null ? oldest : uncut;
+        long limit = (long) INDEX.get(oldest) - CUT_BEHIND;
+        while (node != null && (long) INDEX.get(node) < limit) {
+            Object next = NEXT.getVolatile(node);
+            NEXT.setVolatile(node, (Object) null);
+            node = next;
+        }
+        uncut = node;
     }
 
     /** A stream of the embedded store that also supports Axon's availability callback. */

@@ -14,12 +14,15 @@ import java.time.Duration;
  * @param generateMasterKey  create the file when it is missing (the embedded default only)
  * @param dataKeyCacheTtl    how long an unwrapped data key may stay in memory (a purged key leaves every instance's
  *                           memory when the purge commits; this bounds what a missed notification could keep)
+ * @param newDataKeyCacheTtl how long the key of an account opened here stays in memory (long enough for the
+ *                           publication to open that account's first events; at most {@code dataKeyCacheTtl})
  */
 @ConfigurationProperties("account.crypto")
 public record CryptoProperties(String masterKey,
                                Path masterKeyFile,
                                boolean generateMasterKey,
-                               Duration dataKeyCacheTtl) {
+                               Duration dataKeyCacheTtl,
+                               Duration newDataKeyCacheTtl) {
 
     public CryptoProperties {
         if (masterKeyFile == null) {
@@ -27,6 +30,9 @@ public record CryptoProperties(String masterKey,
         }
         if (dataKeyCacheTtl == null) {
             dataKeyCacheTtl = Duration.ofMinutes(5);
+        }
+        if (newDataKeyCacheTtl == null) {
+            newDataKeyCacheTtl = Duration.ofSeconds(2);
         }
     }
 }

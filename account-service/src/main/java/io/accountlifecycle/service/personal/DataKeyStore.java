@@ -22,26 +22,36 @@ import java.util.Optional;
 
 /**
  * One AES-GCM data key per account, stored wrapped by the master key in {@code account_data_key}. Unwrapped keys are
- * cached for a bounded time; a key created inside a transaction enters the cache only after that transaction
- * commits, so a rolled-back open can never leave a key in memory that the database does not have.
+ * cached for a bounded time (a key this instance created, for a couple of seconds); a key created inside a
+ * transaction enters the cache only after that transaction commits, so a rolled-back open can never leave a key in
+ * memory that the database does not have.
  */
 public class DataKeyStore {
 
     private final JdbcTemplate jdbc;
     private final Aead masterKey;
     private final Cache<String, Aead> cache;
+    /**
+     * Keys of accounts opened here, for the moments after their commit when the publication opens what was sealed
+     * under them; apart from {@link #cache} and shorter-lived, so that every new account's key is not kept for minutes
+     * (each survived many young collections, copied each time: most of what a pause copied under sign-up load). A key
+     * asked for again later is read back and kept in {@link #cache}.
+     */
+    private final Cache<String, Aead> newKeys;
     /** New account keys this thread holds back ({@link #holdNewKeys()}), by key id. */
     private final ThreadLocal<Map<String, Seen>> held = new ThreadLocal<>();
 
-    public DataKeyStore(JdbcTemplate jdbc, Aead masterKey, Duration cacheTtl) {
+    public DataKeyStore(JdbcTemplate jdbc, Aead masterKey, Duration cacheTtl, Duration newKeyCacheTtl) {
         this.jdbc = jdbc;
         this.masterKey = masterKey;
         this.cache = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
+        Duration newKeyTtl = newKeyCacheTtl.compareTo(cacheTtl) < 0 ? newKeyCacheTtl : cacheTtl;
+        this.newKeys = Caffeine.newBuilder().expireAfterWrite(newKeyTtl).maximumSize(100_000).build();
     }
 
     /** The key for {@code keyId}, created (in the caller's transaction) if the account has none yet. */
     public Aead getOrCreate(String keyId) {
-        Aead cached = cache.getIfPresent(keyId);
+        Aead cached = cached(keyId);
         if (cached != null) {
             return cached;
         }
@@ -74,7 +84,7 @@ public class DataKeyStore {
         if (holding == null) {
             return getOrCreate(keyId);
         }
-        Aead cached = cache.getIfPresent(keyId);
+        Aead cached = cached(keyId);
         if (cached != null) {
             return cached;
         }
@@ -133,7 +143,7 @@ public class DataKeyStore {
 
     /** The key for {@code keyId}, or empty once it was destroyed (or never existed). */
     public Optional<Aead> find(String keyId) {
-        Aead cached = cache.getIfPresent(keyId);
+        Aead cached = cached(keyId);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -155,12 +165,12 @@ public class DataKeyStore {
     public void destroy(String keyId) {
         jdbc.update("delete from account_data_key where key_id = ?", keyId);
         jdbc.queryForList("select pg_notify(?, ?)", DataKeyDestructionListener.CHANNEL, keyId);
-        cache.invalidate(keyId);
+        forget(keyId);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int status) {
-                    cache.invalidate(keyId);
+                    forget(keyId);
                 }
             });
         }
@@ -169,16 +179,27 @@ public class DataKeyStore {
     /** Another instance destroyed this key: forget it now, not when its time in memory is up. */
     void forget(String keyId) {
         cache.invalidate(keyId);
+        newKeys.invalidate(keyId);
     }
 
     /** Destructions may have been missed (no listener was connected): forget every key. */
     void forgetAll() {
         cache.invalidateAll();
+        newKeys.invalidateAll();
     }
 
     /** Whether this instance holds the key in memory (tests). */
     public boolean holds(String keyId) {
-        return cache.getIfPresent(keyId) != null;
+        return cached(keyId) != null;
+    }
+
+    private Aead cached(String keyId) {
+        Aead key = cache.getIfPresent(keyId);
+        return key != null ? key : newKeys.getIfPresent(keyId);
+    }
+
+    private void keep(String keyId, Aead aead, boolean created) {
+        (created ? newKeys : cache).put(keyId, aead);
     }
 
     /**
@@ -191,7 +212,7 @@ public class DataKeyStore {
      */
     private void cacheAfterCommit(String keyId, byte[] wrapped, Aead aead, boolean created) {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            cache.put(keyId, aead);
+            keep(keyId, aead, created);
             return;
         }
         @SuppressWarnings("unchecked")
@@ -229,7 +250,7 @@ public class DataKeyStore {
             toCheck = new LinkedHashMap<>();
             for (Map.Entry<String, Seen> key : keys.entrySet()) {
                 if (key.getValue().created()) {
-                    cache.put(key.getKey(), key.getValue().aead());
+                    newKeys.put(key.getKey(), key.getValue().aead());
                 } else {
                     toCheck.put(key.getKey(), key.getValue());
                 }
@@ -242,7 +263,7 @@ public class DataKeyStore {
         jdbc.query("select key_id, wrapped_key from account_data_key where key_id = any(?)", row -> {
             Seen key = checked.get(row.getString(1));
             if (key != null && Arrays.equals(row.getBytes(2), key.wrapped())) {
-                cache.put(row.getString(1), key.aead());
+                keep(row.getString(1), key.aead(), key.created());
             }
         }, (Object) checked.keySet().toArray(String[]::new));
     }

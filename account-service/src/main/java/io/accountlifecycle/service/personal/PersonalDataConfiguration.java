@@ -22,7 +22,8 @@ class PersonalDataConfiguration {
 
     @Bean
     DataKeyStore dataKeyStore(JdbcTemplate jdbc, CryptoProperties properties, MasterKey.Loaded masterKey) {
-        return new DataKeyStore(jdbc, masterKey.aead(), properties.dataKeyCacheTtl());
+        return new DataKeyStore(jdbc, masterKey.aead(), properties.dataKeyCacheTtl(),
+                                properties.newDataKeyCacheTtl());
     }
 
     /** Tags what the service writes to its topics, and verifies what a restore reads back. */

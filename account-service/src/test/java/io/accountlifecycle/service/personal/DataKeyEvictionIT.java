@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  */
 @RealPostgres(database = "data_key_eviction")
 @RealKafka
-@SpringBootTest(properties = "account.crypto.data-key-cache-ttl=PT1H")
+@SpringBootTest(properties = {"account.crypto.data-key-cache-ttl=PT1H",
+                              "account.crypto.new-data-key-cache-ttl=PT1H"})
 class DataKeyEvictionIT {
 
     @Autowired
@@ -48,12 +49,9 @@ class DataKeyEvictionIT {
         keys.getOrCreate(kept);
         assertThat(keys.holds(purged)).isTrue();
 
-        DriverManagerDataSource otherInstance = new DriverManagerDataSource(
-                TestInfrastructure.postgres().jdbcUrl("data_key_eviction"),
-                RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE,
-                RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE);
+        DriverManagerDataSource otherInstance = otherInstance();
         DataKeyStore other = new DataKeyStore(new JdbcTemplate(otherInstance), MasterKey.load(crypto, false).aead(),
-                                              Duration.ofHours(1));
+                                              Duration.ofHours(1), Duration.ofHours(1));
         TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(otherInstance));
 
         transaction.executeWithoutResult(status -> {
@@ -103,5 +101,29 @@ class DataKeyEvictionIT {
         assertThat(keys.holds(rolledBack)).isFalse();
         assertThat(keys.find(rolledBackSavepoint)).isEmpty();
         assertThat(keys.find(rolledBack)).isEmpty();
+    }
+
+    /**
+     * The key of an account opened here stays in memory only briefly (the publication opens that account's first
+     * events within it), not for the whole cache time: under sign-up load every new account's key outlived many
+     * young collections. A key asked for again afterwards is read back and kept for the whole cache time.
+     */
+    @Test
+    void aNewKeyStaysInMemoryBrieflyAndAKeyReadBackForTheWholeCacheTime() {
+        DataKeyStore store = new DataKeyStore(new JdbcTemplate(otherInstance()), MasterKey.load(crypto, false).aead(),
+                                              Duration.ofHours(1), Duration.ofMillis(300));
+        String opened = UUID.randomUUID().toString();
+        store.getOrCreate(opened);
+        assertThat(store.holds(opened)).as("kept for the publication").isTrue();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !store.holds(opened));
+        assertThat(store.find(opened)).as("read back from the table").isPresent();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> store.holds(opened));
+    }
+
+    private static DriverManagerDataSource otherInstance() {
+        return new DriverManagerDataSource(TestInfrastructure.postgres().jdbcUrl("data_key_eviction"),
+                                           RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE,
+                                           RealInfrastructureContextCustomizerFactory.APPLICATION_ROLE);
     }
 }

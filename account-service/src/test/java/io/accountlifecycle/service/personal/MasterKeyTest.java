@@ -19,7 +19,7 @@ class MasterKeyTest {
     Path dir;
 
     private CryptoProperties properties(Path file) {
-        return new CryptoProperties(null, file, false, Duration.ofMinutes(5));
+        return new CryptoProperties(null, file, false, Duration.ofMinutes(5), Duration.ofSeconds(2));
     }
 
     @Test
