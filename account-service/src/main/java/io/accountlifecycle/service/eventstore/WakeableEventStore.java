@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
 public class WakeableEventStore extends EmbeddedEventStore {
 
     private static final Logger log = LoggerFactory.getLogger(WakeableEventStore.class);
-    /** How many events behind the oldest cached one the chain is cut: a stream just trimmed off reads on unhindered. */
+    /**
+     * How many events behind the oldest cached one the chain is cut. A stream on an event behind the oldest one reads
+     * on from the table at its next look anyway (Axon); the margin spares a look already under way.
+     */
     static final int CUT_BEHIND = 100;
     /** Axon's private fields the cut needs: the cache's oldest node, a node's successor and position; or null. */
     private static final VarHandle OLDEST;
@@ -152,7 +155,13 @@ public class WakeableEventStore extends EmbeddedEventStore {
         return OLDEST != null;
     }
 
-    /** The position of the first event whose link is not cut yet, or -1 before the first cut (tests). */
+    /** The position in the cache of its oldest event, or -1 while it is empty (tests). */
+    long oldestCachedIndex() {
+        Object oldest = OLDEST.getVolatile((EmbeddedEventStore) this);
+        return oldest == null ? -1 : (long) INDEX.get(oldest);
+    }
+
+    /** The position in the cache of the first event whose link is not cut yet, or -1 before the first cut (tests). */
     long uncutFrom() {
         Object node = uncut;
         return node == null ? -1 : (long) INDEX.get(node);
