@@ -4,12 +4,18 @@ import io.accountlifecycle.service.TestTokens;
 import io.accountlifecycle.service.security.Scopes;
 import io.accountlifecycle.testsupport.RealKafka;
 import io.accountlifecycle.testsupport.RealPostgres;
+import io.accountlifecycle.testsupport.TestInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -20,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +41,8 @@ class KafkaCommandIntakeIT {
     JdbcTemplate jdbc;
     @Autowired
     ApplicationContext context;
+    @Value("${spring.kafka.consumer.group-id}")
+    String group;
 
     /** A product service's token: it opens, changes and asks to delete accounts. */
     String token;
@@ -393,6 +402,26 @@ class KafkaCommandIntakeIT {
      * tests' poll timeout is 250 ms (production's 1 s; with 100 ms every command took 25-90 ms). The pauses between
      * commands vary so that each lands at another point of the fetch cycle.
      */
+    @Test
+    void aPollsOffsetsAreCommittedAfterItsCommandsWithoutTheIntakeWaitingForThem() throws Exception {
+        UUID accountId = UUID.randomUUID();
+        RecordMetadata sent = TopicReader.sendCommandAt(accountId.toString(),
+                                                        openAccount(UUID.randomUUID(), accountId, "offsets@example.com"),
+                                                        token);
+        await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents(accountId) == 1);
+        // The intake does not wait for the coordinator's answer (an offset commit lost would only mean a redelivery,
+        // answered from processed_command), but it does commit: an instance that restarts resumes after the record.
+        TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                                                   .get().get(partition);
+                assertThat(committed).as("the group's committed offset on %s", partition).isNotNull();
+                assertThat(committed.offset()).isGreaterThan(sent.offset());
+            });
+        }
+    }
+
     @Test
     void aCommandOnAnIdleIntakeIsStoredWithinAFetchWheneverItArrives() throws InterruptedException {
         long[] pausesMillis = {300, 1_100, 700, 1_900, 500, 1_300, 900, 1_700, 400, 1_500, 600, 1_200};

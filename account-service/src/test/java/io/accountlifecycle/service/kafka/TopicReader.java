@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -72,23 +73,32 @@ public final class TopicReader implements AutoCloseable {
 
     /** As {@link #sendCommand(String, String, String)}, to the broker {@code kafka}. */
     public static void sendCommand(KafkaServer kafka, String key, String json, String token) {
+        sendCommandAt(kafka, key, json, token);
+    }
+
+    /** As {@link #sendCommand(String, String, String)}: where the broker put the record. */
+    public static RecordMetadata sendCommandAt(String key, String json, String token) {
+        return sendCommandAt(TestInfrastructure.kafka(), key, json, token);
+    }
+
+    private static RecordMetadata sendCommandAt(KafkaServer kafka, String key, String json, String token) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(KafkaTopics.COMMANDS, key,
                                                                      json.getBytes(StandardCharsets.UTF_8));
         if (token != null) {
             record.headers().add("authorization", ("Bearer " + token).getBytes(StandardCharsets.UTF_8));
         }
-        send(kafka, record);
+        return send(kafka, record);
     }
 
     private static void send(ProducerRecord<String, byte[]> record) {
         send(TestInfrastructure.kafka(), record);
     }
 
-    private static void send(KafkaServer kafka, ProducerRecord<String, byte[]> record) {
+    private static RecordMetadata send(KafkaServer kafka, ProducerRecord<String, byte[]> record) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 "bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(record).get();
+            return producer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }
