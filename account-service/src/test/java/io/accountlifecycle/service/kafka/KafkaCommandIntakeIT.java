@@ -394,20 +394,11 @@ class KafkaCommandIntakeIT {
                 Integer.class, accountId.toString(), "io.accountlifecycle.api.AccountQuarantinedEvent")).isZero();
     }
 
-    /**
-     * A command that arrives while the intake is idle is taken within the poll timeout, whenever it comes. KIP-848's
-     * consumer client sends no fetch between an empty fetch's return and the next poll, so with Spring's 5 s poll
-     * timeout a command that arrived in such a gap waited until the poll timed out (measured here, with the tests'
-     * 1 s fetch wait and 2 s heartbeats: one command in eight to one in three waited 0.6-2 s, the others 30 ms). The
-     * tests' poll timeout is 250 ms (production's 1 s; with 100 ms every command took 25-90 ms). The pauses between
-     * commands vary so that each lands at another point of the fetch cycle.
-     */
     @Test
     void aPollsOffsetsAreCommittedAfterItsCommandsWithoutTheIntakeWaitingForThem() throws Exception {
         UUID accountId = UUID.randomUUID();
-        RecordMetadata sent = TopicReader.sendCommandAt(accountId.toString(),
-                                                        openAccount(UUID.randomUUID(), accountId, "offsets@example.com"),
-                                                        token);
+        String command = openAccount(UUID.randomUUID(), accountId, "offsets@example.com");
+        RecordMetadata sent = TopicReader.sendCommandAt(accountId.toString(), command, token);
         await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents(accountId) == 1);
         // The intake does not wait for the coordinator's answer (an offset commit lost would only mean a redelivery,
         // answered from processed_command), but it does commit: an instance that restarts resumes after the record.
@@ -422,6 +413,14 @@ class KafkaCommandIntakeIT {
         }
     }
 
+    /**
+     * A command that arrives while the intake is idle is taken within the poll timeout, whenever it comes. KIP-848's
+     * consumer client sends no fetch between an empty fetch's return and the next poll, so with Spring's 5 s poll
+     * timeout a command that arrived in such a gap waited until the poll timed out (measured here, with the tests'
+     * 1 s fetch wait and 2 s heartbeats: one command in eight to one in three waited 0.6-2 s, the others 30 ms). The
+     * tests' poll timeout is 250 ms (production's 1 s; with 100 ms every command took 25-90 ms). The pauses between
+     * commands vary so that each lands at another point of the fetch cycle.
+     */
     @Test
     void aCommandOnAnIdleIntakeIsStoredWithinAFetchWheneverItArrives() throws InterruptedException {
         long[] pausesMillis = {300, 1_100, 700, 1_900, 500, 1_300, 900, 1_700, 400, 1_500, 600, 1_200};
