@@ -50,11 +50,6 @@ class KafkaIntakeConfiguration {
         // overlap one poll's round trips with another's work: a burst went 17 % faster with four (ADR 14).
         factory.setConcurrency(Math.max(1, concurrency));
         factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
-        // A poll's offsets are committed without waiting for the group coordinator's answer: the commands' effects and
-        // outcomes are committed in PostgreSQL and their results acknowledged by the broker before it, so an offset
-        // commit that is lost only means a redelivery, answered from processed_command (ADR 7). Waiting for it was a
-        // sixth of the intake thread's time at 500 commands/s (ADR 14, eleventh session).
-        factory.getContainerProperties().setSyncCommits(false);
         // KIP-848's consumer (AsyncKafkaConsumer, kafka-clients 4.2) sends a fetch only when poll() is called, and a
         // fetch that comes back empty does not end the poll's wait (KAFKA-19259, KAFKA-20780): until that poll times
         // out no fetch is in flight, and records that arrive wait. With Spring's 5 s poll timeout commands waited up
