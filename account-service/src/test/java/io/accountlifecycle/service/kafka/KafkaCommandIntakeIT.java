@@ -395,13 +395,13 @@ class KafkaCommandIntakeIT {
     }
 
     @Test
-    void aPollsOffsetsAreCommittedAfterItsCommandsWithoutTheIntakeWaitingForThem() throws Exception {
+    void aPollsOffsetsAreCommittedOnceItsCommandsAreStored() throws Exception {
         UUID accountId = UUID.randomUUID();
         String command = openAccount(UUID.randomUUID(), accountId, "offsets@example.com");
         RecordMetadata sent = TopicReader.sendCommandAt(accountId.toString(), command, token);
         await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents(accountId) == 1);
-        // The intake does not wait for the coordinator's answer (an offset commit lost would only mean a redelivery,
-        // answered from processed_command), but it does commit: an instance that restarts resumes after the record.
+        // Committed after the poll's transaction and its results' acknowledgements: an instance that restarts
+        // resumes after the record (ADR 14, eleventh session, tried committing without waiting for the coordinator).
         TopicPartition partition = new TopicPartition(sent.topic(), sent.partition());
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
