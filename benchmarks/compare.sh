@@ -5,7 +5,7 @@
 # BatchBenchmark's comment, and measures:
 #   HTTP     wrk -t2 -c8 POST /accounts (benchmarks/wrk/open-account.lua): req/s and p99
 #   raw      single-row INSERT + COMMIT from 8 clients on the same PostgreSQL (RawInsertBaseline), and HTTP / raw
-#   Kafka    a burst of 10,000 OpenAccount commands (commands/s), after BURST_WARMUPS (3) untimed ones; 500
+#   Kafka    a burst of 10,000 OpenAccount commands (commands/s), after BURST_WARMUPS (5) untimed ones; 500
 #            commands/s steady, after LATENCY_WARMUP_SECONDS (10) untimed at that rate (command -> event p50/p99)
 #   batch    a deletion batch of 2,000 accounts: execute -> all quarantined, cancel -> all Active (BatchBenchmark)
 #   rebuild  GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99

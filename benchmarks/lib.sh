@@ -4,7 +4,7 @@
 # classes, read wrk's output, and keep each figure's values per round.
 # Environment: BENCH_CP (a ready classpath: skips Maven), STEP_TIMEOUT (seconds per Java step), SERVICE_JAVA_OPTS
 # (JVM options of the service), and of the steps below WARMUP_SECONDS (360 at most, see warm_up), RUN_SECONDS (20:
-# each wrk figure, raw baseline and the Kafka latency), BURST_COUNT (10000), BURST_WARMUPS (3: untimed bursts first,
+# each wrk figure, raw baseline and the Kafka latency), BURST_COUNT (10000), BURST_WARMUPS (5: untimed bursts first,
 # see warm_up_burst), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (10: untimed commands at that rate first, see
 # measure_latency), REBUILDS (300).
 export LC_ALL=C.UTF-8 # C numbers for awk; UTF-8 for what the Java steps print
@@ -13,7 +13,7 @@ SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:-}
 WARMUP_SECONDS=${WARMUP_SECONDS:-360}
 RUN_SECONDS=${RUN_SECONDS:-20}
 BURST_COUNT=${BURST_COUNT:-10000}
-BURST_WARMUPS=${BURST_WARMUPS:-3}
+BURST_WARMUPS=${BURST_WARMUPS:-5}
 LATENCY_RATE=${LATENCY_RATE:-500}
 LATENCY_WARMUP_SECONDS=${LATENCY_WARMUP_SECONDS:-10}
 REBUILDS=${REBUILDS:-300}
@@ -264,7 +264,11 @@ measure_burst() { # tag label token: BURST_COUNT Kafka commands at once; records
 # intake's own code (authentication, parsing, a poll's grouped writes) to C2 later, and in the first burst after it the
 # intake ran about a quarter slower than in the second (2,800 against 3,700 and 2,900 against 3,300 commands/s). One
 # was not enough: in the second and third bursts after the HTTP warm-up the C2 compiler threads still took 41 % of the
-# JVM's CPU samples (async-profiler), and four bursts in a row went 2,376, 2,634, 2,806 and 3,169 commands/s.
+# JVM's CPU samples (async-profiler), and four bursts in a row went 2,376, 2,634, 2,806 and 3,169 commands/s. Three
+# were not enough either (issue 19, twelfth session; the compiler's log, -XX:+PrintCompilation, no profiler attached):
+# C2 finished 606, 166, 110, 79 and 3 compilations in the five 5 s windows of five bursts in a row, which went 2,644,
+# 3,308, 3,319, 3,369 and 3,817 commands/s; on another instance twelve in a row went 2,945, 3,469, 3,612, 3,439, then
+# 3,840, 3,854, 3,806, 3,758, 3,647, 3,635, 3,965 and 4,058. The fourth burst, timed until then, was still compiling.
 warm_up_burst() { # tag token
   local i out line
   for ((i = 1; i <= BURST_WARMUPS; i++)); do
