@@ -198,7 +198,7 @@ public class EventStoreConfiguration {
     EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
                                   EventCommitSignal commitSignal,
                                   @Value("${account.eventstore.fetch-delay:1s}") Duration fetchDelay,
-                                  @Value("${account.eventstore.head-read-interval:10ms}") Duration headReadInterval,
+                                  @Value("${account.eventstore.head-read-interval:20ms}") Duration headReadInterval,
                                   @Value("${account.eventstore.cached-events:1000}") int cachedEvents) {
         WakeableEventStore store = new WakeableEventStore(
                 EmbeddedEventStore.builder()
