@@ -6,7 +6,7 @@
 #   HTTP     wrk -t2 -c8 POST /accounts (benchmarks/wrk/open-account.lua): req/s and p99
 #   raw      single-row INSERT + COMMIT from 8 clients on the same PostgreSQL (RawInsertBaseline), and HTTP / raw
 #   Kafka    a burst of 10,000 OpenAccount commands (commands/s), after BURST_WARMUPS (5) untimed ones; 500
-#            commands/s steady, after LATENCY_WARMUP_SECONDS (10) untimed at that rate (command -> event p50/p99)
+#            commands/s steady, after LATENCY_WARMUP_SECONDS (60) untimed at that rate (command -> event p50/p99)
 #   batch    a deletion batch of 2,000 accounts: execute -> all quarantined, cancel -> all Active (BatchBenchmark)
 #   rebuild  GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99
 # then stops the instance and deletes its folder. It prints every figure as it comes, and at the end the median over
@@ -17,7 +17,7 @@
 # WARMUP_SECONDS, lib.sh warm_up): C2 keeps compiling for minutes on two cores; A and B go through the same steps in
 # the same order. About 9 minutes per instance.
 # Environment: BENCH_CP (a ready classpath: skips Maven), WARMUP_SECONDS (360 at most), RUN_SECONDS (20: wrk, raw baseline,
-# Kafka latency), BURST_COUNT (10000), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (10), BATCH_ACCOUNTS (2000),
+# Kafka latency), BURST_COUNT (10000), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (60), BATCH_ACCOUNTS (2000),
 # REBUILDS (300), SETTLE_SECONDS (10: pause between steps for the publisher and projections to drain),
 # STEP_TIMEOUT (900 s per Java step),
 # SERVICE_JAVA_OPTS (JVM options of the service), SERVICE_ARGS_A / SERVICE_ARGS_B (service arguments of A's or B's

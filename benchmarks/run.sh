@@ -9,7 +9,7 @@
 #   raw       single-row INSERT + COMMIT from 1 and from 8 clients (RawInsertBaseline)
 #   burst     BURST_COUNT OpenAccount commands on Kafka at once (KafkaLatencyBenchmark --mode burst), after
 #             BURST_WARMUPS (5) untimed bursts of the same size
-#   latency   LATENCY_RATE commands/s for RUN_SECONDS, after LATENCY_WARMUP_SECONDS (10) untimed at that rate:
+#   latency   LATENCY_RATE commands/s for RUN_SECONDS, after LATENCY_WARMUP_SECONDS (60) untimed at that rate:
 #             command -> event on account.events and -> row in projection.account_summary, p50/p99/max
 #             (KafkaLatencyBenchmark --mode latency --read-model true)
 #   rebuild   GET /accounts/{id} of one account with 1,000 events (ReplayBenchmark --rebuild-only): p50/p99
@@ -30,7 +30,7 @@
 # About 30 minutes a round at the default sizes on two cores. A smoke run, a few minutes:
 #   ROUNDS=1 RUN_SECONDS=5 WARMUP_SECONDS=5 REPLAY_EVENTS=20000 RESTORE_EVENTS=20000 IDLE_SECONDS=10 benchmarks/run.sh
 # Environment: ROUNDS (3), WARMUP_SECONDS (360 at most: see lib.sh warm_up), RUN_SECONDS (20), BURST_COUNT (10000),
-# BURST_WARMUPS (5), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (10), REBUILDS (300),
+# BURST_WARMUPS (5), LATENCY_RATE (500), LATENCY_WARMUP_SECONDS (60), REBUILDS (300),
 # REPLAY_EVENTS (1000000; 0 skips the replay and the full-store HTTP figure),
 # RESTORE_EVENTS (1000000; 0 skips the drill, which fills in steps of about 74,000 events), IDLE_SECONDS (60),
 # LAG_INTERVAL_MS (500: lag sampling), DRAIN_TIMEOUT (900 s), STEP_TIMEOUT (3600 s per Java step), BENCH_CP,

@@ -11,7 +11,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +40,9 @@ import java.util.stream.Collectors;
  * to the AccountOpened event (matched by correlationId = commandId)
  * arriving on account.events. Prints p50/p90/p99/max. With {@code --read-model true}, also from the send to the
  * account's row in the read model {@code projection.account_summary} (polled every {@code --poll-ms}, 5, through
- * {@code --jdbc} as {@code --user}, account_owner, with the embedded default's password from {@code --data-dir}).</li>
+ * {@code --jdbc} as {@code --user}, account_owner, with the embedded default's password from {@code --data-dir}).
+ * With {@code --trace FILE}, writes one line per timed command: its send (epoch ms), intake and publication (ms)
+ * and the total (ms), to see when a slow command was sent and on which side of the store it waited.</li>
  * <li>{@code --mode burst}: {@code --count} commands sent at once; prints commands/s from the first send until the
  * last result on account.command-results.</li>
  * </ul>
@@ -70,7 +76,7 @@ public final class KafkaLatencyBenchmark {
                                       args.databasePassword(user), args.getInt("poll-ms", 5));
             try {
                 latency(bootstrap, token, args.getInt("rate", 200), args.getInt("warmup-seconds", 0),
-                        args.getInt("seconds", 30), rows);
+                        args.getInt("seconds", 30), rows, args.get("trace", null));
             } finally {
                 if (rows != null) {
                     rows.close();
@@ -121,8 +127,8 @@ public final class KafkaLatencyBenchmark {
      * {@code warmupSeconds} of commands are sent at the same rate but not timed: the service's and this client's
      * code for this path compile and the intake's polls settle into the rate's rhythm before the timed ones.
      */
-    static void latency(String bootstrap, String token, int rate, int warmupSeconds, int seconds, SummaryRows rows)
-            throws Exception {
+    static void latency(String bootstrap, String token, int rate, int warmupSeconds, int seconds, SummaryRows rows,
+                        String trace) throws Exception {
         Map<String, Long> sentAt = new ConcurrentHashMap<>();
         Map<String, Long> sentWall = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3);
@@ -134,6 +140,8 @@ public final class KafkaLatencyBenchmark {
         // Per second of sending: the slowest command's total, intake and publication times (ms), so a stall shows
         // when it happened and on which side of the store.
         Map<Long, long[]> slowest = new TreeMap<>();
+        // With --trace: every timed command's send (epoch ms), intake and publication times and total (ms).
+        List<String> traced = trace == null ? null : Collections.synchronizedList(new ArrayList<>());
         AtomicLong timedFrom = new AtomicLong();
         UUID firstId = UUID.randomUUID();
         CompletableFuture<Long> firstSeen = new CompletableFuture<>();
@@ -159,6 +167,10 @@ public final class KafkaLatencyBenchmark {
                                 slowest.merge((wallSent - timedFrom.get()) / 1000, new long[] {
                                         (now - sent) / 1_000_000, stored - wallSent, arrived - stored},
                                         (a, b) -> a[0] >= b[0] ? a : b);
+                            }
+                            if (traced != null) {
+                                traced.add(wallSent + "," + (stored - wallSent) + "," + (arrived - stored) + ","
+                                           + (now - sent) / 1000 / 1000.0);
                             }
                             received.incrementAndGet();
                         }
@@ -223,6 +235,9 @@ public final class KafkaLatencyBenchmark {
             }
             stop.set(true);
             reader.join();
+            if (traced != null) {
+                Files.write(Path.of(trace), traced);
+            }
             System.out.printf("rate %d commands/s for %d s: %d of %d events seen; command on topic -> event on topic "
                               + "p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", rate, seconds, received.get(),
                               total, histogram.getValueAtPercentile(50) / 1000.0,
