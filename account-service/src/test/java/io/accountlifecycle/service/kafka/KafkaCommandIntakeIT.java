@@ -7,10 +7,13 @@ import io.accountlifecycle.testsupport.RealPostgres;
 import io.accountlifecycle.testsupport.TestInfrastructure;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,8 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
@@ -411,6 +416,86 @@ class KafkaCommandIntakeIT {
                 assertThat(committed.offset()).isGreaterThan(sent.offset());
             });
         }
+    }
+
+    /**
+     * The next poll is handled while a poll's results and dead letters are on their way to the broker, but no offset
+     * is committed past a poll the broker did not acknowledge: here the dead-letter topic refuses a poison record (it
+     * takes no record that large for a while), a command after it on the same partition is stored and answered, and
+     * still the group's offset stays at the poison record until the dead letter is taken; then both are delivered
+     * again, the poison record is dead-lettered, the command answered again from its stored outcome, and the offset
+     * passes both (ADR 14, thirteenth session).
+     */
+    @Test
+    void noOffsetIsCommittedPastAPollWhoseDeadLetterTheBrokerRefused() throws Exception {
+        UUID accountId = UUID.randomUUID();
+        String poison = "not json " + "x".repeat(4_000);
+        UUID commandId = UUID.randomUUID();
+        ConfigResource dlt = new ConfigResource(ConfigResource.Type.TOPIC, KafkaTopics.COMMANDS_DLT);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", TestInfrastructure.kafka().bootstrapServers()))) {
+            ConfigEntry before = admin.describeConfigs(List.of(dlt)).all().get().get(dlt).get("max.message.bytes");
+            AlterConfigOp restore = before.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG
+                    ? new AlterConfigOp(new ConfigEntry("max.message.bytes", before.value()), AlterConfigOp.OpType.SET)
+                    : new AlterConfigOp(new ConfigEntry("max.message.bytes", ""), AlterConfigOp.OpType.DELETE);
+            admin.incrementalAlterConfigs(Map.of(dlt, List.of(new AlterConfigOp(
+                    new ConfigEntry("max.message.bytes", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+            try {
+                double deadLettered = deadLettersSent();
+                RecordMetadata refused = TopicReader.sendCommandAt(accountId.toString(), poison, token);
+                // The command after it in a poll of its own, as a rule: sent once the poison record's dead letter was.
+                await().atMost(Duration.ofSeconds(30)).until(() -> deadLettersSent() > deadLettered);
+                RecordMetadata after = TopicReader.sendCommandAt(
+                        accountId.toString(), openAccount(commandId, accountId, "after-poison@example.com"), token);
+                assertThat(after.partition()).isEqualTo(refused.partition());
+                TopicPartition partition = new TopicPartition(refused.topic(), refused.partition());
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents(accountId) == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> !resultsFor(commandId).isEmpty());
+                // Delivered again and again meanwhile; the offset never passes the refused record.
+                for (int i = 0; i < 6; i++) {
+                    OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                                                       .get().get(partition);
+                    assertThat(committed == null ? 0 : committed.offset())
+                            .as("the group's committed offset while the dead letter is refused")
+                            .isLessThanOrEqualTo(refused.offset());
+                    Thread.sleep(250);
+                }
+                assertThat(deadLetters.poll()).noneSatisfy(dead -> assertThat(dead.value()).isEqualTo(poison));
+
+                admin.incrementalAlterConfigs(Map.of(dlt, List.of(restore))).all().get();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(deadLetters.poll())
+                        .anySatisfy(dead -> assertThat(dead.value()).isEqualTo(poison)));
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                                                       .get().get(partition);
+                    assertThat(committed).isNotNull();
+                    assertThat(committed.offset()).isGreaterThan(after.offset());
+                });
+                // One effect, and every answer the same.
+                assertThat(storedEvents(accountId)).isEqualTo(1);
+                List<JsonNode> answers = resultsFor(commandId);
+                assertThat(answers).allSatisfy(r -> assertThat(r).isEqualTo(answers.get(0)));
+                assertThat(answers.get(0).get("status").asString()).isEqualTo("ACCEPTED");
+            } finally {
+                admin.incrementalAlterConfigs(Map.of(dlt, List.of(restore))).all().get();
+            }
+        }
+    }
+
+    private double deadLettersSent() {
+        return context.getBean(MeterRegistry.class).counter("account.commands.dead_lettered").count();
+    }
+
+    /**
+     * A poll retried after its transaction failed is acknowledged once its results are, as any other: the error
+     * handler must not commit its offsets as soon as the retry returns (Spring Kafka's default).
+     */
+    @Test
+    void aRetriedPollIsNotAcknowledgedByTheErrorHandler() {
+        var intake = (ConcurrentMessageListenerContainer<?, ?>) context.getBean(KafkaListenerEndpointRegistry.class)
+                                                                        .getListenerContainer("account-command-intake");
+        assertThat(intake.getContainerProperties().getAckMode()).isEqualTo(ContainerProperties.AckMode.MANUAL);
+        assertThat(((DefaultErrorHandler) intake.getCommonErrorHandler()).isAckAfterHandle()).isFalse();
     }
 
     /**

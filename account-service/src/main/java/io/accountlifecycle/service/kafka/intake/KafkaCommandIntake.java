@@ -19,14 +19,22 @@ import io.accountlifecycle.service.security.CommandTokens.Caller;
 import org.springframework.beans.factory.ObjectProvider;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
+import org.springframework.kafka.listener.ListenerUtils;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.support.Acknowledgment;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -38,6 +46,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,9 +54,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -55,8 +61,9 @@ import java.util.stream.Collectors;
  * one query, then its commands together in one savepoint ({@link #together}), or, when one of them is refused or fails
  * (or the poll holds a deletion), each in a savepoint of its own: a rejected command rolls back alone, the batch
  * commits once. Outcomes are durable in {@code processed_command}
- * before results and dead letters are produced, and offsets are committed only after the broker acknowledged those;
- * a crash anywhere in between redelivers, and the recorded outcome answers the redelivery.
+ * before results and dead letters are produced, and offsets are committed only after the broker acknowledged those
+ * and every earlier poll's ({@link InFlightResults}: the next poll is handled meanwhile); a crash anywhere in between
+ * redelivers, and the recorded outcome answers the redelivery.
  *
  * <p>Each record's sender is authenticated before it is parsed ({@link CommandAuthentication}) and needs the scope
  * its command type's HTTP twin needs; the token's subject is the actor and, with the command id, what makes a command
@@ -68,6 +75,7 @@ class KafkaCommandIntake {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaCommandIntake.class);
     private static final int CONCURRENCY_ATTEMPTS = 3;
+    static final String LISTENER_ID = "account-command-intake";
     /** The command types whose every effect is in the intake's transaction: see {@link #together}. */
     private static final Set<String> TOGETHER = Set.of("OpenAccount", "UpdateAccountProfile", "ChangeAccountPlan",
                                                        "RecordAccountActivity");
@@ -79,6 +87,8 @@ class KafkaCommandIntake {
     private final ProcessedCommands processed;
     private final KafkaTemplate<String, String> kafka;
     private final DeadLetters deadLetters;
+    private final InFlightResults inFlight;
+    private final ObjectProvider<KafkaListenerEndpointRegistry> listeners;
     private final TransactionTemplate batchTransaction;
     private final TransactionTemplate commandSavepoint;
     private final JdbcTemplate jdbc;
@@ -97,7 +107,8 @@ class KafkaCommandIntake {
     KafkaCommandIntake(CommandAuthentication authentication, ObjectProvider<CommandRefusalAudit> audit,
                        CommandEnvelopeParser parser, AccountCommands commands,
                        ProcessedCommands processed, KafkaTemplate<String, String> kafka,
-                       DeadLetters deadLetters,
+                       DeadLetters deadLetters, InFlightResults inFlight,
+                       ObjectProvider<KafkaListenerEndpointRegistry> listeners,
                        PlatformTransactionManager transactions,
                        JdbcTemplate jdbc, PostgresEventStorageEngine events, DataKeyStore dataKeys, Clock clock,
                        MeterRegistry metrics) {
@@ -108,6 +119,8 @@ class KafkaCommandIntake {
         this.processed = processed;
         this.kafka = kafka;
         this.deadLetters = deadLetters;
+        this.inFlight = inFlight;
+        this.listeners = listeners;
         this.jdbc = jdbc;
         this.events = events;
         this.dataKeys = dataKeys;
@@ -144,11 +157,12 @@ class KafkaCommandIntake {
     private record Outgoing(CommandResult result, ConsumerRecord<String, byte[]> deadLetter, String reason) {
     }
 
-    @KafkaListener(id = "account-command-intake", groupId = "${spring.kafka.consumer.group-id:account-service}",
+    @KafkaListener(id = LISTENER_ID, groupId = "${spring.kafka.consumer.group-id:account-service}",
                    topics = KafkaTopics.COMMANDS, batch = "true",
                    containerFactory = "commandIntakeContainerFactory",
                    autoStartup = "${account.kafka.intake.enabled:true}")
-    void receive(List<ConsumerRecord<String, byte[]>> records) {
+    void receive(List<ConsumerRecord<String, byte[]>> records, Acknowledgment acknowledgment,
+                 Consumer<?, ?> consumer) {
         List<Outgoing> outgoing = batchTransaction.execute(status -> {
             // Authenticated and parsed first, then every earlier outcome of the poll in one query, then each command.
             List<Object> prepared = new ArrayList<>(records.size());
@@ -173,7 +187,57 @@ class KafkaCommandIntake {
             }
             return out;
         });
-        publish(outgoing);
+        Map<TopicPartition, Long> back = inFlight.sent(firstOffsets(records), publish(outgoing),
+                                                       acknowledgment::acknowledge);
+        if (!back.isEmpty()) {
+            deliverAgain(back, consumer);
+        }
+    }
+
+    /**
+     * While no records come (the container's idle event, published on the consumer thread by Spring's default,
+     * synchronous event multicaster: the thread's own poll, and its consumer): the last poll's results may have failed
+     * since, with no poll after it to notice.
+     */
+    @EventListener
+    void idle(ListenerContainerIdleEvent idle) {
+        if (idle.getListenerId().startsWith(LISTENER_ID)) {
+            Map<TopicPartition, Long> back = inFlight.failedWhileIdle();
+            if (!back.isEmpty()) {
+                deliverAgain(back, idle.getConsumer());
+            }
+        }
+    }
+
+    /**
+     * A poll's results or dead letters were not acknowledged by the broker: it and every record after it are delivered
+     * again, after a pause that grows while it lasts (as the container's error handler's), and answered from
+     * processed_command; no offset past it was committed.
+     */
+    private void deliverAgain(Map<TopicPartition, Long> back, Consumer<?, ?> consumer) {
+        long pause = inFlight.pauseMillis();
+        log.warn("Results or dead letters of a poll of {} were not acknowledged by the broker: delivering again from "
+                 + "{} in {} ms", KafkaTopics.COMMANDS, back, pause);
+        back.forEach(consumer::seek);
+        // In slices, so that a stopping container is not held up.
+        MessageListenerContainer container = listeners.getObject().getListenerContainer(LISTENER_ID);
+        try {
+            if (container != null) {
+                ListenerUtils.stoppableSleep(container, pause);
+            } else {
+                Thread.sleep(pause);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(List<ConsumerRecord<String, byte[]>> records) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+        }
+        return first;
     }
 
     /**
@@ -415,7 +479,8 @@ class KafkaCommandIntake {
         }
     }
 
-    private void publish(List<Outgoing> outgoing) {
+    /** Sends the poll's results and dead letters; their acknowledgements are {@link InFlightResults}' to await. */
+    private List<CompletableFuture<?>> publish(List<Outgoing> outgoing) {
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (Outgoing out : outgoing) {
             if (out.deadLetter() != null) {
@@ -428,15 +493,7 @@ class KafkaCommandIntake {
                                      json.writeValueAsString(out.result())));
             }
         }
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
-            // Offsets stay uncommitted: the batch is redelivered and answered from processed_command.
-            throw new IllegalStateException("Results or dead letters were not acknowledged by the broker", e);
-        }
+        return sends;
     }
 
     private static String describe(Map<String, String> violations) {
