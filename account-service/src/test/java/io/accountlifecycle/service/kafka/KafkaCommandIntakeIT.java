@@ -452,14 +452,13 @@ class KafkaCommandIntakeIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> storedEvents(accountId) == 1);
                 await().atMost(Duration.ofSeconds(30)).until(() -> !resultsFor(commandId).isEmpty());
                 // Delivered again and again meanwhile; the offset never passes the refused record.
-                for (int i = 0; i < 6; i++) {
+                await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                     OffsetAndMetadata committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                                                        .get().get(partition);
                     assertThat(committed == null ? 0 : committed.offset())
                             .as("the group's committed offset while the dead letter is refused")
                             .isLessThanOrEqualTo(refused.offset());
-                    Thread.sleep(250);
-                }
+                });
                 assertThat(deadLetters.poll()).noneSatisfy(dead -> assertThat(dead.value()).isEqualTo(poison));
 
                 admin.incrementalAlterConfigs(Map.of(dlt, List.of(restore))).all().get();
