@@ -131,10 +131,8 @@ echo "median of $ROUNDS round(s); A = $JAR_A, B = $JAR_B"
 printf '%-48s %-10s %12s %12s %7s  %s\n' figure unit A B B/A better
 for figure in "${FIGURES[@]}"; do
   IFS='|' read -r key name unit better <<<"$figure"
-  # shellcheck disable=SC2086
-  a=$(median ${VALUES["$key|A"]:-})
-  # shellcheck disable=SC2086
-  b=$(median ${VALUES["$key|B"]:-})
+  a=$(rounds_median "$key" A)
+  b=$(rounds_median "$key" B)
   ratio=$(awk -v a="$a" -v b="$b" 'BEGIN {if (a == "" || b == "" || a == 0) print "-"; else printf "%.2f", b / a}')
   printf '%-48s %-10s %12s %12s %7s  %s\n' "$name" "$unit" "$(show "$a" "$unit")" "$(show "$b" "$unit")" "$ratio" \
          "$better"

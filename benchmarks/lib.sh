@@ -187,6 +187,11 @@ median() { # values... (the mean of the middle two for an even count); nothing f
     if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 
+rounds_median() { # key label: the median of the rounds' figures record kept under them; nothing for none
+  # shellcheck disable=SC2086
+  median ${VALUES["$1|$2"]:-}
+}
+
 show() { # value unit
   awk -v v="$1" -v u="$2" 'BEGIN {if (v == "") print "-"; else if (u == "ratio") printf "%.3f", v;
                                   else if (v >= 100) printf "%.0f", v; else if (v >= 10) printf "%.1f", v;

@@ -40,18 +40,15 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-value() { # setup key: the median over the rounds
-  # shellcheck disable=SC2086
-  median ${VALUES["$2|$1"]:-}
-}
 echo
 echo "POST /accounts at 8 connections, $JAR, $ROUNDS round(s), medians (rounds in brackets)"
 printf '%-42s %10s %10s %10s %10s\n' setup "req/s" "p99 ms" "raw tx/s" "/ raw"
 for setup in all alone; do
   printf '%-42s %10s %10s %10s %10s   [%s ]\n' \
     "$([ "$setup" = all ] && echo "every role on" || echo "the HTTP command path alone")" \
-    "$(show "$(value $setup http)" req/s)" "$(show "$(value $setup http_p99)" ms)" \
-    "$(show "$(value $setup raw)" tx/s)" "$(show "$(value $setup http_raw)" ratio)" "${VALUES["http|$setup"]:-}"
+    "$(show "$(rounds_median http $setup)" req/s)" "$(show "$(rounds_median http_p99 $setup)" ms)" \
+    "$(show "$(rounds_median raw $setup)" tx/s)" "$(show "$(rounds_median http_raw $setup)" ratio)" \
+    "${VALUES["http|$setup"]:-}"
 done
-echo "alone / every role on: $(show "$(awk -v a="$(value alone http)" -v b="$(value all http)" \
+echo "alone / every role on: $(show "$(awk -v a="$(rounds_median http alone)" -v b="$(rounds_median http all)" \
   'BEGIN {if (b > 0) print a / b}')" ratio)"

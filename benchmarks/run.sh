@@ -272,7 +272,7 @@ combine() { # median|max key: the rounds' figures combined, or nothing
   if [ "$1" = max ]; then
     printf '%s\n' ${VALUES["$2|run"]:-} | sort -g | tail -1
   else
-    median ${VALUES["$2|run"]:-}
+    rounds_median "$2" run
   fi
 }
 
