@@ -114,13 +114,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("auto.create.topics.enable", "false");
         config.put("group.initial.rebalance.delay.ms", "0");
-        config.put("broker.heartbeat.interval.ms", "1000");
-        config.put("broker.session.timeout.ms", "6000");
         // The controller appends a no-op record to the metadata log every 500 ms by default (KIP-835: followers can
         // then tell how far behind a live log they are), writes it to disk, and the broker fetches and applies each:
         // on an idle single-node broker, most of the KRaft threads' share of an idle instance's CPU. Nothing here
-        // reads that lag; every 5 s keeps the record without the steady cost.
-        config.put("metadata.max.idle.interval.ms", "5000");
+        // reads that lag, and a single node has no follower to tell it: none.
+        config.put("metadata.max.idle.interval.ms", "0");
         // Every request handler thread (8 by default, in the broker and again in the controller) and every network
         // thread (3 per listener) wakes every 300 ms to look at its queue or sockets, work or none: a profile of an
         // idle instance found them the largest share of its CPU after the compilers. One broker serving one
