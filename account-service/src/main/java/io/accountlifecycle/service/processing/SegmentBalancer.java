@@ -2,22 +2,27 @@ package io.accountlifecycle.service.processing;
 
 import io.accountlifecycle.projections.support.ExclusiveSegments;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.lang.management.ManagementFactory;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +48,7 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
 
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
     /** The token store's owner name for this instance (Axon's default node id), so claims and membership agree. */
     private final String member = ManagementFactory.getRuntimeMXBean().getName();
     private final Duration period;
@@ -51,10 +57,11 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
     private final Duration claimTimeout;
     private volatile ScheduledExecutorService timer;
 
-    SegmentBalancer(EventProcessingConfiguration processing, JdbcTemplate jdbc,
+    SegmentBalancer(EventProcessingConfiguration processing, JdbcTemplate jdbc, PlatformTransactionManager transactions,
                     @Value("${axon.eventhandling.tokenstore.claim-timeout:10s}") Duration claimTimeout) {
         this.processing = processing;
         this.jdbc = jdbc;
+        this.transactions = new TransactionTemplate(transactions);
         this.period = min(Duration.ofSeconds(5), claimTimeout.dividedBy(3));
         this.memberTtl = claimTimeout.dividedBy(2);
         this.claimTimeout = claimTimeout;
@@ -105,25 +112,64 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
     }
 
     void balanceAll() {
+        Map<String, StreamingEventProcessor> running = new TreeMap<>();
+        processing.eventProcessors().forEach((name, processor) -> {
+            if (processor instanceof StreamingEventProcessor streaming && streaming.isRunning()) {
+                running.put(name, streaming);
+            }
+        });
+        Round round;
         try {
-            jdbc.update("delete from processing_member where last_seen < ?",
-                        Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
-            // Processors taken by this instance stay taken while it lives (its processor is stopped meanwhile).
-            jdbc.update("update processing_exclusive set expires_at = ? where member = ?",
-                        Timestamp.from(Instant.now().plus(exclusiveTtl())), member);
+            round = transactions.execute(status -> heartbeat(running.keySet(), Instant.now()));
         } catch (RuntimeException e) {
             log.warn("Could not balance segments: {}", e.getMessage());
             return;
         }
-        for (Map.Entry<String, EventProcessor> entry : processing.eventProcessors().entrySet()) {
-            if (entry.getValue() instanceof StreamingEventProcessor processor && processor.isRunning()) {
-                try {
-                    balance(entry.getKey(), processor);
-                } catch (RuntimeException e) {
-                    log.warn("Could not balance the segments of {}: {}", entry.getKey(), e.getMessage());
-                }
+        running.forEach((name, processor) -> {
+            try {
+                balance(name, processor, round);
+            } catch (RuntimeException e) {
+                log.warn("Could not balance the segments of {}: {}", name, e.getMessage());
             }
-        }
+        });
+    }
+
+    /**
+     * What a round decides on, read in one transaction with this instance's heartbeats for every processor it runs:
+     * a few statements and one commit a round, not four statements and a commit per processor (an idle instance's
+     * most frequent queries and commits were these).
+     */
+    private Round heartbeat(Collection<String> processors, Instant now) {
+        jdbc.update("delete from processing_member where last_seen < ?",
+                    Timestamp.from(now.minus(Duration.ofHours(1))));
+        // Processors taken by this instance stay taken while it lives (its processor is stopped meanwhile).
+        jdbc.update("update processing_exclusive set expires_at = ? where member = ?",
+                    Timestamp.from(now.plus(exclusiveTtl())), member);
+        Map<String, String> holders = new HashMap<>();
+        jdbc.query("select processor_name, member from processing_exclusive where expires_at > ?",
+                   (RowCallbackHandler) row -> holders.put(row.getString(1), row.getString(2)), Timestamp.from(now));
+        List<Object[]> members = processors.stream()
+                                           .filter(name -> holders.getOrDefault(name, member).equals(member))
+                                           .map(name -> new Object[] {name, member, Timestamp.from(now)})
+                                           .toList();
+        jdbc.batchUpdate("""
+                         insert into processing_member (processor_name, member, last_seen) values (?, ?, ?)
+                         on conflict (processor_name, member) do update set last_seen = excluded.last_seen""",
+                         members);
+        return new Round(holders,
+                         counts("select processor_name, count(*) from processing_member where last_seen > ? "
+                                + "group by processor_name", Timestamp.from(now.minus(memberTtl))),
+                         counts("select processor_name, count(*) from token_entry group by processor_name"));
+    }
+
+    private Map<String, Long> counts(String sql, Object... arguments) {
+        Map<String, Long> counts = new HashMap<>();
+        jdbc.query(sql, (RowCallbackHandler) row -> counts.put(row.getString(1), row.getLong(2)), arguments);
+        return counts;
+    }
+
+    /** A round's view: who has taken a processor whole, and each processor's live members and segments. */
+    private record Round(Map<String, String> holders, Map<String, Long> members, Map<String, Long> segments) {
     }
 
     @Override
@@ -170,11 +216,8 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
         return claimTimeout.multipliedBy(3);
     }
 
-    private void balance(String name, StreamingEventProcessor processor) {
-        Instant now = Instant.now();
-        String holder = jdbc.query("select member from processing_exclusive where processor_name = ? "
-                                   + "and expires_at > ?", row -> row.next() ? row.getString(1) : null,
-                                   name, Timestamp.from(now));
+    private void balance(String name, StreamingEventProcessor processor, Round round) {
+        String holder = round.holders().get(name);
         if (holder != null && !holder.equals(member)) {
             for (int segment : processor.processingStatus().keySet()) {
                 log.info("Releasing segment {} of {}: instance {} has taken it", segment, name, holder);
@@ -182,15 +225,8 @@ public class SegmentBalancer implements SmartLifecycle, ExclusiveSegments {
             }
             return;
         }
-        jdbc.update("""
-                    insert into processing_member (processor_name, member, last_seen) values (?, ?, ?)
-                    on conflict (processor_name, member) do update set last_seen = excluded.last_seen""",
-                    name, member, Timestamp.from(now));
-        long members = jdbc.queryForObject(
-                "select count(*) from processing_member where processor_name = ? and last_seen > ?", Long.class,
-                name, Timestamp.from(now.minus(memberTtl)));
-        long segments = jdbc.queryForObject("select count(*) from token_entry where processor_name = ?", Long.class,
-                                            name);
+        long members = round.members().getOrDefault(name, 0L);
+        long segments = round.segments().getOrDefault(name, 0L);
         var held = processor.processingStatus().keySet().stream().sorted(Comparator.reverseOrder()).toList();
         long share = (segments + Math.max(members, 1) - 1) / Math.max(members, 1);
         for (int i = 0; i < held.size() - share; i++) {
